@@ -1,0 +1,31 @@
+/* baton-device-manager-private.h (not public API)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The BatonCallClient creates one device manager per client. Media sessions
+ * follow its "selected-microphone" and "selected-speaker" (notify::) and build
+ * their capture and playback elements with the functions below.
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "baton-device-manager.h"
+
+G_BEGIN_DECLS
+
+BatonDeviceManager *baton_device_manager_new (void);
+
+/* A new (floating) element for the selected microphone / speaker; when there
+ * is none, a silent source (audiotestsrc wave=silence) / a fakesink, so that
+ * calls still connect (the reason is in "error-message"). @name may be NULL. */
+GstElement         *baton_device_manager_create_microphone_element (BatonDeviceManager *self,
+                                                                    const char         *name);
+GstElement         *baton_device_manager_create_speaker_element    (BatonDeviceManager *self,
+                                                                    const char         *name);
+
+/* Elements for the system default devices, without a device manager. */
+GstElement         *baton_device_manager_create_default_element    (BatonAudioDeviceType type,
+                                                                    const char          *name);
+
+G_END_DECLS
