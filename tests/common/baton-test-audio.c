@@ -1,0 +1,454 @@
+/* baton-test-audio.c: tones, recordings and virtual devices for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "BatonTestAudio"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+#include "baton-test-audio.h"
+
+#define SAMPLE_RATE 48000
+#define N_BANDS 2048
+#define BAND_HZ ((double) SAMPLE_RATE / 2.0 / N_BANDS)
+/* The first frames after a stream starts are ramp-up, not signal. */
+#define SKIP_MS 200
+/* A tone is "there" above this level (dBFS of its spectrum band)... */
+#define TONE_MIN_DB (-50.0)
+/* ... and "silence" is nothing above this one. */
+#define SILENCE_MAX_DB (-65.0)
+#define FLOOR_DB (-120.0)
+
+struct _BatonTestTone
+{
+  GstElement *pipeline;
+};
+
+struct _BatonTestSpectrum
+{
+  guint n_frames;
+  double power[N_BANDS];  /* mean linear power per band */
+};
+
+struct _BatonTestDevice
+{
+  GSubprocess *loopback;  /* microphones */
+  char *name;             /* the node made */
+  char *node;             /* the node to feed or record */
+  gboolean is_speaker;
+};
+
+static void
+ensure_gst (void)
+{
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+}
+
+BatonTestTone *
+baton_test_tone_start (const char *sink_node,
+                       double      freq_hz)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = NULL;
+  BatonTestTone *tone;
+
+  g_return_val_if_fail (sink_node != NULL, NULL);
+
+  ensure_gst ();
+  desc = g_strdup_printf ("audiotestsrc wave=sine freq=%f volume=0.4 is-live=true "
+                          "! audioconvert ! audioresample "
+                          "! pipewiresink target-object=%s sync=false "
+                          "  stream-properties=\"props,node.description=(string)baton-test-tone\"",
+                          freq_hz, sink_node);
+  tone = g_new0 (BatonTestTone, 1);
+  tone->pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gst_element_set_state (tone->pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  return tone;
+}
+
+void
+baton_test_tone_stop (BatonTestTone *tone)
+{
+  if (tone == NULL)
+    return;
+  gst_element_set_state (tone->pipeline, GST_STATE_NULL);
+  gst_clear_object (&tone->pipeline);
+  g_free (tone);
+}
+
+typedef struct
+{
+  BatonTestSpectrum *spectrum;
+  GMainContext *context;
+  guint duration_ms;
+  guint skipped_ms;
+  guint interval_ms;
+  gboolean done;
+  GError *error;
+} Recording;
+
+static void
+add_magnitudes (Recording          *rec,
+                const GstStructure *s)
+{
+  const GValue *magnitudes = gst_structure_get_value (s, "magnitude");
+  guint n;
+
+  if (magnitudes == NULL)
+    return;
+  n = gst_value_list_get_size (magnitudes);
+  for (guint i = 0; i < n && i < N_BANDS; i++)
+    {
+      double db = g_value_get_float (gst_value_list_get_value (magnitudes, i));
+      rec->spectrum->power[i] += pow (10.0, db / 10.0);
+    }
+  rec->spectrum->n_frames++;
+}
+
+static gboolean
+bus_cb (GstBus     *bus,
+        GstMessage *message,
+        gpointer    user_data)
+{
+  Recording *rec = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ELEMENT:
+      {
+        const GstStructure *s = gst_message_get_structure (message);
+
+        if (!gst_structure_has_name (s, "spectrum"))
+          break;
+        if (rec->skipped_ms < SKIP_MS)
+          {
+            rec->skipped_ms += rec->interval_ms;
+            break;
+          }
+        add_magnitudes (rec, s);
+        if (rec->spectrum->n_frames * rec->interval_ms >= rec->duration_ms)
+          rec->done = TRUE;
+        break;
+      }
+    case GST_MESSAGE_ERROR:
+      gst_message_parse_error (message, &rec->error, NULL);
+      rec->done = TRUE;
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  Recording *rec = user_data;
+
+  rec->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static BatonTestSpectrum *
+record (const char *node,
+        gboolean    monitor,
+        guint       duration_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr(GSource) timeout = NULL;
+  Recording rec = { 0, };
+  guint watch;
+
+  ensure_gst ();
+  rec.spectrum = g_new0 (BatonTestSpectrum, 1);
+  rec.duration_ms = duration_ms;
+  rec.interval_ms = 50;
+  rec.context = g_main_context_ref_thread_default ();
+
+  desc = g_strdup_printf ("pipewiresrc target-object=%s "
+                          "  stream-properties=\"props,stream.capture.sink=(string)%s,"
+                          "node.description=(string)baton-test-recorder\" "
+                          "! audioconvert ! audioresample "
+                          "! audio/x-raw,format=F32LE,rate=%d,channels=1 "
+                          "! spectrum bands=%d threshold=%d interval=%" G_GUINT64_FORMAT " "
+                          "  post-messages=true message-magnitude=true "
+                          "! fakesink sync=false",
+                          node, monitor ? "true" : "false", SAMPLE_RATE, N_BANDS,
+                          (int) FLOOR_DB, (guint64) rec.interval_ms * GST_MSECOND);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+
+  bus = gst_element_get_bus (pipeline);
+  watch = gst_bus_add_watch (bus, bus_cb, &rec);
+  timeout = g_timeout_source_new (duration_ms + SKIP_MS + 5000);
+  g_source_set_callback (timeout, timeout_cb, &rec, NULL);
+  g_source_attach (timeout, rec.context);
+
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    rec.done = TRUE;
+  while (!rec.done)
+    g_main_context_iteration (rec.context, TRUE);
+
+  g_source_destroy (timeout);
+  g_source_remove (watch);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_main_context_unref (rec.context);
+
+  if (rec.error != NULL)
+    {
+      g_test_message ("recording %s failed: %s", node, rec.error->message);
+      g_clear_error (&rec.error);
+    }
+  for (guint i = 0; i < N_BANDS && rec.spectrum->n_frames > 0; i++)
+    rec.spectrum->power[i] /= rec.spectrum->n_frames;
+
+  g_test_message ("recorded %s%s: %u frames, peak %.0f Hz at %.1f dB", node,
+                  monitor ? " (monitor)" : "", rec.spectrum->n_frames,
+                  baton_test_spectrum_peak_hz (rec.spectrum),
+                  baton_test_spectrum_peak_db (rec.spectrum));
+  return rec.spectrum;
+}
+
+BatonTestSpectrum *
+baton_test_record_speaker (const char *sink_node,
+                           guint       duration_ms)
+{
+  g_return_val_if_fail (sink_node != NULL, NULL);
+  return record (sink_node, TRUE, duration_ms);
+}
+
+BatonTestSpectrum *
+baton_test_record_source (const char *source_node,
+                          guint       duration_ms)
+{
+  g_return_val_if_fail (source_node != NULL, NULL);
+  return record (source_node, FALSE, duration_ms);
+}
+
+guint
+baton_test_spectrum_n_frames (BatonTestSpectrum *spectrum)
+{
+  return spectrum->n_frames;
+}
+
+static double
+power_to_db (double power)
+{
+  return power > 0 ? MAX (10.0 * log10 (power), FLOOR_DB) : FLOOR_DB;
+}
+
+static guint
+peak_band (BatonTestSpectrum *spectrum)
+{
+  guint best = 1;
+
+  /* Band 0 holds DC: not a tone. */
+  for (guint i = 1; i < N_BANDS; i++)
+    if (spectrum->power[i] > spectrum->power[best])
+      best = i;
+  return best;
+}
+
+double
+baton_test_spectrum_peak_hz (BatonTestSpectrum *spectrum)
+{
+  return (peak_band (spectrum) + 0.5) * BAND_HZ;
+}
+
+double
+baton_test_spectrum_peak_db (BatonTestSpectrum *spectrum)
+{
+  return power_to_db (spectrum->power[peak_band (spectrum)]);
+}
+
+double
+baton_test_spectrum_level_db (BatonTestSpectrum *spectrum,
+                              double             hz)
+{
+  int center = (int) (hz / BAND_HZ);
+  double best = 0;
+
+  /* The window spreads a tone over a few neighbouring bands. */
+  for (int i = MAX (center - 2, 1); i <= MIN (center + 2, N_BANDS - 1); i++)
+    best = MAX (best, spectrum->power[i]);
+  return power_to_db (best);
+}
+
+gboolean
+baton_test_spectrum_has_tone (BatonTestSpectrum *spectrum,
+                              double             hz)
+{
+  double level;
+
+  if (spectrum->n_frames == 0)
+    return FALSE;
+  level = baton_test_spectrum_level_db (spectrum, hz);
+  /* Present, and within 20 dB of the strongest sound heard. */
+  return level > TONE_MIN_DB && level > baton_test_spectrum_peak_db (spectrum) - 20.0;
+}
+
+gboolean
+baton_test_spectrum_is_silent (BatonTestSpectrum *spectrum)
+{
+  return spectrum->n_frames > 0 && baton_test_spectrum_peak_db (spectrum) < SILENCE_MAX_DB;
+}
+
+void
+baton_test_spectrum_free (BatonTestSpectrum *spectrum)
+{
+  g_free (spectrum);
+}
+
+/* pw-cli ls Node prints blocks that start with "\tid N, type PipeWire:Interface:Node/3"
+ * followed by the properties, among them `node.name = "NAME"`. */
+static guint
+find_node_id (const char *node_name)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *needle = g_strdup_printf ("node.name = \"%s\"", node_name);
+  g_auto(GStrv) lines = NULL;
+  guint id = 0;
+
+  if (!g_spawn_command_line_sync ("pw-cli ls Node", &out, NULL, NULL, NULL) || out == NULL)
+    return 0;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (g_str_has_prefix (line, "id "))
+        id = (guint) g_ascii_strtoull (line + 3, NULL, 10);
+      else if (strstr (line, needle) != NULL)
+        return id;
+    }
+  return 0;
+}
+
+gboolean
+baton_test_wait_for_node (const char *node_name,
+                          gboolean    present,
+                          guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  do
+    {
+      if ((find_node_id (node_name) != 0) == present)
+        return TRUE;
+      /* Let the caller's main context breathe while we poll. */
+      while (g_main_context_iteration (context, FALSE))
+        ;
+      g_usleep (20 * 1000);
+    }
+  while (g_get_monotonic_time () < deadline);
+  return FALSE;
+}
+
+BatonTestDevice *
+baton_test_device_add_microphone (const char *name,
+                                  const char *description)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strdup_printf ("%s-input", name);
+  g_autofree char *capture = NULL;
+  g_autofree char *playback = NULL;
+  BatonTestDevice *device;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  description = description ? description : name;
+
+  capture = g_strdup_printf ("media.class=Audio/Sink node.name=%s "
+                             "node.description=\"%s input\" audio.position=[ MONO ]",
+                             input, description);
+  playback = g_strdup_printf ("media.class=Audio/Source node.name=%s "
+                              "node.description=\"%s\" audio.position=[ MONO ]",
+                              name, description);
+  device = g_new0 (BatonTestDevice, 1);
+  device->name = g_strdup (name);
+  device->node = g_steal_pointer (&input);
+  device->loopback = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, "pw-loopback",
+                                       "--name", name, "--capture-props", capture,
+                                       "--playback-props", playback, NULL);
+  g_assert_no_error (error);
+  g_assert_true (baton_test_wait_for_node (name, TRUE, 10000));
+  g_assert_true (baton_test_wait_for_node (device->node, TRUE, 10000));
+  return device;
+}
+
+BatonTestDevice *
+baton_test_device_add_speaker (const char *name,
+                               const char *description)
+{
+  g_autofree char *props = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { "pw-cli", "create-node", "adapter", NULL, NULL };
+  int status = 0;
+  BatonTestDevice *device;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  description = description ? description : name;
+
+  props = g_strdup_printf ("{ factory.name=support.null-audio-sink node.name=%s "
+                           "node.description=\"%s\" media.class=Audio/Sink "
+                           "object.linger=true audio.rate=48000 audio.channels=2 "
+                           "audio.position=[ FL FR ] }",
+                           name, description);
+  argv[3] = props;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+
+  device = g_new0 (BatonTestDevice, 1);
+  device->name = g_strdup (name);
+  device->node = g_strdup (name);
+  device->is_speaker = TRUE;
+  g_assert_true (baton_test_wait_for_node (name, TRUE, 10000));
+  return device;
+}
+
+const char *
+baton_test_device_get_node (BatonTestDevice *device)
+{
+  return device->node;
+}
+
+void
+baton_test_device_remove (BatonTestDevice *device)
+{
+  if (device == NULL)
+    return;
+
+  if (device->loopback != NULL)
+    {
+      g_subprocess_send_signal (device->loopback, SIGTERM);
+      g_subprocess_wait (device->loopback, NULL, NULL);
+      g_clear_object (&device->loopback);
+    }
+  else
+    {
+      guint id = find_node_id (device->name);
+
+      if (id != 0)
+        {
+          g_autofree char *cmd = g_strdup_printf ("pw-cli destroy %u", id);
+          g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+        }
+    }
+  baton_test_wait_for_node (device->name, FALSE, 10000);
+  g_free (device->name);
+  g_free (device->node);
+  g_free (device);
+}

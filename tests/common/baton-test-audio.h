@@ -1,0 +1,66 @@
+/* baton-test-audio.h: tones, recordings and virtual devices for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * These run inside the test session (tests/session/baton-test-session), which
+ * provides PipeWire with WirePlumber. Every function that waits iterates the
+ * thread-default GMainContext meanwhile, so SDK objects attached to it go on
+ * working during a recording.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BatonTestTone BatonTestTone;
+typedef struct _BatonTestSpectrum BatonTestSpectrum;
+typedef struct _BatonTestDevice BatonTestDevice;
+
+/* Plays a sine tone into the PipeWire sink node @sink_node until stopped.
+ * Feeding a virtual microphone's input sink makes the microphone "hear" it. */
+BatonTestTone     *baton_test_tone_start            (const char *sink_node,
+                                                     double      freq_hz);
+void               baton_test_tone_stop             (BatonTestTone *tone);
+
+/* Records @duration_ms of audio (after the first buffer arrives) and analyses it.
+ * _speaker records the monitor of a sink node: what was played to a speaker.
+ * _source records a source node: what a microphone picks up.
+ * Never returns NULL; a recording that got no audio at all has no frames and
+ * neither has a tone nor is silent. */
+BatonTestSpectrum *baton_test_record_speaker        (const char *sink_node,
+                                                     guint       duration_ms);
+BatonTestSpectrum *baton_test_record_source         (const char *source_node,
+                                                     guint       duration_ms);
+
+guint              baton_test_spectrum_n_frames     (BatonTestSpectrum *spectrum);
+double             baton_test_spectrum_peak_hz      (BatonTestSpectrum *spectrum);
+double             baton_test_spectrum_peak_db      (BatonTestSpectrum *spectrum);
+double             baton_test_spectrum_level_db     (BatonTestSpectrum *spectrum,
+                                                     double             hz);
+gboolean           baton_test_spectrum_has_tone     (BatonTestSpectrum *spectrum,
+                                                     double             hz);
+gboolean           baton_test_spectrum_is_silent    (BatonTestSpectrum *spectrum);
+void               baton_test_spectrum_free         (BatonTestSpectrum *spectrum);
+
+/* A virtual microphone: a pw-loopback whose Audio/Source is @name and whose
+ * Audio/Sink input is "@name-input" (feed it with baton_test_tone_start()). */
+BatonTestDevice   *baton_test_device_add_microphone (const char *name,
+                                                     const char *description);
+/* A virtual speaker: a support.null-audio-sink named @name. */
+BatonTestDevice   *baton_test_device_add_speaker    (const char *name,
+                                                     const char *description);
+/* The node to feed (microphone) or record (speaker) for this device. */
+const char        *baton_test_device_get_node       (BatonTestDevice *device);
+void               baton_test_device_remove         (BatonTestDevice *device);
+
+/* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
+gboolean           baton_test_wait_for_node         (const char *node_name,
+                                                     gboolean    present,
+                                                     guint       timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestTone, baton_test_tone_stop)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestSpectrum, baton_test_spectrum_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestDevice, baton_test_device_remove)
+
+G_END_DECLS
