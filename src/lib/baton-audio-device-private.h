@@ -21,6 +21,8 @@ void              baton_audio_device_set_name              (BatonAudioDevice    
                                                             const char           *name);
 void              baton_audio_device_set_is_system_default (BatonAudioDevice     *self,
                                                             gboolean              is_default);
+/* Low-latency settings for a device element (see the .c file). */
+void              baton_audio_device_tune_element          (GstElement           *element);
 /* A new (floating) source or sink element for this device. */
 GstElement       *baton_audio_device_create_element        (BatonAudioDevice     *self,
                                                             const char           *name);

@@ -24,8 +24,4 @@ GstElement         *baton_device_manager_create_microphone_element (BatonDeviceM
 GstElement         *baton_device_manager_create_speaker_element    (BatonDeviceManager *self,
                                                                     const char         *name);
 
-/* Elements for the system default devices, without a device manager. */
-GstElement         *baton_device_manager_create_default_element    (BatonAudioDeviceType type,
-                                                                    const char          *name);
-
 G_END_DECLS

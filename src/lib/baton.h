@@ -12,5 +12,7 @@
 #include "baton-version.h"
 #include "baton-enums.h"
 #include "baton-enum-types.h"
+#include "baton-audio-device.h"
+#include "baton-device-manager.h"
 
 #undef _BATON_INSIDE
