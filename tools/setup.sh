@@ -3,6 +3,7 @@
 # then configures and builds it in ./build.
 #
 #   tools/setup.sh            install what is missing, configure, build
+#   tools/setup.sh --run [ARGS]  ... then start the app (`baton ARGS`) from the build
 #   tools/setup.sh --no-build only install what is missing
 #
 # Idempotent: quiet when nothing is missing and the build is up to date.
@@ -48,3 +49,14 @@ if [[ ! -f $builddir/build.ninja ]]; then
   meson setup "$builddir" "$top" >/dev/null
 fi
 ninja -C "$builddir" >/dev/null
+
+if [[ ${1:-} == --run ]]; then
+  shift
+  if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    echo "Baton is built in $builddir, but there is no display to show it on." >&2
+    exit 1
+  fi
+  # meson devenv puts the built programs, library and typelib first on the
+  # paths, and the compiled GSettings schema where GLib looks for it.
+  exec meson devenv -C "$builddir" baton "$@"
+fi
