@@ -1,0 +1,1460 @@
+/* baton-media-session.c: one call's audio over WebRTC
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One GstPipeline per call:
+ *
+ *   capture:  <mic source> ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1
+ *             ! webrtcdsp (echo cancellation, noise suppression) ! volume (sending)
+ *             ! audioconvert ! opusenc ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin
+ *             rtpdtmfsrc pt=101 ! rtpdtmfmux
+ *   playback: webrtcbin ! rtpopusdepay ! opusdec ! audioconvert ! audioresample
+ *             ! volume (playing) ! webrtcechoprobe ! audioconvert ! audioresample
+ *             ! <speaker sink>
+ *
+ * The pipeline runs on the system clock, so that a device element (which
+ * may provide a clock) can be swapped while the call goes on. RFC 4733
+ * telephone-events are read off the received RTP before depayloading.
+ *
+ * webrtcbin and the streaming threads call us from their own threads; all
+ * that reaches the owner is marshalled to the main context the session was
+ * created in.
+ */
+#define G_LOG_DOMAIN "Baton-Media"
+
+#include "config.h"
+
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gst/gst.h>
+#include <gst/base/base.h>
+#include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include "baton-audio-device-private.h"
+#include "baton-device-manager-private.h"
+#include "baton-media-session-private.h"
+
+#define OPUS_PT 111
+#define TELEPHONE_EVENT_PT 101
+#define JITTER_BUFFER_MS 50
+#define DTMF_TONE_MS 160
+#define DTMF_GAP_MS 80
+
+struct _BatonMediaSession
+{
+  GObject parent_instance;
+
+  GMainContext *context;
+  BatonDeviceManager *devices;
+  gulong mic_notify_id;
+  gulong speaker_notify_id;
+  char **ice_servers;
+
+  GstElement *pipeline;
+  GstElement *webrtc;
+  guint bus_watch_id;
+
+  /* capture */
+  GstElement *mic;
+  GstElement *mic_convert;   /* the mic links to this one */
+  GstElement *send_volume;
+  GstElement *dtmf_src;
+  GQueue dtmf_queue;         /* tones waiting to be sent, as GUINT_TO_POINTER */
+  guint dtmf_timeout_id;
+  gboolean dtmf_playing;
+
+  /* playback, built when the peer's stream arrives (from a streaming thread) */
+  GMutex lock;
+  GstElement *play_volume;   /* created up front so set_playing works any time */
+  GstElement *speaker;
+  GstElement *speaker_convert; /* the speaker links to this one */
+  gboolean playback_built;
+  guint telephone_event_pt;
+  guint32 last_dtmf_timestamp;
+  gboolean have_dtmf_timestamp;
+
+  char *echo_probe_name;
+
+  BatonMediaState state;
+  GstWebRTCICEConnectionState ice_state;
+  GstWebRTCPeerConnectionState pc_state;
+  gboolean decoding;
+  gboolean sending;
+  gboolean playing;
+
+  gboolean local_description_sent;
+  GPtrArray *pending_local_candidates;   /* of LocalCandidate, until the SDP was handed out */
+  gboolean remote_description_set;
+  GPtrArray *pending_remote_candidates;  /* of LocalCandidate (reused), until the remote SDP is in */
+
+  gboolean closed;
+};
+
+G_DEFINE_FINAL_TYPE (BatonMediaSession, baton_media_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  LOCAL_CANDIDATE,
+  DTMF_RECEIVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  guint mline;
+  char *candidate;
+} Candidate;
+
+static void
+candidate_free (gpointer data)
+{
+  Candidate *c = data;
+
+  g_free (c->candidate);
+  g_free (c);
+}
+
+static Candidate *
+candidate_new (guint       mline,
+               const char *candidate)
+{
+  Candidate *c = g_new0 (Candidate, 1);
+
+  c->mline = mline;
+  c->candidate = g_strdup (candidate ? candidate : "");
+  return c;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Marshalling to the owner's main context                                   */
+
+typedef void (*MainFunc) (BatonMediaSession *self,
+                          gpointer           data);
+
+typedef struct
+{
+  BatonMediaSession *self;
+  MainFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} Invocation;
+
+static gboolean
+invocation_run (gpointer user_data)
+{
+  Invocation *inv = user_data;
+
+  if (!inv->self->closed)
+    inv->func (inv->self, inv->data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invocation_free (gpointer user_data)
+{
+  Invocation *inv = user_data;
+
+  if (inv->destroy != NULL)
+    inv->destroy (inv->data);
+  g_object_unref (inv->self);
+  g_free (inv);
+}
+
+/* Runs @func in the owner's context, later (never synchronously). */
+static void
+run_in_main (BatonMediaSession *self,
+             MainFunc           func,
+             gpointer           data,
+             GDestroyNotify     destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Invocation *inv = g_new0 (Invocation, 1);
+
+  inv->self = g_object_ref (self);
+  inv->func = func;
+  inv->data = data;
+  inv->destroy = destroy;
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, invocation_run, inv, invocation_free);
+  g_source_set_static_name (source, "[baton] media session");
+  g_source_attach (source, self->context);
+}
+
+/* ------------------------------------------------------------------------ */
+/* State                                                                     */
+
+static void
+set_state (BatonMediaSession *self,
+           BatonMediaState    state)
+{
+  if (self->state == state)
+    return;
+  /* FAILED and CLOSED are final */
+  if (self->state == BATON_MEDIA_STATE_CLOSED ||
+      (self->state == BATON_MEDIA_STATE_FAILED && state != BATON_MEDIA_STATE_CLOSED))
+    return;
+
+  g_debug ("Media session %p: state %d → %d", self, self->state, state);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+update_state (BatonMediaSession *self)
+{
+  gboolean ice_up = self->ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+                    self->ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED;
+
+  if (self->closed)
+    return;
+
+  if (self->ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED ||
+      self->pc_state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+    {
+      set_state (self, BATON_MEDIA_STATE_FAILED);
+      return;
+    }
+
+  if (ice_up && self->pc_state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && self->decoding)
+    set_state (self, BATON_MEDIA_STATE_CONNECTED);
+}
+
+static void
+states_changed_main (BatonMediaSession *self,
+                     gpointer           data)
+{
+  GstWebRTCICEConnectionState ice_state;
+  GstWebRTCPeerConnectionState pc_state;
+
+  g_object_get (self->webrtc,
+                "ice-connection-state", &ice_state,
+                "connection-state", &pc_state,
+                NULL);
+  self->ice_state = ice_state;
+  self->pc_state = pc_state;
+  g_debug ("Media session %p: ICE %d, connection %d", self, ice_state, pc_state);
+  update_state (self);
+}
+
+static void
+webrtc_state_notify_cb (GObject    *object,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  run_in_main (BATON_MEDIA_SESSION (user_data), states_changed_main, NULL, NULL);
+}
+
+static void
+decoding_main (BatonMediaSession *self,
+               gpointer           data)
+{
+  if (self->decoding)
+    return;
+  g_debug ("Media session %p: decoding the peer's audio", self);
+  self->decoding = TRUE;
+  update_state (self);
+}
+
+static GstPadProbeReturn
+first_decoded_buffer_cb (GstPad          *pad,
+                         GstPadProbeInfo *info,
+                         gpointer         user_data)
+{
+  run_in_main (BATON_MEDIA_SESSION (user_data), decoding_main, NULL, NULL);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ICE candidates                                                            */
+
+static void
+emit_local_candidate (BatonMediaSession *self,
+                      Candidate         *c)
+{
+  g_signal_emit (self, signals[LOCAL_CANDIDATE], 0, c->mline, c->candidate);
+}
+
+static void
+local_candidate_main (BatonMediaSession *self,
+                      gpointer           data)
+{
+  Candidate *c = data;
+
+  if (!self->local_description_sent)
+    {
+      g_ptr_array_add (self->pending_local_candidates, candidate_new (c->mline, c->candidate));
+      return;
+    }
+  emit_local_candidate (self, c);
+}
+
+static void
+on_ice_candidate_cb (GstElement *webrtc,
+                     guint       mline,
+                     const char *candidate,
+                     gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+
+  run_in_main (self, local_candidate_main, candidate_new (mline, candidate), candidate_free);
+}
+
+static void
+gathering_state_notify_cb (GObject    *object,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  GstWebRTCICEGatheringState state;
+
+  g_object_get (object, "ice-gathering-state", &state, NULL);
+  if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
+    run_in_main (self, local_candidate_main, candidate_new (0, ""), candidate_free);
+}
+
+/* After the offer or the answer was handed out: candidates may follow it. */
+static void
+flush_local_candidates (BatonMediaSession *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_local_candidates);
+
+  self->pending_local_candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->local_description_sent = TRUE;
+
+  for (guint i = 0; i < pending->len && !self->closed; i++)
+    emit_local_candidate (self, g_ptr_array_index (pending, i));
+}
+
+static void
+flush_local_candidates_main (BatonMediaSession *self,
+                             gpointer           data)
+{
+  flush_local_candidates (self);
+}
+
+static void
+add_remote_candidate_now (BatonMediaSession *self,
+                          guint              mline,
+                          const char        *candidate)
+{
+  if (candidate == NULL || *candidate == '\0')
+    {
+      /* End of candidates: webrtcbin 1.22 takes a NULL candidate for it. */
+      g_signal_emit_by_name (self->webrtc, "add-ice-candidate", mline, NULL);
+      return;
+    }
+  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", mline, candidate);
+}
+
+static void
+flush_remote_candidates (BatonMediaSession *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_remote_candidates);
+
+  self->pending_remote_candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->remote_description_set = TRUE;
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Candidate *c = g_ptr_array_index (pending, i);
+      add_remote_candidate_now (self, c->mline, c->candidate);
+    }
+}
+
+/* libnice leaves loopback addresses out when it finds the local addresses by
+ * itself; once told any address, it uses only those it was told. So tell it
+ * every address of every interface that is up, loopback included: host
+ * candidates on 127.0.0.1 are what two parties on one machine need. */
+static void
+add_local_addresses (GstElement *webrtc)
+{
+  g_autoptr(GstWebRTCICE) ice = NULL;
+  struct ifaddrs *addrs = NULL;
+  gboolean added = FALSE;
+
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    return;
+
+  if (getifaddrs (&addrs) == 0)
+    {
+      for (struct ifaddrs *a = addrs; a != NULL; a = a->ifa_next)
+        {
+          char text[INET6_ADDRSTRLEN] = "";
+          gboolean ok = FALSE;
+
+          if (a->ifa_addr == NULL || !(a->ifa_flags & IFF_UP))
+            continue;
+
+          if (a->ifa_addr->sa_family == AF_INET)
+            {
+              struct sockaddr_in *sin = (struct sockaddr_in *) (gpointer) a->ifa_addr;
+              inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text);
+            }
+          else if (a->ifa_addr->sa_family == AF_INET6)
+            {
+              struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) (gpointer) a->ifa_addr;
+
+              /* Link-local addresses need a scope the SDP cannot carry */
+              if (IN6_IS_ADDR_LINKLOCAL (&sin6->sin6_addr))
+                continue;
+              inet_ntop (AF_INET6, &sin6->sin6_addr, text, sizeof text);
+            }
+          else
+            continue;
+
+          g_signal_emit_by_name (ice, "add-local-ip-address", text, &ok);
+          g_debug ("Local ICE address %s: %s", text, ok ? "added" : "refused");
+          added |= ok;
+        }
+      freeifaddrs (addrs);
+    }
+
+  if (!added)
+    {
+      gboolean ok = FALSE;
+      g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &ok);
+    }
+}
+
+static void
+configure_ice_servers (BatonMediaSession *self)
+{
+  if (self->ice_servers == NULL)
+    return;
+
+  for (guint i = 0; self->ice_servers[i] != NULL; i++)
+    {
+      const char *uri = self->ice_servers[i];
+
+      if (g_str_has_prefix (uri, "stun://"))
+        {
+          g_object_set (self->webrtc, "stun-server", uri, NULL);
+        }
+      else if (g_str_has_prefix (uri, "turn://") || g_str_has_prefix (uri, "turns://"))
+        {
+          gboolean ok = FALSE;
+
+          g_signal_emit_by_name (self->webrtc, "add-turn-server", uri, &ok);
+          if (!ok)
+            g_message ("Ignoring the TURN server %s", uri);
+        }
+      else
+        {
+          g_message ("Ignoring the ICE server %s: not a stun:// or turn:// URI", uri);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* DTMF                                                                      */
+
+static void
+dtmf_received_main (BatonMediaSession *self,
+                    gpointer           data)
+{
+  guint tone = GPOINTER_TO_UINT (data);
+
+  g_debug ("Media session %p: received DTMF %u", self, tone);
+  g_signal_emit (self, signals[DTMF_RECEIVED], 0, tone);
+}
+
+/* RFC 4733 payload: event (8 bits), E|R|volume (8), duration (16). All the
+ * packets of one event carry the same RTP timestamp. Telephone-events never
+ * reach the Opus depayloader. */
+static GstPadProbeReturn
+rtp_probe_cb (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  gboolean new_event = FALSE;
+  guint event = 0;
+  GstMapInfo map;
+
+  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+
+  /* RTP fixed header (RFC 3550): V=2, PT in byte 1, timestamp in 4..7,
+   * then CSRCs and an optional extension before the payload */
+  if (map.size >= 12 && (map.data[0] >> 6) == 2)
+    {
+      guint pt = map.data[1] & 0x7f;
+      guint32 timestamp = GST_READ_UINT32_BE (map.data + 4);
+      gsize offset = 12 + 4 * (map.data[0] & 0x0f);
+
+      if ((map.data[0] & 0x10) && offset + 4 <= map.size)
+        offset += 4 + 4 * (gsize) GST_READ_UINT16_BE (map.data + offset + 2);
+
+      g_mutex_lock (&self->lock);
+      if (pt == self->telephone_event_pt)
+        {
+          if (offset + 4 <= map.size && map.data[offset] <= BATON_DTMF_TONE_D &&
+              (!self->have_dtmf_timestamp || timestamp != self->last_dtmf_timestamp))
+            {
+              self->have_dtmf_timestamp = TRUE;
+              self->last_dtmf_timestamp = timestamp;
+              new_event = TRUE;
+              event = map.data[offset];
+            }
+          ret = GST_PAD_PROBE_DROP;
+        }
+      g_mutex_unlock (&self->lock);
+    }
+  gst_buffer_unmap (buffer, &map);
+
+  if (new_event)
+    run_in_main (self, dtmf_received_main, GUINT_TO_POINTER (event), NULL);
+
+  return ret;
+}
+
+static gboolean dtmf_next_cb (gpointer user_data);
+
+static void
+send_dtmf_event (BatonMediaSession *self,
+                 gboolean           start,
+                 guint              tone)
+{
+  GstStructure *s;
+
+  if (start)
+    s = gst_structure_new ("dtmf-event",
+                           "type", G_TYPE_INT, 1,
+                           "number", G_TYPE_INT, (int) tone,
+                           "volume", G_TYPE_INT, 10,
+                           "start", G_TYPE_BOOLEAN, TRUE,
+                           NULL);
+  else
+    s = gst_structure_new ("dtmf-event",
+                           "type", G_TYPE_INT, 1,
+                           "start", G_TYPE_BOOLEAN, FALSE,
+                           NULL);
+
+  gst_element_send_event (self->dtmf_src, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s));
+}
+
+static void
+dtmf_schedule (BatonMediaSession *self,
+               guint              ms)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, dtmf_next_cb, self, NULL);
+  g_source_set_static_name (source, "[baton] dtmf");
+  self->dtmf_timeout_id = g_source_attach (source, self->context);
+}
+
+/* One tone at a time: DTMF_TONE_MS of tone, DTMF_GAP_MS of pause. */
+static gboolean
+dtmf_next_cb (gpointer user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+
+  self->dtmf_timeout_id = 0;
+
+  if (self->dtmf_playing)
+    {
+      send_dtmf_event (self, FALSE, 0);
+      self->dtmf_playing = FALSE;
+      dtmf_schedule (self, DTMF_GAP_MS);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (g_queue_is_empty (&self->dtmf_queue) || self->closed)
+    return G_SOURCE_REMOVE;
+
+  send_dtmf_event (self, TRUE, GPOINTER_TO_UINT (g_queue_pop_head (&self->dtmf_queue)));
+  self->dtmf_playing = TRUE;
+  dtmf_schedule (self, DTMF_TONE_MS);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Devices                                                                   */
+
+static gboolean
+link_many (GstElement *first,
+           ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first);
+  ok = TRUE;
+  for (GstElement *next = va_arg (args, GstElement *);
+       next != NULL;
+       first = next, next = va_arg (args, GstElement *))
+    {
+      if (!gst_element_link (first, next))
+        {
+          g_warning ("Could not link %s to %s", GST_OBJECT_NAME (first), GST_OBJECT_NAME (next));
+          ok = FALSE;
+          break;
+        }
+    }
+  va_end (args);
+
+  return ok;
+}
+
+static GstElement *
+make (const char *factory)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL)
+    g_critical ("The GStreamer element %s is missing", factory);
+
+  return element;
+}
+
+/* Replaces the capture source while the pipeline runs: a source can just be
+ * stopped and unlinked, and the new one linked to the same place. */
+static void
+swap_microphone (BatonMediaSession *self)
+{
+  GstElement *old = self->mic;
+  GstElement *mic = baton_device_manager_create_microphone_element (self->devices, NULL);
+
+  g_debug ("Media session %p: capturing from %s", self, GST_OBJECT_NAME (mic));
+
+  if (old != NULL)
+    {
+      gst_element_set_locked_state (old, TRUE);
+      gst_element_set_state (old, GST_STATE_NULL);
+      gst_element_unlink (old, self->mic_convert);
+      gst_bin_remove (GST_BIN (self->pipeline), old);
+    }
+
+  self->mic = mic;
+  gst_bin_add (GST_BIN (self->pipeline), mic);
+  gst_element_link (mic, self->mic_convert);
+  gst_element_sync_state_with_parent (mic);
+}
+
+typedef struct
+{
+  BatonMediaSession *self;
+  GstElement *new_sink;
+} SpeakerSwap;
+
+static void
+replace_speaker_locked (BatonMediaSession *self,
+                        GstElement        *sink)
+{
+  GstElement *old = self->speaker;
+
+  if (old != NULL)
+    {
+      gst_element_set_locked_state (old, TRUE);
+      gst_element_unlink (self->speaker_convert, old);
+      gst_element_set_state (old, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self->pipeline), old);
+    }
+
+  self->speaker = sink;
+  gst_bin_add (GST_BIN (self->pipeline), sink);
+  gst_element_link (self->speaker_convert, sink);
+  gst_element_sync_state_with_parent (sink);
+}
+
+static GstPadProbeReturn
+speaker_idle_cb (GstPad          *pad,
+                 GstPadProbeInfo *info,
+                 gpointer         user_data)
+{
+  SpeakerSwap *swap = user_data;
+
+  g_mutex_lock (&swap->self->lock);
+  replace_speaker_locked (swap->self, g_steal_pointer (&swap->new_sink));
+  g_mutex_unlock (&swap->self->lock);
+
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+speaker_swap_free (gpointer data)
+{
+  SpeakerSwap *swap = data;
+
+  if (swap->new_sink != NULL)
+    gst_object_unref (gst_object_ref_sink (swap->new_sink));
+  g_object_unref (swap->self);
+  g_free (swap);
+}
+
+/* Replaces the playback sink while audio may flow into it: wait until the
+ * pad feeding it is idle (between two buffers), swap there. */
+static void
+swap_speaker (BatonMediaSession *self)
+{
+  GstElement *sink = baton_device_manager_create_speaker_element (self->devices, NULL);
+  g_autoptr(GstPad) pad = NULL;
+  SpeakerSwap *swap;
+
+  g_debug ("Media session %p: playing to %s", self, GST_OBJECT_NAME (sink));
+
+  g_mutex_lock (&self->lock);
+  if (!self->playback_built)
+    {
+      /* Nothing flows yet: the sink is made when the peer's stream arrives */
+      g_mutex_unlock (&self->lock);
+      gst_object_unref (gst_object_ref_sink (sink));
+      return;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (GST_IS_BASE_SINK (sink))
+    g_object_set (sink, "async", FALSE, NULL);
+
+  swap = g_new0 (SpeakerSwap, 1);
+  swap->self = g_object_ref (self);
+  swap->new_sink = sink;
+
+  pad = gst_element_get_static_pad (self->speaker_convert, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, speaker_idle_cb, swap, speaker_swap_free);
+}
+
+static void
+selected_microphone_notify_cb (BatonMediaSession *self)
+{
+  if (!self->closed)
+    swap_microphone (self);
+}
+
+static void
+selected_speaker_notify_cb (BatonMediaSession *self)
+{
+  if (!self->closed)
+    swap_speaker (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Playback: built when webrtcbin exposes the peer's stream                  */
+
+static void
+build_playback (BatonMediaSession *self,
+                GstPad            *pad)
+{
+  GstElement *depay = make ("rtpopusdepay");
+  GstElement *dec = make ("opusdec");
+  GstElement *convert1 = make ("audioconvert");
+  GstElement *resample1 = make ("audioresample");
+  GstElement *probe = gst_element_factory_make ("webrtcechoprobe", self->echo_probe_name);
+  GstElement *convert2 = make ("audioconvert");
+  GstElement *resample2 = make ("audioresample");
+  GstElement *sink;
+  g_autoptr(GstPad) depay_sink = NULL;
+  g_autoptr(GstPad) dec_src = NULL;
+
+  g_object_set (dec, "plc", TRUE, NULL);
+
+  sink = baton_device_manager_create_speaker_element (self->devices, NULL);
+  if (GST_IS_BASE_SINK (sink))
+    g_object_set (sink, "async", FALSE, NULL);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, convert1, resample1,
+                    probe, convert2, resample2, NULL);
+  link_many (depay, dec, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
+  self->speaker_convert = resample2;
+  replace_speaker_locked (self, sink);
+
+  dec_src = gst_element_get_static_pad (dec, "src");
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, first_decoded_buffer_cb,
+                     g_object_ref (self), g_object_unref);
+
+  gst_element_sync_state_with_parent (resample2);
+  gst_element_sync_state_with_parent (convert2);
+  gst_element_sync_state_with_parent (probe);
+  gst_element_sync_state_with_parent (self->play_volume);
+  gst_element_sync_state_with_parent (resample1);
+  gst_element_sync_state_with_parent (convert1);
+  gst_element_sync_state_with_parent (dec);
+  gst_element_sync_state_with_parent (depay);
+
+  depay_sink = gst_element_get_static_pad (depay, "sink");
+  if (gst_pad_link (pad, depay_sink) != GST_PAD_LINK_OK)
+    g_warning ("Could not link the received stream to the decoder");
+
+  self->playback_built = TRUE;
+}
+
+static void
+pad_added_cb (GstElement *webrtc,
+              GstPad     *pad,
+              gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  g_debug ("Media session %p: received stream on %s", self, GST_PAD_NAME (pad));
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb,
+                     g_object_ref (self), g_object_unref);
+
+  g_mutex_lock (&self->lock);
+  if (!self->playback_built && !self->closed)
+    {
+      build_playback (self, pad);
+    }
+  else
+    {
+      /* Another stream of the peer: drain it */
+      GstElement *fakesink = make ("fakesink");
+      g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (fakesink, "sink");
+
+      g_object_set (fakesink, "sync", FALSE, "async", FALSE, NULL);
+      gst_bin_add (GST_BIN (self->pipeline), fakesink);
+      gst_element_sync_state_with_parent (fakesink);
+      gst_pad_link (pad, sinkpad);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The pipeline                                                              */
+
+static gboolean
+bus_message_cb (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        g_message ("Media session %p: error from %s: %s (%s)", self,
+                   GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), error->message,
+                   debug ? debug : "");
+        if (GST_MESSAGE_SRC (message) == GST_OBJECT (self->webrtc) ||
+            gst_object_has_as_ancestor (GST_MESSAGE_SRC (message), GST_OBJECT (self->webrtc)))
+          set_state (self, BATON_MEDIA_STATE_FAILED);
+      }
+      break;
+
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr(GError) error = NULL;
+
+        gst_message_parse_warning (message, &error, NULL);
+        g_debug ("Media session %p: warning from %s: %s", self,
+                 GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), error->message);
+      }
+      break;
+
+    case GST_MESSAGE_LATENCY:
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
+
+    default:
+      break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GstCaps *
+codec_preferences (void)
+{
+  return gst_caps_from_string ("application/x-rtp, media=(string)audio, encoding-name=(string)OPUS, "
+                               "payload=(int)" G_STRINGIFY (OPUS_PT) ", clock-rate=(int)48000, "
+                               "encoding-params=(string)2; "
+                               "application/x-rtp, media=(string)audio, "
+                               "encoding-name=(string)TELEPHONE-EVENT, "
+                               "payload=(int)" G_STRINGIFY (TELEPHONE_EVENT_PT) ", "
+                               "clock-rate=(int)48000");
+}
+
+static void
+build_pipeline (BatonMediaSession *self)
+{
+  static guint probe_counter;
+  GstElement *resample, *capsfilter, *dsp, *convert, *enc, *pay, *mux;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstCaps) prefs = NULL;
+  g_autoptr(GstPad) webrtc_sink = NULL;
+  g_autoptr(GstPad) mux_src = NULL;
+  g_autoptr(GstPad) dtmf_sink = NULL;
+  g_autoptr(GstPad) dtmf_src = NULL;
+  g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+  g_autoptr(GstClock) clock = NULL;
+  g_autoptr(GstBus) bus = NULL;
+
+  self->pipeline = gst_pipeline_new (NULL);
+  clock = gst_system_clock_obtain ();
+  gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
+
+  self->webrtc = make ("webrtcbin");
+  g_object_set (self->webrtc, "latency", JITTER_BUFFER_MS, NULL);
+  gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy", "max-bundle");
+  add_local_addresses (self->webrtc);
+  configure_ice_servers (self);
+
+  /* capture */
+  self->mic_convert = make ("audioconvert");
+  resample = make ("audioresample");
+  capsfilter = make ("capsfilter");
+  caps = gst_caps_from_string ("audio/x-raw, format=(string)S16LE, rate=(int)48000, channels=(int)1");
+  g_object_set (capsfilter, "caps", caps, NULL);
+
+  self->echo_probe_name = g_strdup_printf ("baton-echo-probe-%u", g_atomic_int_add (&probe_counter, 1));
+  dsp = make ("webrtcdsp");
+  g_object_set (dsp,
+                "probe", self->echo_probe_name,
+                "echo-cancel", TRUE,
+                "noise-suppression", TRUE,
+                "gain-control", FALSE,
+                NULL);
+  self->send_volume = make ("volume");
+  convert = make ("audioconvert");
+  enc = make ("opusenc");
+  gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
+  g_object_set (enc, "bitrate", 32000, "inband-fec", TRUE, NULL);
+  pay = make ("rtpopuspay");
+  g_object_set (pay, "pt", OPUS_PT, NULL);
+  mux = make ("rtpdtmfmux");
+  self->dtmf_src = make ("rtpdtmfsrc");
+  g_object_set (self->dtmf_src, "pt", TELEPHONE_EVENT_PT, "clock-rate", 48000, NULL);
+
+  /* playback elements that exist before the peer's stream does: volume for
+   * set_playing, and the echo probe the DSP looks for when it starts */
+  self->play_volume = make ("volume");
+  {
+    GstElement *probe = gst_element_factory_make ("webrtcechoprobe", self->echo_probe_name);
+    gst_bin_add (GST_BIN (self->pipeline), probe);
+  }
+
+  gst_bin_add_many (GST_BIN (self->pipeline), self->webrtc, self->mic_convert, resample,
+                    capsfilter, dsp, self->send_volume, convert, enc, pay, mux,
+                    self->dtmf_src, self->play_volume, NULL);
+  link_many (self->mic_convert, resample, capsfilter, dsp, self->send_volume, convert, enc, pay,
+             mux, NULL);
+
+  dtmf_src = gst_element_get_static_pad (self->dtmf_src, "src");
+  dtmf_sink = gst_element_request_pad_simple (mux, "priority_sink_%u");
+  gst_pad_link (dtmf_src, dtmf_sink);
+
+  webrtc_sink = gst_element_request_pad_simple (self->webrtc, "sink_%u");
+  g_object_get (webrtc_sink, "transceiver", &transceiver, NULL);
+  prefs = codec_preferences ();
+  g_object_set (transceiver,
+                "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                "codec-preferences", prefs,
+                NULL);
+  mux_src = gst_element_get_static_pad (mux, "src");
+  if (gst_pad_link (mux_src, webrtc_sink) != GST_PAD_LINK_OK)
+    g_warning ("Could not link the encoder to webrtcbin");
+
+  swap_microphone (self);
+
+  g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate_cb), self);
+  g_signal_connect (self->webrtc, "notify::ice-gathering-state",
+                    G_CALLBACK (gathering_state_notify_cb), self);
+  g_signal_connect (self->webrtc, "notify::ice-connection-state",
+                    G_CALLBACK (webrtc_state_notify_cb), self);
+  g_signal_connect (self->webrtc, "notify::connection-state",
+                    G_CALLBACK (webrtc_state_notify_cb), self);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (pad_added_cb), self);
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_watch_id = gst_bus_add_watch (bus, bus_message_cb, self);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_message ("Media session %p: the pipeline did not start", self);
+      set_state (self, BATON_MEDIA_STATE_FAILED);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Offer and answer                                                          */
+
+static guint
+find_telephone_event_pt (const GstSDPMessage *sdp)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
+
+      for (guint j = 0; j < gst_sdp_media_attributes_len (media); j++)
+        {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, j);
+          guint pt;
+          char name[32];
+
+          if (g_strcmp0 (attr->key, "rtpmap") != 0 || attr->value == NULL)
+            continue;
+          if (sscanf (attr->value, "%u %31[^/]", &pt, name) == 2 &&
+              g_ascii_strcasecmp (name, "telephone-event") == 0)
+            return pt;
+        }
+    }
+
+  return TELEPHONE_EVENT_PT;
+}
+
+static GstWebRTCSessionDescription *
+parse_description (GstWebRTCSDPType   type,
+                   const char        *text,
+                   GError           **error)
+{
+  GstSDPMessage *sdp = NULL;
+
+  if (text == NULL || gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK ||
+      gst_sdp_message_medias_len (sdp) == 0)
+    {
+      g_clear_pointer (&sdp, gst_sdp_message_free);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Invalid SDP");
+      return NULL;
+    }
+
+  return gst_webrtc_session_description_new (type, sdp);
+}
+
+static void
+apply_remote_description (BatonMediaSession           *self,
+                          GstWebRTCSessionDescription *desc,
+                          GstPromise                  *promise)
+{
+  g_mutex_lock (&self->lock);
+  self->telephone_event_pt = find_telephone_event_pt (desc->sdp);
+  g_mutex_unlock (&self->lock);
+
+  g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
+  /* webrtcbin runs its operations in order: candidates can follow at once */
+  flush_remote_candidates (self);
+}
+
+typedef struct
+{
+  GstWebRTCSessionDescription *desc;
+  char *error;
+} DescriptionResult;
+
+static void
+description_result_free (gpointer data)
+{
+  DescriptionResult *r = data;
+
+  g_clear_pointer (&r->desc, gst_webrtc_session_description_free);
+  g_free (r->error);
+  g_free (r);
+}
+
+/* In the owner's context: set the local description, hand out its text. */
+static void
+local_description_main (BatonMediaSession *self,
+                        gpointer           data)
+{
+  GTask *task = data;   /* owned by the invocation */
+  DescriptionResult *r = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+
+  if (r->desc == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               r->error ? r->error : "webrtcbin gave no description");
+      set_state (self, BATON_MEDIA_STATE_FAILED);
+      return;
+    }
+
+  g_signal_emit_by_name (self->webrtc, "set-local-description", r->desc, NULL);
+  text = gst_sdp_message_as_text (r->desc->sdp);
+  g_task_return_pointer (task, g_steal_pointer (&text), g_free);
+
+  /* Candidates go out after the description they belong to */
+  run_in_main (self, flush_local_candidates_main, NULL, NULL);
+}
+
+static void
+description_created_cb (GstPromise *promise,
+                        gpointer    user_data)
+{
+  GTask *task = G_TASK (user_data);
+  BatonMediaSession *self = g_task_get_source_object (task);
+  DescriptionResult *r = g_task_get_task_data (task);
+  const GstStructure *reply;
+  const char *field = g_task_get_source_tag (task) == baton_media_session_create_offer_async
+                      ? "offer" : "answer";
+
+  if (gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED &&
+      (reply = gst_promise_get_reply (promise)) != NULL)
+    {
+      if (gst_structure_has_field (reply, field))
+        {
+          gst_structure_get (reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &r->desc, NULL);
+        }
+      else if (gst_structure_has_field (reply, "error"))
+        {
+          g_autoptr(GError) error = NULL;
+
+          gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+          r->error = g_strdup (error ? error->message : "unknown error");
+        }
+    }
+  gst_promise_unref (promise);
+
+  run_in_main (self, local_description_main, task, g_object_unref);
+}
+
+void
+baton_media_session_create_offer_async (BatonMediaSession   *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GstPromise *promise;
+
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, baton_media_session_create_offer_async);
+  g_task_set_task_data (task, g_new0 (DescriptionResult, 1), description_result_free);
+
+  if (self->closed)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The media session is closed");
+      return;
+    }
+
+  set_state (self, BATON_MEDIA_STATE_CONNECTING);
+  promise = gst_promise_new_with_change_func (description_created_cb, g_steal_pointer (&task), NULL);
+  g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+}
+
+char *
+baton_media_session_create_offer_finish (BatonMediaSession  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+baton_media_session_set_remote_answer (BatonMediaSession  *self,
+                                       const char         *sdp,
+                                       GError            **error)
+{
+  GstWebRTCSessionDescription *desc;
+
+  g_return_val_if_fail (BATON_IS_MEDIA_SESSION (self), FALSE);
+
+  if (self->closed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The media session is closed");
+      return FALSE;
+    }
+
+  desc = parse_description (GST_WEBRTC_SDP_TYPE_ANSWER, sdp, error);
+  if (desc == NULL)
+    return FALSE;
+
+  apply_remote_description (self, desc, NULL);
+  gst_webrtc_session_description_free (desc);
+
+  return TRUE;
+}
+
+static void
+remote_offer_set_cb (GstPromise *promise,
+                     gpointer    user_data)
+{
+  GTask *task = G_TASK (user_data);
+  BatonMediaSession *self = g_task_get_source_object (task);
+  GstPromise *answer_promise;
+
+  gst_promise_unref (promise);
+  answer_promise = gst_promise_new_with_change_func (description_created_cb, task, NULL);
+  g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer_promise);
+}
+
+void
+baton_media_session_create_answer_async (BatonMediaSession   *self,
+                                         const char          *offer_sdp,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GstWebRTCSessionDescription *desc;
+  GstPromise *promise;
+
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, baton_media_session_create_answer_async);
+  g_task_set_task_data (task, g_new0 (DescriptionResult, 1), description_result_free);
+
+  if (self->closed)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The media session is closed");
+      return;
+    }
+
+  desc = parse_description (GST_WEBRTC_SDP_TYPE_OFFER, offer_sdp, &error);
+  if (desc == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_state (self, BATON_MEDIA_STATE_CONNECTING);
+  promise = gst_promise_new_with_change_func (remote_offer_set_cb, g_steal_pointer (&task), NULL);
+  apply_remote_description (self, desc, promise);
+  gst_webrtc_session_description_free (desc);
+}
+
+char *
+baton_media_session_create_answer_finish (BatonMediaSession  *self,
+                                          GAsyncResult       *result,
+                                          GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+baton_media_session_add_remote_candidate (BatonMediaSession *self,
+                                          guint              mline_index,
+                                          const char        *candidate)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  if (self->closed)
+    return;
+
+  if (!self->remote_description_set)
+    {
+      g_ptr_array_add (self->pending_remote_candidates, candidate_new (mline_index, candidate));
+      return;
+    }
+
+  add_remote_candidate_now (self, mline_index, candidate);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Controls                                                                  */
+
+void
+baton_media_session_set_sending (BatonMediaSession *self,
+                                 gboolean           sending)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  self->sending = !!sending;
+  g_object_set (self->send_volume, "mute", !self->sending, NULL);
+}
+
+void
+baton_media_session_set_playing (BatonMediaSession *self,
+                                 gboolean           playing)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  self->playing = !!playing;
+  g_object_set (self->play_volume, "mute", !self->playing, NULL);
+}
+
+void
+baton_media_session_send_dtmf (BatonMediaSession *self,
+                               guint              tone)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+  g_return_if_fail (tone <= BATON_DTMF_TONE_D);
+
+  if (self->closed)
+    return;
+
+  g_queue_push_tail (&self->dtmf_queue, GUINT_TO_POINTER (tone));
+  if (self->dtmf_timeout_id == 0 && !self->dtmf_playing)
+    dtmf_next_cb (self);
+}
+
+BatonMediaState
+baton_media_session_get_state (BatonMediaSession *self)
+{
+  g_return_val_if_fail (BATON_IS_MEDIA_SESSION (self), BATON_MEDIA_STATE_CLOSED);
+
+  return self->state;
+}
+
+void
+baton_media_session_close (BatonMediaSession *self)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  if (self->closed)
+    return;
+
+  g_debug ("Media session %p: closing", self);
+  self->closed = TRUE;
+  self->state = BATON_MEDIA_STATE_CLOSED;   /* no notify: nothing is emitted after close */
+
+  g_clear_handle_id (&self->dtmf_timeout_id, g_source_remove);
+  g_queue_clear (&self->dtmf_queue);
+  g_clear_handle_id (&self->bus_watch_id, g_source_remove);
+  if (self->devices != NULL)
+    {
+      g_clear_signal_handler (&self->mic_notify_id, self->devices);
+      g_clear_signal_handler (&self->speaker_notify_id, self->devices);
+    }
+  if (self->webrtc != NULL)
+    g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  if (self->pipeline != NULL)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+baton_media_session_dispose (GObject *object)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (object);
+
+  baton_media_session_close (self);
+  g_clear_object (&self->pipeline);
+  g_clear_object (&self->devices);
+
+  G_OBJECT_CLASS (baton_media_session_parent_class)->dispose (object);
+}
+
+static void
+baton_media_session_finalize (GObject *object)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (object);
+
+  g_clear_pointer (&self->ice_servers, g_strfreev);
+  g_clear_pointer (&self->echo_probe_name, g_free);
+  g_clear_pointer (&self->pending_local_candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_remote_candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (baton_media_session_parent_class)->finalize (object);
+}
+
+static void
+baton_media_session_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_uint (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+baton_media_session_class_init (BatonMediaSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = baton_media_session_dispose;
+  object_class->finalize = baton_media_session_finalize;
+  object_class->get_property = baton_media_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_uint ("state", NULL, NULL,
+                       BATON_MEDIA_STATE_NEW, BATON_MEDIA_STATE_CLOSED, BATON_MEDIA_STATE_NEW,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LOCAL_CANDIDATE] =
+    g_signal_new ("local-candidate",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+
+  signals[DTMF_RECEIVED] =
+    g_signal_new ("dtmf-received",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+baton_media_session_init (BatonMediaSession *self)
+{
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->dtmf_queue);
+  self->context = g_main_context_ref_thread_default ();
+  self->pending_local_candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->pending_remote_candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->telephone_event_pt = TELEPHONE_EVENT_PT;
+  self->sending = TRUE;
+  self->playing = TRUE;
+  self->ice_state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+  self->pc_state = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
+}
+
+BatonMediaSession *
+baton_media_session_new (BatonDeviceManager *devices,
+                         const char * const *ice_servers)
+{
+  BatonMediaSession *self;
+
+  g_return_val_if_fail (devices == NULL || BATON_IS_DEVICE_MANAGER (devices), NULL);
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+
+  self = g_object_new (BATON_TYPE_MEDIA_SESSION, NULL);
+  self->ice_servers = g_strdupv ((char **) ice_servers);
+  /* Without a device manager, a private one follows the system defaults */
+  self->devices = devices ? g_object_ref (devices) : baton_device_manager_new ();
+  self->mic_notify_id =
+    g_signal_connect_swapped (self->devices, "notify::selected-microphone",
+                              G_CALLBACK (selected_microphone_notify_cb), self);
+  self->speaker_notify_id =
+    g_signal_connect_swapped (self->devices, "notify::selected-speaker",
+                              G_CALLBACK (selected_speaker_notify_cb), self);
+
+  build_pipeline (self);
+
+  return self;
+}
