@@ -1,0 +1,310 @@
+/* baton-server-connection.c: one agent's WebSocket: limits, order, dispatch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "baton-server-private.h"
+
+static void
+count_error (BatonConnection *conn)
+{
+  if (++conn->error_streak > BATON_MAX_ERROR_STREAK)
+    baton_connection_close (conn, BATON_CLOSE_TOO_MANY_ERRORS, "too many protocol errors");
+}
+
+void
+baton_reply_ok (BatonConnection *conn,
+                gint64           re,
+                JsonObject      *fields)
+{
+  JsonObject *o = fields ? fields : json_object_new ();
+
+  /* "type" and "re" go first for readability of logs; json-glib keeps order. */
+  json_object_set_string_member (o, "type", "ok");
+  json_object_set_int_member (o, "re", re);
+  conn->error_streak = 0;
+  baton_connection_send (conn, o);
+  json_object_unref (o);
+}
+
+static void
+send_error (BatonConnection *conn,
+            gint64           re,
+            int              code,
+            int              subcode,
+            const char      *message)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+
+  json_object_set_string_member (o, "type", "error");
+  if (re > 0)
+    json_object_set_int_member (o, "re", re);
+  else
+    json_object_set_null_member (o, "re");
+  json_object_set_int_member (o, "code", code);
+  json_object_set_int_member (o, "subcode", subcode);
+  json_object_set_string_member (o, "message", message);
+  baton_connection_send (conn, o);
+}
+
+void
+baton_reply_error (BatonConnection *conn,
+                   gint64           re,
+                   int              code,
+                   int              subcode,
+                   const char      *message)
+{
+  g_debug ("%s: error %d/%d on request %" G_GINT64_FORMAT ": %s",
+           conn->user_id, code, subcode, re, message);
+  send_error (conn, re, code, subcode, message);
+  count_error (conn);
+}
+
+static gboolean
+rate_ok (BatonConnection *conn)
+{
+  gint64 now = g_get_monotonic_time ();
+  double elapsed = (now - conn->bucket_time) / (double) G_USEC_PER_SEC;
+
+  conn->bucket_time = now;
+  conn->bucket = MIN (BATON_RATE_BURST, conn->bucket + elapsed * BATON_RATE_PER_SECOND);
+  if (conn->bucket < 1.0)
+    return FALSE;
+  conn->bucket -= 1.0;
+  return TRUE;
+}
+
+static void
+dispatch (BatonConnection *conn,
+          BatonMessage    *msg)
+{
+  if (msg->type == BATON_MSG_REGISTER)
+    {
+      baton_session_handle_register (conn, msg);
+      return;
+    }
+  if (conn->session == NULL)
+    {
+      baton_reply_error (conn, msg->id, 403, 10016, "register first");
+      return;
+    }
+
+  switch (msg->type)
+    {
+    case BATON_MSG_CALL_INVITE:
+    case BATON_MSG_CALL_ACCEPT:
+    case BATON_MSG_CALL_REJECT:
+    case BATON_MSG_CALL_HANGUP:
+    case BATON_MSG_CALL_HOLD:
+    case BATON_MSG_CALL_MUTE:
+    case BATON_MSG_CALL_MEDIA:
+    case BATON_MSG_SDP:
+    case BATON_MSG_ICE:
+      baton_call_handle (conn, msg);
+      break;
+    case BATON_MSG_TRANSFER_REQUEST:
+    case BATON_MSG_TRANSFER_ACCEPT:
+    case BATON_MSG_TRANSFER_REFUSE:
+      baton_transfer_handle (conn, msg);
+      break;
+    case BATON_MSG_REGISTER:
+    case BATON_MSG_PING:
+    case BATON_MSG_TOKEN_REFRESH:
+    case BATON_MSG_USERS_LIST:
+    case BATON_MSG_FORWARDING_GET:
+    case BATON_MSG_FORWARDING_SET:
+    default:
+      baton_handle_misc (conn, msg);
+      break;
+    }
+}
+
+static void
+message_cb (SoupWebsocketConnection *ws,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  BatonConnection *conn = user_data;
+  g_autoptr(BatonMessage) msg = NULL;
+  BatonMessageError err = { 0 };
+  gsize len = 0;
+  const char *data = g_bytes_get_data (message, &len);
+
+  if (conn->closing)
+    return;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      if (!rate_ok (conn))
+        {
+          send_error (conn, 0, 429, 10015, "rate limit exceeded");
+          return;
+        }
+      baton_reply_error (conn, 0, 400, 10010, "binary frames are not allowed");
+      return;
+    }
+
+  msg = baton_message_parse (data, len, &err);
+
+  if (!rate_ok (conn))
+    {
+      /* Dropped: nothing changes, and it does not count as a protocol error. */
+      send_error (conn, err.id > 0 ? err.id : msg ? msg->id : 0, 429, 10015,
+                  "rate limit exceeded");
+      baton_message_error_clear (&err);
+      return;
+    }
+
+  if (msg == NULL)
+    {
+      if (err.id > 0 && err.id <= conn->last_id)
+        baton_reply_error (conn, err.id, 409, 10013, "request id not greater than an earlier one");
+      else
+        {
+          if (err.id > 0)
+            conn->last_id = err.id;
+          baton_reply_error (conn, err.id, err.code, err.subcode, err.message);
+        }
+      baton_message_error_clear (&err);
+      return;
+    }
+
+  if (msg->id <= conn->last_id)
+    {
+      baton_reply_error (conn, msg->id, 409, 10013, "request id not greater than an earlier one");
+      return;
+    }
+  conn->last_id = msg->id;
+
+  g_debug ("%s → %s #%" G_GINT64_FORMAT, conn->user_id,
+           baton_message_type_to_string (msg->type), msg->id);
+  dispatch (conn, msg);
+}
+
+static void
+closed_cb (SoupWebsocketConnection *ws,
+           gpointer                 user_data)
+{
+  BatonConnection *conn = user_data;
+  BatonServer *server = conn->server;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+  gboolean goodbye = !conn->closing && code == SOUP_WEBSOCKET_CLOSE_NORMAL;
+
+  g_debug ("connection of %s closed (%u)", conn->user_id, code);
+  if (conn->session)
+    {
+      BatonSession *session = conn->session;
+
+      conn->session = NULL;
+      session->conn = NULL;
+      baton_session_detach (server, session, goodbye);
+    }
+  g_hash_table_remove (server->connections, conn);
+  baton_connection_free (conn);
+}
+
+static gboolean
+register_timeout_cb (gpointer user_data)
+{
+  BatonConnection *conn = user_data;
+
+  conn->register_source = 0;
+  if (conn->session == NULL)
+    baton_connection_close (conn, BATON_CLOSE_NO_REGISTER, "no register");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+expiry_cb (gpointer user_data)
+{
+  BatonConnection *conn = user_data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  conn->expiry_source = 0;
+  if (conn->token_exp > now)
+    {
+      /* refreshed meanwhile, or woke up early */
+      baton_connection_schedule_expiry (conn);
+      return G_SOURCE_REMOVE;
+    }
+  g_debug ("token %s of %s expired", conn->token_tag, conn->user_id);
+  if (conn->session)
+    {
+      g_autoptr(JsonObject) ev = baton_event_new ("token.expired");
+
+      baton_session_send (conn->session, ev);
+    }
+  else
+    {
+      g_autoptr(JsonObject) ev = baton_event_new ("token.expired");
+
+      json_object_set_int_member (ev, "seq", ++conn->seq);
+      baton_connection_send (conn, ev);
+    }
+  baton_connection_close (conn, BATON_CLOSE_TOKEN, "token expired");
+  return G_SOURCE_REMOVE;
+}
+
+void
+baton_connection_schedule_expiry (BatonConnection *conn)
+{
+  gint64 now_us = g_get_real_time ();
+  gint64 delay_ms = (conn->token_exp * G_USEC_PER_SEC - now_us) / 1000;
+
+  g_clear_handle_id (&conn->expiry_source, g_source_remove);
+  if (delay_ms < 0)
+    delay_ms = 0;
+  /* exp is in whole seconds: fire just after it */
+  conn->expiry_source = g_timeout_add ((guint) MIN (delay_ms + 5, G_MAXUINT), expiry_cb, conn);
+}
+
+BatonConnection *
+baton_connection_new (BatonServer             *server,
+                      SoupWebsocketConnection *ws,
+                      const char              *user_id,
+                      const char              *user_name,
+                      const char              *token_tag,
+                      gint64                   token_exp)
+{
+  BatonConnection *conn = g_new0 (BatonConnection, 1);
+  double keepalive = BATON_KEEPALIVE_INTERVAL * server->time_scale;
+
+  conn->server = server;
+  conn->ws = g_object_ref (ws);
+  conn->user_id = g_strdup (user_id);
+  conn->user_name = g_strdup (user_name);
+  conn->token_tag = g_strdup (token_tag);
+  conn->token_exp = token_exp;
+  conn->bucket = BATON_RATE_BURST;
+  conn->bucket_time = g_get_monotonic_time ();
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_MESSAGE_MAX_SIZE);
+  soup_websocket_connection_set_keepalive_interval (ws, MAX (1, (guint) keepalive));
+  g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
+  g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);
+
+  conn->register_source = baton_server_timeout_add (server, BATON_REGISTER_TIMEOUT,
+                                                    register_timeout_cb, conn);
+  baton_connection_schedule_expiry (conn);
+  g_debug ("%s connected with %s", user_id, token_tag);
+  return conn;
+}
+
+void
+baton_connection_free (BatonConnection *conn)
+{
+  if (conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (conn->ws, conn);
+  if (conn->session)
+    conn->session->conn = NULL;
+  g_clear_handle_id (&conn->register_source, g_source_remove);
+  g_clear_handle_id (&conn->expiry_source, g_source_remove);
+  g_clear_object (&conn->ws);
+  g_free (conn->user_id);
+  g_free (conn->user_name);
+  g_free (conn->token_tag);
+  g_free (conn);
+}

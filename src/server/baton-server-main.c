@@ -1,0 +1,144 @@
+/* baton-server-main.c: entry point and `serve`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "baton-server.h"
+#include "baton-server-cli.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#define SHUTDOWN_WAIT_MS 2000
+
+typedef struct
+{
+  GMainLoop *loop;
+  BatonServer *server;
+  guint wait_source;
+  gboolean stopping;
+} ServeState;
+
+static gboolean
+wait_closed_cb (gpointer user_data)
+{
+  ServeState *st = user_data;
+  static guint waited;
+
+  waited += 50;
+  if (baton_server_open_connections (st->server) == 0 || waited >= SHUTDOWN_WAIT_MS)
+    {
+      st->wait_source = 0;
+      g_main_loop_quit (st->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+signal_cb (gpointer user_data)
+{
+  ServeState *st = user_data;
+
+  if (st->stopping)
+    return G_SOURCE_CONTINUE;
+  st->stopping = TRUE;
+  g_debug ("shutting down");
+  baton_server_shutdown (st->server);
+  st->wait_source = g_timeout_add (50, wait_closed_cb, st);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+baton_cli_serve (int    argc,
+                 char **argv)
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  double time_scale = 1.0;
+  ServeState st = { 0 };
+  guint sigterm, sigint;
+  GOptionEntry entries[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8480)", "HOST:PORT" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &cert, "TLS certificate (PEM)", "PEM" },
+    { "tls-private-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "PEM" },
+    /* test knob (PROTOCOL.md § 7.3): multiplies the protocol timeouts */
+    { "time-scale", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &time_scale, NULL, NULL },
+    { NULL }
+  };
+
+  ctx = g_option_context_new ("- run the calling service");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("baton-server serve: %s\n", error->message);
+      return BATON_EXIT_USAGE;
+    }
+  if (argc != 1)
+    {
+      g_printerr ("baton-server serve: unexpected argument '%s'\n", argv[1]);
+      return BATON_EXIT_USAGE;
+    }
+  if (data_dir == NULL)
+    {
+      g_printerr ("baton-server serve: --data-dir is required\n");
+      return BATON_EXIT_USAGE;
+    }
+  if (time_scale <= 0 || time_scale > 100)
+    {
+      g_printerr ("baton-server serve: --time-scale must be in (0, 100]\n");
+      return BATON_EXIT_USAGE;
+    }
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      g_printerr ("baton-server serve: cannot create %s: %s\n", data_dir, g_strerror (errno));
+      return BATON_EXIT_FAILURE;
+    }
+
+  st.server = baton_server_new (data_dir, time_scale, &error);
+  if (st.server == NULL)
+    {
+      g_printerr ("baton-server serve: %s\n", error->message);
+      return BATON_EXIT_FAILURE;
+    }
+  if (!baton_server_listen (st.server, listen ? listen : "127.0.0.1:8480", cert, key, &uri, &error))
+    {
+      g_printerr ("baton-server serve: cannot listen on %s: %s\n",
+                  listen ? listen : "127.0.0.1:8480", error->message);
+      baton_server_free (st.server);
+      return BATON_EXIT_FAILURE;
+    }
+
+  st.loop = g_main_loop_new (NULL, FALSE);
+  sigterm = g_unix_signal_add (SIGTERM, signal_cb, &st);
+  sigint = g_unix_signal_add (SIGINT, signal_cb, &st);
+
+  printf ("listening on %s\n", uri);
+  fflush (stdout);
+
+  g_main_loop_run (st.loop);
+
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+  g_clear_handle_id (&st.wait_source, g_source_remove);
+  baton_server_free (st.server);
+  g_main_loop_unref (st.loop);
+  return BATON_EXIT_OK;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  return baton_cli_run (argc, argv);
+}

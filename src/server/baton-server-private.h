@@ -1,0 +1,214 @@
+/* baton-server-private.h: the state shared by the parts of baton-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "baton-server-message.h"
+#include "baton-server-router.h"
+#include "baton-server-store.h"
+
+G_BEGIN_DECLS
+
+/* Protocol timeouts in seconds (PROTOCOL.md § 7.3); multiplied by time_scale. */
+#define BATON_REGISTER_TIMEOUT   10.0
+#define BATON_TRANSFEREE_TIMEOUT 10.0
+#define BATON_REPLACE_TIMEOUT    10.0
+#define BATON_MEDIA_TIMEOUT      15.0
+#define BATON_GRACE_PERIOD       30.0
+#define BATON_KEEPALIVE_INTERVAL 15.0
+#define BATON_TRANSFER_KEEP      300.0
+#define BATON_MAX_CALLS_PER_USER 32
+#define BATON_RATE_BURST         100.0
+#define BATON_RATE_PER_SECOND    50.0
+#define BATON_MAX_ERROR_STREAK   20
+
+#define BATON_CLOSE_SHUTDOWN       1001
+#define BATON_CLOSE_TOO_MANY_ERRORS 4400
+#define BATON_CLOSE_TOKEN          4401
+#define BATON_CLOSE_NO_REGISTER    4408
+#define BATON_CLOSE_RESUMED        4409
+
+typedef struct _BatonServer BatonServer;
+typedef struct _BatonConnection BatonConnection;
+typedef struct _BatonCall BatonCall;
+typedef struct _BatonTransfer BatonTransfer;
+
+struct _BatonServer
+{
+  SoupServer *soup;
+  BatonStore *store;
+  BatonRouter *router;
+  GBytes *key;
+  double time_scale;
+  gboolean tls;
+
+  GHashTable *sessions;      /* id → BatonSession (owned) */
+  GHashTable *calls;         /* id → BatonCall (owned) */
+  GHashTable *transfers;     /* id → BatonTransfer (owned) */
+  GHashTable *connections;   /* BatonConnection* set (owned) */
+  gboolean shutting_down;
+  GPtrArray *graveyard;      /* ended calls, freed from an idle */
+  guint graveyard_source;
+};
+
+struct _BatonConnection
+{
+  BatonServer *server;
+  SoupWebsocketConnection *ws;
+  char *user_id;
+  char *user_name;
+  char *token_tag;           /* for logs: never the token */
+  gint64 token_exp;
+  guint expiry_source;
+  guint register_source;
+  BatonSession *session;     /* after register */
+  gint64 last_id;
+  gint64 seq;
+  int error_streak;
+  double bucket;
+  gint64 bucket_time;
+  gboolean closing;
+};
+
+struct _BatonSession
+{
+  BatonServer *server;
+  char *id;
+  char *user_id;
+  char *user_name;
+  char *agent_name;
+  BatonConnection *conn;     /* NULL during the grace period */
+  guint grace_source;
+};
+
+typedef enum
+{
+  CALL_RINGING,
+  CALL_CONNECTED,
+  CALL_ENDED,
+} BatonCallState;
+
+enum { CALLER = 0, CALLEE = 1 };
+
+struct _BatonCall
+{
+  char *id;
+  BatonCallState state;
+  char *user[2];             /* caller, callee (the current target) */
+  char *name[2];             /* their display names */
+  BatonSession *session[2];  /* caller's; callee's once answered */
+  GPtrArray *ringing;        /* BatonSession* of the callee, while ringing */
+  char *offer;
+  gboolean allow_forwarding;
+  char *forwarded_from;      /* user id */
+  guint timer;
+  gboolean held[2];          /* by the party itself */
+  gboolean server_held[2];   /* held by the server on that party's behalf (transfer) */
+  gboolean muted[2];
+  gboolean media_connected;
+  gint64 started_at;
+  gint64 answered_at;
+  BatonTransfer *leg_of;     /* this call is A′ of that transfer */
+  BatonTransfer *transfer;   /* a transfer of this call (as A) is in progress */
+  BatonTransfer *replaced_by; /* this call is B of a transfer to a call in progress */
+  char *replaces;            /* for A′ of a transfer to a call: B's id */
+  JsonObject *transfer_info; /* "transfer" member of call.incoming, for A′ */
+};
+
+typedef enum
+{
+  TRANSFER_WAIT_TRANSFEREE,
+  TRANSFER_RINGING,
+  TRANSFER_ANSWERED,
+  TRANSFER_DONE,
+} BatonTransferStage;
+
+struct _BatonTransfer
+{
+  BatonServer *server;
+  char *id;
+  BatonTransferStage stage;
+  gboolean succeeded;
+  char *a_id;
+  BatonCall *a;              /* NULL once A ended */
+  BatonCall *b;              /* for a transfer to a call, while live */
+  char *b_id;
+  BatonCall *new_call;       /* A′ while live */
+  char *new_call_id;
+  char *transferor;
+  char *transferor_name;
+  char *transferor_session;  /* session id that asked */
+  char *transferee;
+  BatonSession *transferee_session;
+  char *target;
+  char *target_name;
+  gboolean disable_forwarding;
+  guint timer;
+  int code;
+  int subcode;
+  char *message;
+  gint64 ended_at;
+  guint cleanup_source;
+};
+
+/* baton-server.c */
+guint         baton_server_timeout_add    (BatonServer *server, double seconds,
+                                           GSourceFunc func, gpointer data);
+BatonStoreUser *baton_server_lookup_user  (BatonServer *server, const char *id);
+JsonObject   *baton_user_object           (const char *id, const char *name);
+JsonObject   *baton_event_new             (const char *type);
+void          baton_session_send          (BatonSession *session, JsonObject *event);
+void          baton_connection_send       (BatonConnection *conn, JsonObject *obj);
+void          baton_connection_close      (BatonConnection *conn, gushort code, const char *reason);
+char         *baton_new_id                (void);
+
+/* baton-server-connection.c */
+BatonConnection *baton_connection_new     (BatonServer *server, SoupWebsocketConnection *ws,
+                                           const char *user_id, const char *user_name,
+                                           const char *token_tag, gint64 token_exp);
+void          baton_connection_free       (BatonConnection *conn);
+void          baton_connection_schedule_expiry (BatonConnection *conn);
+void          baton_reply_ok              (BatonConnection *conn, gint64 re, JsonObject *fields);
+void          baton_reply_error           (BatonConnection *conn, gint64 re, int code, int subcode,
+                                           const char *message);
+
+/* baton-server-session.c */
+void          baton_session_handle_register (BatonConnection *conn, BatonMessage *msg);
+void          baton_session_detach        (BatonServer *server, BatonSession *session, gboolean said_goodbye);
+void          baton_session_free          (BatonSession *session);
+void          baton_handle_misc           (BatonConnection *conn, BatonMessage *msg);
+
+/* baton-server-call.c */
+void          baton_call_handle           (BatonConnection *conn, BatonMessage *msg);
+BatonCall    *baton_call_new              (BatonServer *server, BatonSession *caller,
+                                           const char *caller_name, BatonStoreUser *callee,
+                                           const char *offer, gboolean allow_forwarding);
+void          baton_call_route            (BatonServer *server, BatonCall *call,
+                                           JsonObject *transfer_info);
+void          baton_call_route_replacing  (BatonServer *server, BatonCall *call,
+                                           BatonSession *target, JsonObject *transfer_info);
+void          baton_call_end              (BatonServer *server, BatonCall *call,
+                                           int code, int subcode, const char *message,
+                                           BatonSession *quiet);
+void          baton_call_free             (BatonCall *call);
+int           baton_call_party            (BatonCall *call, BatonSession *session);
+gboolean      baton_call_is_ringing_on    (BatonCall *call, BatonSession *session);
+void          baton_call_set_server_hold  (BatonServer *server, BatonCall *call, int party, gboolean held);
+JsonObject   *baton_call_snapshot         (BatonCall *call, BatonSession *session);
+BatonCall    *baton_call_lookup_for       (BatonConnection *conn, gint64 re, const char *call_id);
+guint         baton_count_user_calls      (BatonServer *server, const char *user);
+
+/* baton-server-transfer.c */
+void          baton_transfer_handle       (BatonConnection *conn, BatonMessage *msg);
+void          baton_transfer_call_ended   (BatonServer *server, BatonCall *call,
+                                           int code, int subcode, const char *message);
+void          baton_transfer_call_answered (BatonServer *server, BatonCall *call);
+void          baton_transfer_media        (BatonServer *server, BatonCall *call, gboolean ok);
+JsonObject   *baton_transfer_snapshot     (BatonTransfer *tr);
+void          baton_transfer_free         (BatonTransfer *tr);
+
+G_END_DECLS

@@ -1,0 +1,111 @@
+/* baton-server-store.h: where baton-server keeps users, forwarding and history
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A small vtable so that another backend (PostgreSQL for a multi-node
+ * deployment) can replace the embedded SQLite one.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BATON_DEFAULT_UNANSWERED_TIMEOUT 20
+
+typedef struct
+{
+  char *id;
+  char *display_name; /* never NULL: the id when no name was set */
+} BatonStoreUser;
+
+typedef struct
+{
+  char *always;      /* nullable */
+  char *unanswered;  /* nullable */
+  int unanswered_timeout;
+} BatonForwarding;
+
+typedef struct
+{
+  const char *call_id;
+  const char *caller;
+  const char *callee;
+  gint64 started_at;
+  gint64 answered_at; /* 0 if never */
+  gint64 ended_at;
+  int code;
+  int subcode;
+} BatonCallRecord;
+
+typedef struct _BatonStore BatonStore;
+
+typedef struct
+{
+  gboolean         (*add_user)       (BatonStore *store, const char *id, const char *display_name, GError **error);
+  BatonStoreUser  *(*get_user)       (BatonStore *store, const char *id);
+  /* query: case-insensitive substring of id or display name, or NULL; limit <= 0: all */
+  GPtrArray       *(*list_users)     (BatonStore *store, const char *query, int limit);
+  void             (*get_forwarding) (BatonStore *store, const char *user, BatonForwarding *out);
+  gboolean         (*set_forwarding) (BatonStore *store, const char *user, const BatonForwarding *fwd, GError **error);
+  void             (*record_call)    (BatonStore *store, const BatonCallRecord *record);
+  void             (*free)           (BatonStore *store);
+} BatonStoreVTable;
+
+struct _BatonStore
+{
+  const BatonStoreVTable *vtable;
+};
+
+BatonStore     *baton_store_sqlite_new  (const char *data_dir, GError **error);
+
+static inline gboolean
+baton_store_add_user (BatonStore *s, const char *id, const char *name, GError **error)
+{
+  return s->vtable->add_user (s, id, name, error);
+}
+
+static inline BatonStoreUser *
+baton_store_get_user (BatonStore *s, const char *id)
+{
+  return s->vtable->get_user (s, id);
+}
+
+static inline GPtrArray *
+baton_store_list_users (BatonStore *s, const char *query, int limit)
+{
+  return s->vtable->list_users (s, query, limit);
+}
+
+static inline void
+baton_store_get_forwarding (BatonStore *s, const char *user, BatonForwarding *out)
+{
+  s->vtable->get_forwarding (s, user, out);
+}
+
+static inline gboolean
+baton_store_set_forwarding (BatonStore *s, const char *user, const BatonForwarding *fwd, GError **error)
+{
+  return s->vtable->set_forwarding (s, user, fwd, error);
+}
+
+static inline void
+baton_store_record_call (BatonStore *s, const BatonCallRecord *record)
+{
+  s->vtable->record_call (s, record);
+}
+
+static inline void
+baton_store_free (BatonStore *s)
+{
+  if (s)
+    s->vtable->free (s);
+}
+
+void baton_store_user_free       (BatonStoreUser  *user);
+void baton_forwarding_clear      (BatonForwarding *fwd);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonStore, baton_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonStoreUser, baton_store_user_free)
+
+G_END_DECLS

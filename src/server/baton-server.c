@@ -1,0 +1,336 @@
+/* baton-server.c: the calling service: HTTP/WebSocket front, shared helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "baton-server.h"
+#include "baton-server-jwt.h"
+#include "baton-server-private.h"
+
+#include <string.h>
+
+#define AGENT_PATH "/v1/agent"
+
+char *
+baton_new_id (void)
+{
+  return g_uuid_string_random ();
+}
+
+guint
+baton_server_timeout_add (BatonServer *server,
+                          double       seconds,
+                          GSourceFunc  func,
+                          gpointer     data)
+{
+  double ms = seconds * server->time_scale * 1000.0;
+
+  return g_timeout_add (ms < 1 ? 1 : (guint) ms, func, data);
+}
+
+BatonStoreUser *
+baton_server_lookup_user (BatonServer *server,
+                          const char  *id)
+{
+  if (!baton_is_valid_user_id (id))
+    return NULL;
+  return baton_store_get_user (server->store, id);
+}
+
+JsonObject *
+baton_user_object (const char *id,
+                   const char *name)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", id);
+  json_object_set_string_member (o, "display_name", name && *name ? name : id);
+  return o;
+}
+
+JsonObject *
+baton_event_new (const char *type)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "type", type);
+  return o;
+}
+
+void
+baton_connection_send (BatonConnection *conn,
+                       JsonObject      *obj)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (conn->closing ||
+      soup_websocket_connection_get_state (conn->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  node = json_node_init_object (json_node_alloc (), obj);
+  text = json_to_string (node, FALSE);
+  soup_websocket_connection_send_text (conn->ws, text);
+}
+
+/* Sends an event (adds its per-connection seq); dropped during the grace period. */
+void
+baton_session_send (BatonSession *session,
+                    JsonObject   *event)
+{
+  BatonConnection *conn = session ? session->conn : NULL;
+
+  if (conn == NULL)
+    return;
+  json_object_set_int_member (event, "seq", ++conn->seq);
+  baton_connection_send (conn, event);
+}
+
+void
+baton_connection_close (BatonConnection *conn,
+                        gushort          code,
+                        const char      *reason)
+{
+  if (conn->closing)
+    return;
+  conn->closing = TRUE;
+  g_debug ("closing connection of %s with %u (%s)", conn->user_id, code, reason);
+  if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn->ws, code, reason);
+}
+
+/* The handshake: the token is checked before the WebSocket is opened. */
+static void
+agent_http_cb (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  BatonServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonStoreUser) user = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *tag = NULL;
+  const char *why = NULL;
+  gint64 exp = 0;
+
+  if (server->shutting_down)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      return;
+    }
+
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+    why = "no bearer token";
+  else
+    {
+      const char *token = auth + 7;
+
+      tag = baton_jwt_log_tag (token);
+      if (!baton_jwt_verify (server->key, token, &sub, &exp, &error))
+        why = error->message;
+      else if (exp <= g_get_real_time () / G_USEC_PER_SEC)
+        why = "token expired";
+      else if ((user = baton_server_lookup_user (server, sub)) == NULL)
+        why = "unknown user";
+    }
+
+  if (why != NULL)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      g_debug ("handshake refused (%s): %s", tag ? tag : "no token", why);
+      json_object_set_int_member (o, "code", 401);
+      json_object_set_int_member (o, "subcode", 0);
+      json_object_set_string_member (o, "message", why);
+      node = json_node_init_object (json_node_alloc (), o);
+      body = json_to_string (node, FALSE);
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        body, strlen (body));
+      return;
+    }
+
+  /* Leave the status unset: SoupServer goes on with the WebSocket upgrade. */
+  g_object_set_data_full (G_OBJECT (msg), "baton-user", g_steal_pointer (&user),
+                          (GDestroyNotify) baton_store_user_free);
+  g_object_set_data_full (G_OBJECT (msg), "baton-token-tag", g_steal_pointer (&tag), g_free);
+  g_object_set_data (G_OBJECT (msg), "baton-token-exp", GSIZE_TO_POINTER ((gsize) exp));
+}
+
+static void
+agent_ws_cb (SoupServer              *soup,
+             SoupServerMessage       *msg,
+             const char              *path,
+             SoupWebsocketConnection *ws,
+             gpointer                 user_data)
+{
+  BatonServer *server = user_data;
+  BatonStoreUser *user = g_object_get_data (G_OBJECT (msg), "baton-user");
+  const char *tag = g_object_get_data (G_OBJECT (msg), "baton-token-tag");
+  gint64 exp = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "baton-token-exp"));
+  BatonConnection *conn;
+
+  if (user == NULL)
+    {
+      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+      return;
+    }
+  conn = baton_connection_new (server, ws, user->id, user->display_name, tag, exp);
+  g_hash_table_add (server->connections, conn);
+}
+
+static void
+other_cb (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+BatonServer *
+baton_server_new (const char  *data_dir,
+                  double       time_scale,
+                  GError     **error)
+{
+  BatonServer *server = g_new0 (BatonServer, 1);
+  const char *protocols[] = { "baton.v1", NULL };
+
+  server->time_scale = time_scale > 0 ? time_scale : 1.0;
+  server->key = baton_jwt_load_or_create_key (data_dir, error);
+  if (server->key == NULL)
+    goto fail;
+  server->store = baton_store_sqlite_new (data_dir, error);
+  if (server->store == NULL)
+    goto fail;
+  server->router = baton_router_local_new ();
+  server->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) baton_session_free);
+  server->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) baton_call_free);
+  server->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify) baton_transfer_free);
+  server->connections = g_hash_table_new (NULL, NULL);
+
+  server->soup = soup_server_new ("server-header", "baton-server/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (server->soup, AGENT_PATH, agent_http_cb, server, NULL);
+  soup_server_add_websocket_handler (server->soup, AGENT_PATH, NULL, (char **) protocols,
+                                     agent_ws_cb, server, NULL);
+  soup_server_add_handler (server->soup, NULL, other_cb, server, NULL);
+  return server;
+
+fail:
+  baton_server_free (server);
+  return NULL;
+}
+
+gboolean
+baton_server_listen (BatonServer  *server,
+                     const char   *listen,
+                     const char   *tls_certificate,
+                     const char   *tls_private_key,
+                     char        **out_uri,
+                     GError      **error)
+{
+  g_autoptr(GSocketConnectable) addr = NULL;
+  g_autoptr(GSocketAddressEnumerator) en = NULL;
+  g_autoptr(GSocketAddress) sa = NULL;
+  GSList *uris;
+  SoupServerListenOptions options = 0;
+  g_autofree char *host = NULL;
+
+  addr = g_network_address_parse (listen, 8480, error);
+  if (addr == NULL)
+    return FALSE;
+  host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (addr)));
+  en = g_socket_connectable_enumerate (addr);
+  sa = g_socket_address_enumerator_next (en, NULL, error);
+  if (sa == NULL)
+    return FALSE;
+
+  if (tls_certificate || tls_private_key)
+    {
+      g_autoptr(GTlsCertificate) cert = NULL;
+
+      if (!tls_certificate || !tls_private_key)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "--tls-certificate and --tls-private-key go together");
+          return FALSE;
+        }
+      cert = g_tls_certificate_new_from_files (tls_certificate, tls_private_key, error);
+      if (cert == NULL)
+        return FALSE;
+      soup_server_set_tls_certificate (server->soup, cert);
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+      server->tls = TRUE;
+    }
+
+  if (!soup_server_listen (server->soup, sa, options, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (server->soup);
+  if (uris && out_uri)
+    {
+      GUri *uri = uris->data;
+
+      *out_uri = g_strdup_printf ("%s://%s:%d", server->tls ? "wss" : "ws",
+                                  strchr (host, ':') ? g_uri_get_host (uri) : host,
+                                  g_uri_get_port (uri));
+    }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint
+baton_server_open_connections (BatonServer *server)
+{
+  return g_hash_table_size (server->connections);
+}
+
+guint
+baton_server_shutdown (BatonServer *server)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  server->shutting_down = TRUE;
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    baton_connection_close (key, BATON_CLOSE_SHUTDOWN, "server shutting down");
+  return g_hash_table_size (server->connections);
+}
+
+void
+baton_server_free (BatonServer *server)
+{
+  if (server == NULL)
+    return;
+  if (server->soup)
+    soup_server_disconnect (server->soup);
+  if (server->connections)
+    {
+      GList *conns = g_hash_table_get_keys (server->connections);
+
+      g_hash_table_remove_all (server->connections);
+      g_list_free_full (conns, (GDestroyNotify) baton_connection_free);
+    }
+  /* Calls and transfers point at sessions: free them first. */
+  g_clear_pointer (&server->transfers, g_hash_table_destroy);
+  g_clear_pointer (&server->calls, g_hash_table_destroy);
+  g_clear_pointer (&server->sessions, g_hash_table_destroy);
+  g_clear_pointer (&server->connections, g_hash_table_destroy);
+  if (server->router)
+    server->router->vtable->free (server->router);
+  baton_store_free (server->store);
+  g_clear_pointer (&server->key, g_bytes_unref);
+  g_clear_object (&server->soup);
+  g_free (server);
+}
