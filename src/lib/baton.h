@@ -12,7 +12,18 @@
 #include "baton-version.h"
 #include "baton-enums.h"
 #include "baton-enum-types.h"
+#include "baton-error.h"
+#include "baton-log.h"
 #include "baton-audio-device.h"
 #include "baton-device-manager.h"
+#include "baton-token-credential.h"
+#include "baton-call-agent-options.h"
+#include "baton-remote-participant.h"
+#include "baton-transfer.h"
+#include "baton-transfer-call-feature.h"
+#include "baton-call.h"
+#include "baton-incoming-call.h"
+#include "baton-call-agent.h"
+#include "baton-call-client.h"
 
 #undef _BATON_INSIDE

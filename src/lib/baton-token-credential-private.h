@@ -1,0 +1,18 @@
+/* baton-token-credential-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "baton-token-credential.h"
+
+G_BEGIN_DECLS
+
+gboolean baton_token_credential_parse        (const char *token,
+                                              gint64     *iat,
+                                              gint64     *exp);
+gint64   baton_token_credential_refresh_time (gint64      iat,
+                                              gint64      exp,
+                                              gint64      now);
+
+G_END_DECLS
