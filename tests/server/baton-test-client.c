@@ -485,6 +485,12 @@ btc_session_id (BatonTestClient *self)
   return self->session_id;
 }
 
+SoupWebsocketConnection *
+btc_ws (BatonTestClient *self)
+{
+  return self->ws;
+}
+
 gint64
 btc_next_id (BatonTestClient *self)
 {

@@ -89,6 +89,7 @@ void             btc_close          (BatonTestClient *self,
                                      gushort          code);
 
 const char      *btc_session_id     (BatonTestClient *self);
+SoupWebsocketConnection *btc_ws     (BatonTestClient *self);
 gint64           btc_next_id        (BatonTestClient *self);
 void             btc_set_next_id    (BatonTestClient *self,
                                      gint64           id);
