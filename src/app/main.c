@@ -5,33 +5,21 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <adwaita.h>
+#include <gst/gst.h>
 
-static void
-activate_cb (GApplication *app)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  if (window == NULL)
-    {
-      window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
-      gtk_window_set_title (window, _("Baton"));
-      gtk_window_set_default_size (window, 900, 600);
-    }
-  gtk_window_present (window);
-}
+#include "baton-application.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(BatonApplication) app = NULL;
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  gst_init (NULL, NULL);
 
-  app = adw_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
-  g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
+  app = baton_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

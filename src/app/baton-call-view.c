@@ -1,0 +1,107 @@
+/* baton-call-view.c: the selected call, with its buttons
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every label and button is bound in the .ui to the view-model; the buttons
+ * activate the window's actions (win.toggle-mute, win.transfer, …), which
+ * the window enables for the selected call.
+ */
+
+#include "config.h"
+
+#include "baton-call-view.h"
+
+struct _BatonCallView
+{
+  AdwBin parent_instance;
+
+  BatonCallViewModel *view_model;
+  GtkStack *stack;
+  GtkToggleButton *keypad_button;
+};
+
+G_DEFINE_FINAL_TYPE (BatonCallView, baton_call_view, ADW_TYPE_BIN)
+
+static void
+has_item_cb (BatonCallView *self)
+{
+  gboolean has_item = baton_call_view_model_get_item (self->view_model) != NULL;
+
+  gtk_stack_set_visible_child_name (self->stack, has_item ? "call" : "empty");
+  if (baton_call_view_model_get_call (self->view_model) == NULL)
+    gtk_toggle_button_set_active (self->keypad_button, FALSE);
+}
+
+static void
+baton_call_view_dispose (GObject *object)
+{
+  BatonCallView *self = BATON_CALL_VIEW (object);
+
+  if (self->view_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_model, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_CALL_VIEW);
+  G_OBJECT_CLASS (baton_call_view_parent_class)->dispose (object);
+}
+
+static void
+baton_call_view_class_init (BatonCallViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const struct { guint keyval; const char *tone; } keys[] = {
+    { GDK_KEY_0, "0" }, { GDK_KEY_1, "1" }, { GDK_KEY_2, "2" }, { GDK_KEY_3, "3" },
+    { GDK_KEY_4, "4" }, { GDK_KEY_5, "5" }, { GDK_KEY_6, "6" }, { GDK_KEY_7, "7" },
+    { GDK_KEY_8, "8" }, { GDK_KEY_9, "9" }, { GDK_KEY_KP_0, "0" }, { GDK_KEY_KP_1, "1" },
+    { GDK_KEY_KP_2, "2" }, { GDK_KEY_KP_3, "3" }, { GDK_KEY_KP_4, "4" }, { GDK_KEY_KP_5, "5" },
+    { GDK_KEY_KP_6, "6" }, { GDK_KEY_KP_7, "7" }, { GDK_KEY_KP_8, "8" }, { GDK_KEY_KP_9, "9" },
+    { GDK_KEY_asterisk, "*" }, { GDK_KEY_KP_Multiply, "*" }, { GDK_KEY_numbersign, "#" },
+  };
+
+  object_class->dispose = baton_call_view_dispose;
+
+  g_type_ensure (BATON_TYPE_CALL_VIEW_MODEL);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/batonphone/Baton/baton-call-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BatonCallView, view_model);
+  gtk_widget_class_bind_template_child (widget_class, BatonCallView, stack);
+  gtk_widget_class_bind_template_child (widget_class, BatonCallView, keypad_button);
+
+  /* Keypad digits while the call view has the focus. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, keys[i].keyval, 0,
+                                         "win.send-dtmf", "s", keys[i].tone);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_asterisk, GDK_SHIFT_MASK,
+                                       "win.send-dtmf", "s", "*");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_numbersign, GDK_SHIFT_MASK,
+                                       "win.send-dtmf", "s", "#");
+}
+
+static void
+baton_call_view_init (BatonCallView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->view_model, "notify::has-item", G_CALLBACK (has_item_cb), self);
+  g_signal_connect_swapped (self->view_model, "notify::call", G_CALLBACK (has_item_cb), self);
+}
+
+BatonCallViewModel *
+baton_call_view_get_view_model (BatonCallView *self)
+{
+  g_return_val_if_fail (BATON_IS_CALL_VIEW (self), NULL);
+  return self->view_model;
+}
+
+void
+baton_call_view_set_item (BatonCallView *self,
+                          GObject       *item)
+{
+  g_return_if_fail (BATON_IS_CALL_VIEW (self));
+  baton_call_view_model_set_item (self->view_model, item);
+}
+
+void
+baton_call_view_toggle_keypad (BatonCallView *self)
+{
+  g_return_if_fail (BATON_IS_CALL_VIEW (self));
+  gtk_toggle_button_set_active (self->keypad_button,
+                                !gtk_toggle_button_get_active (self->keypad_button));
+}

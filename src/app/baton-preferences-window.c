@@ -1,0 +1,323 @@
+/* baton-preferences-window.c: Audio, Account, Call forwarding
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The device choosers are AdwComboRows over the device manager's own live
+ * GListModels (names through a GtkPropertyExpression); the selection goes
+ * both ways between the row and the manager's selected-microphone /
+ * selected-speaker.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "baton-preferences-window.h"
+#include "baton-ringer.h"
+
+struct _BatonPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  BatonApplication *application;
+  BatonDeviceManager *devices;
+  GstElement *level_pipeline;
+  GstElement *tone_pipeline;
+  gboolean syncing;
+  double level;
+
+  AdwComboRow *microphone_row;
+  AdwComboRow *speaker_row;
+  GtkLevelBar *level_bar;
+  GtkButton *test_sound_button;
+  GtkSwitch *ringtone_switch;
+  AdwActionRow *server_row;
+  AdwActionRow *user_row;
+};
+
+G_DEFINE_FINAL_TYPE (BatonPreferencesWindow, baton_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static guint
+find_device (GListModel       *model,
+             BatonAudioDevice *device)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; device != NULL && i < n; i++)
+    {
+      g_autoptr(BatonAudioDevice) other = g_list_model_get_item (model, i);
+
+      if (other == device)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+sync_rows (BatonPreferencesWindow *self)
+{
+  self->syncing = TRUE;
+  adw_combo_row_set_selected (self->microphone_row,
+                              find_device (baton_device_manager_get_microphones (self->devices),
+                                           baton_device_manager_get_selected_microphone (self->devices)));
+  adw_combo_row_set_selected (self->speaker_row,
+                              find_device (baton_device_manager_get_speakers (self->devices),
+                                           baton_device_manager_get_selected_speaker (self->devices)));
+  self->syncing = FALSE;
+}
+
+/* The level meter */
+
+static gboolean
+level_bus_cb (GstBus     *bus,
+              GstMessage *message,
+              gpointer    user_data)
+{
+  BatonPreferencesWindow *self = user_data;
+  const GstStructure *s;
+  const GValue *peaks;
+  double peak_db = -100;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT)
+    return G_SOURCE_CONTINUE;
+  s = gst_message_get_structure (message);
+  if (!gst_structure_has_name (s, "level"))
+    return G_SOURCE_CONTINUE;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  peaks = gst_structure_get_value (s, "peak");
+  if (peaks != NULL && G_VALUE_HOLDS_BOXED (peaks))
+    {
+      GValueArray *array = g_value_get_boxed (peaks);
+
+      for (guint i = 0; i < array->n_values; i++)
+        peak_db = MAX (peak_db, g_value_get_double (g_value_array_get_nth (array, i)));
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  self->level = CLAMP (pow (10.0, peak_db / 20.0), 0.0, 1.0);
+  gtk_level_bar_set_value (self->level_bar, self->level);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_level (BatonPreferencesWindow *self)
+{
+  if (self->level_pipeline == NULL)
+    return;
+  gst_bus_remove_watch (gst_element_get_bus (self->level_pipeline));
+  gst_element_set_state (self->level_pipeline, GST_STATE_NULL);
+  g_clear_object (&self->level_pipeline);
+}
+
+static void
+start_level (BatonPreferencesWindow *self)
+{
+  BatonAudioDevice *mic = baton_device_manager_get_selected_microphone (self->devices);
+  g_autoptr(GstBus) bus = NULL;
+
+  stop_level (self);
+  self->level_pipeline = baton_audio_new_level_pipeline (mic ? baton_audio_device_get_id (mic) : NULL);
+  if (self->level_pipeline == NULL)
+    return;
+  g_object_ref_sink (self->level_pipeline);
+  bus = gst_element_get_bus (self->level_pipeline);
+  gst_bus_add_watch (bus, level_bus_cb, self);
+  gst_element_set_state (self->level_pipeline, GST_STATE_PLAYING);
+}
+
+/* The test sound */
+
+static void
+stop_tone (BatonPreferencesWindow *self)
+{
+  if (self->tone_pipeline == NULL)
+    return;
+  gst_bus_remove_watch (gst_element_get_bus (self->tone_pipeline));
+  gst_element_set_state (self->tone_pipeline, GST_STATE_NULL);
+  g_clear_object (&self->tone_pipeline);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_sound_button), TRUE);
+}
+
+static gboolean
+tone_bus_cb (GstBus     *bus,
+             GstMessage *message,
+             gpointer    user_data)
+{
+  BatonPreferencesWindow *self = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS || GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      stop_tone (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+play_test_sound_cb (BatonPreferencesWindow *self)
+{
+  BatonAudioDevice *speaker = baton_device_manager_get_selected_speaker (self->devices);
+  g_autoptr(GstBus) bus = NULL;
+
+  stop_tone (self);
+  self->tone_pipeline = baton_audio_new_tone_pipeline (speaker ? baton_audio_device_get_id (speaker) : NULL,
+                                                       660.0, 1.0);
+  if (self->tone_pipeline == NULL)
+    return;
+  g_object_ref_sink (self->tone_pipeline);
+  bus = gst_element_get_bus (self->tone_pipeline);
+  gst_bus_add_watch (bus, tone_bus_cb, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_sound_button), FALSE);
+  gst_element_set_state (self->tone_pipeline, GST_STATE_PLAYING);
+}
+
+/* Device selection */
+
+static void
+microphone_selected_cb (BatonPreferencesWindow *self)
+{
+  BatonAudioDevice *device = adw_combo_row_get_selected_item (self->microphone_row);
+
+  if (self->syncing || device == NULL)
+    return;
+  baton_device_manager_select_microphone (self->devices, device);
+  g_settings_set_string (baton_application_get_settings (self->application), "microphone",
+                         baton_audio_device_get_id (device));
+}
+
+static void
+speaker_selected_cb (BatonPreferencesWindow *self)
+{
+  BatonAudioDevice *device = adw_combo_row_get_selected_item (self->speaker_row);
+
+  if (self->syncing || device == NULL)
+    return;
+  baton_device_manager_select_speaker (self->devices, device);
+  g_settings_set_string (baton_application_get_settings (self->application), "speaker",
+                         baton_audio_device_get_id (device));
+}
+
+static void
+manager_microphone_cb (BatonPreferencesWindow *self)
+{
+  sync_rows (self);
+  start_level (self);
+}
+
+static void
+baton_preferences_window_dispose (GObject *object)
+{
+  BatonPreferencesWindow *self = BATON_PREFERENCES_WINDOW (object);
+
+  stop_level (self);
+  stop_tone (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->application);
+  G_OBJECT_CLASS (baton_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+baton_preferences_window_class_init (BatonPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = baton_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/batonphone/Baton/baton-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, speaker_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, level_bar);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, test_sound_button);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, ringtone_switch);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, user_row);
+  gtk_widget_class_bind_template_callback (widget_class, play_test_sound_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+baton_preferences_window_init (BatonPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static void
+setup_combo (BatonPreferencesWindow *self,
+             AdwComboRow            *row,
+             GListModel             *model,
+             GCallback               selected_cb)
+{
+  adw_combo_row_set_expression (row, gtk_property_expression_new (BATON_TYPE_AUDIO_DEVICE, NULL, "name"));
+  adw_combo_row_set_model (row, model);
+  g_signal_connect_object (row, "notify::selected", selected_cb, self, G_CONNECT_SWAPPED);
+  /* The row may change its selection when devices come and go: put the
+   * manager's choice back. */
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (sync_rows), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+BatonPreferencesWindow *
+baton_preferences_window_new (BatonApplication *application)
+{
+  BatonPreferencesWindow *self = g_object_new (BATON_TYPE_PREFERENCES_WINDOW, NULL);
+  BatonCallAgent *agent = baton_application_get_agent (application);
+  GSettings *settings = baton_application_get_settings (application);
+
+  self->application = g_object_ref (application);
+  self->devices = g_object_ref (baton_application_get_device_manager (application));
+
+  self->syncing = TRUE;
+  setup_combo (self, self->microphone_row, baton_device_manager_get_microphones (self->devices),
+               G_CALLBACK (microphone_selected_cb));
+  setup_combo (self, self->speaker_row, baton_device_manager_get_speakers (self->devices),
+               G_CALLBACK (speaker_selected_cb));
+  self->syncing = FALSE;
+  g_signal_connect_object (self->devices, "notify::selected-microphone",
+                           G_CALLBACK (manager_microphone_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->devices, "notify::selected-speaker",
+                           G_CALLBACK (sync_rows), self, G_CONNECT_SWAPPED);
+  sync_rows (self);
+  start_level (self);
+
+  g_settings_bind (settings, "ringtone", self->ringtone_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  adw_action_row_set_subtitle (self->server_row, baton_application_get_server_uri (application)
+                                                 ? baton_application_get_server_uri (application)
+                                                 : _("Not signed in"));
+  if (agent != NULL)
+    {
+      g_autofree char *user = g_strdup_printf ("%s (%s)", baton_call_agent_get_display_name (agent),
+                                               baton_call_agent_get_user_id (agent));
+
+      adw_action_row_set_subtitle (self->user_row, user);
+    }
+  else
+    adw_action_row_set_subtitle (self->user_row, _("Not signed in"));
+
+  return self;
+}
+
+AdwComboRow *
+baton_preferences_window_get_microphone_row (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->microphone_row;
+}
+
+AdwComboRow *
+baton_preferences_window_get_speaker_row (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->speaker_row;
+}
+
+double
+baton_preferences_window_get_level (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), 0);
+  return self->level;
+}

@@ -1,0 +1,372 @@
+/* baton-window-actions.c: the window's actions and their shortcuts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each action is installed on the class (gtk_widget_class_install_action)
+ * and its shortcut added as a binding action; app-wide ones (quit,
+ * preferences, shortcuts) are the application's accels. The shortcuts
+ * window (gtk/help-overlay.ui) lists the same table.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "baton-call-row.h"
+#include "baton-call-util.h"
+#include "baton-contacts.h"
+#include "baton-transfer-dialog.h"
+#include "baton-window-private.h"
+
+static BatonIncomingCall *
+ringing_call (BatonWindow *self)
+{
+  GObject *item = baton_window_get_selected_item (self);
+  GListModel *incoming;
+
+  if (BATON_IS_INCOMING_CALL (item))
+    return BATON_INCOMING_CALL (item);
+  incoming = baton_application_get_incoming_calls (self->application);
+  if (g_list_model_get_n_items (incoming) == 0)
+    return NULL;
+  item = g_list_model_get_item (incoming, 0);
+  g_object_unref (item); /* the model keeps it */
+  return BATON_INCOMING_CALL (item);
+}
+
+/* The other live call, when there are exactly two. */
+static BatonCall *
+other_call (BatonWindow *self,
+            BatonCall   *call)
+{
+  GListModel *calls = G_LIST_MODEL (self->calls);
+  guint n = g_list_model_get_n_items (calls);
+  BatonCall *other = NULL;
+
+  if (call == NULL || baton_window_count_live_calls (self) != 2)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (calls, i);
+
+      if (BATON_IS_CALL (item) && BATON_CALL (item) != call && baton_call_is_live (BATON_CALL (item)))
+        other = BATON_CALL (item);
+    }
+  return other;
+}
+
+void
+baton_window_update_actions (BatonWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  BatonCall *call = baton_window_get_selected_call (self);
+  gboolean signed_in = self->agent != NULL;
+  gboolean live = call != NULL && baton_call_is_live (call);
+  gboolean can_hold = FALSE;
+
+  if (call != NULL)
+    {
+      BatonCallState state = baton_call_get_state (call);
+
+      can_hold = state == BATON_CALL_STATE_CONNECTED || state == BATON_CALL_STATE_LOCAL_HOLD ||
+                 state == BATON_CALL_STATE_REMOTE_HOLD;
+    }
+
+  gtk_widget_action_set_enabled (widget, "win.new-call", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.accept", ringing_call (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.decline", ringing_call (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.hang-up", live);
+  gtk_widget_action_set_enabled (widget, "win.toggle-mute", live);
+  gtk_widget_action_set_enabled (widget, "win.toggle-hold", can_hold);
+  gtk_widget_action_set_enabled (widget, "win.send-dtmf", live);
+  gtk_widget_action_set_enabled (widget, "win.transfer", call != NULL && baton_call_can_transfer (call));
+  gtk_widget_action_set_enabled (widget, "win.transfer-to-other-call",
+                                 call != NULL && baton_call_can_transfer (call) && other_call (self, call) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.select-previous-call",
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->calls)) > 0);
+  gtk_widget_action_set_enabled (widget, "win.select-next-call",
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->calls)) > 0);
+}
+
+void
+baton_window_start_call (BatonWindow *self,
+                         const char  *callee_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) call = NULL;
+
+  if (self->agent == NULL)
+    return;
+  call = baton_call_agent_start_call (self->agent, callee_id, &error);
+  if (call == NULL)
+    {
+      g_autofree char *reason = NULL;
+      guint code, subcode;
+
+      if (baton_error_get_service_code (error, &code, &subcode))
+        reason = baton_reason_dup_text (code, subcode, error->message, callee_id);
+      else
+        /* Translators: %s is an error message */
+        reason = g_strdup_printf (_("Can't call: %s"), error->message);
+      baton_window_add_toast (self, reason);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  baton_window_select_item (self, G_OBJECT (call));
+}
+
+static void
+search_activate_cb (BatonWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+
+  if (*text == '\0')
+    return;
+  if (g_list_model_get_n_items (self->contacts) > 0)
+    {
+      g_autoptr(BatonContact) contact = g_list_model_get_item (self->contacts, 0);
+
+      baton_window_start_call (self, baton_contact_get_id (contact));
+    }
+  else
+    baton_window_start_call (self, text);
+}
+
+static void
+new_call_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+accept_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+  BatonIncomingCall *incoming = ringing_call (self);
+
+  if (incoming != NULL)
+    baton_window_accept (self, incoming);
+}
+
+static void
+decline_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+  BatonIncomingCall *incoming = ringing_call (self);
+
+  if (incoming != NULL)
+    baton_application_decline (self->application, incoming);
+}
+
+static void
+hang_up_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  BatonCall *call = baton_window_get_selected_call (BATON_WINDOW (widget));
+
+  if (call != NULL)
+    baton_call_hang_up (call);
+}
+
+static void
+toggle_mute_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  BatonCall *call = baton_window_get_selected_call (BATON_WINDOW (widget));
+
+  if (call == NULL)
+    return;
+  if (baton_call_get_is_muted (call))
+    baton_call_unmute (call);
+  else
+    baton_call_mute (call);
+}
+
+static void
+hold_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BatonWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "baton-resume")))
+    ok = baton_call_resume_finish (BATON_CALL (object), result, &error);
+  else
+    ok = baton_call_hold_finish (BATON_CALL (object), result, &error);
+  if (!ok)
+    {
+      /* Translators: %s is an error message */
+      g_autofree char *message = g_strdup_printf (_("Can't hold or resume the call: %s"), error->message);
+
+      baton_window_add_toast (self, message);
+    }
+}
+
+static void
+resume_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_object_set_data (G_OBJECT (result), "baton-resume", GINT_TO_POINTER (TRUE));
+  hold_done_cb (object, result, user_data);
+}
+
+static void
+toggle_hold_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  BatonCall *call = baton_window_get_selected_call (BATON_WINDOW (widget));
+
+  if (call == NULL)
+    return;
+  if (baton_call_get_state (call) == BATON_CALL_STATE_LOCAL_HOLD)
+    baton_call_resume_async (call, NULL, resume_done_cb, g_object_ref (widget));
+  else
+    baton_call_hold_async (call, NULL, hold_done_cb, g_object_ref (widget));
+}
+
+static void
+send_dtmf_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  BatonCall *call = baton_window_get_selected_call (BATON_WINDOW (widget));
+  const char *key = g_variant_get_string (param, NULL);
+  BatonDtmfTone tone;
+
+  if (call == NULL || key[0] == '\0')
+    return;
+  if (key[0] >= '0' && key[0] <= '9')
+    tone = BATON_DTMF_TONE_NUM0 + (key[0] - '0');
+  else if (key[0] == '*')
+    tone = BATON_DTMF_TONE_STAR;
+  else if (key[0] == '#')
+    tone = BATON_DTMF_TONE_POUND;
+  else
+    return;
+  g_debug ("DTMF %c", key[0]);
+  baton_call_send_dtmf (call, tone);
+}
+
+static void
+transfer_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+  BatonCall *call = baton_window_get_selected_call (self);
+  BatonTransferDialog *dialog;
+
+  if (call == NULL)
+    return;
+  dialog = baton_transfer_dialog_new (self, call, G_LIST_MODEL (self->calls),
+                                      baton_application_get_contacts (self->application));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+transfer_to_other_call_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *param)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+  BatonCall *call = baton_window_get_selected_call (self);
+  BatonCall *other = other_call (self, call);
+
+  if (call != NULL && other != NULL)
+    baton_window_confirm_transfer (self, call, other, NULL);
+}
+
+static void
+select_relative (BatonWindow *self,
+                 int          delta)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->calls_list);
+  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+  int index;
+  GtkListBoxRow *next;
+
+  if (n == 0)
+    return;
+  index = row ? gtk_list_box_row_get_index (row) + delta : (delta > 0 ? 0 : n - 1);
+  index = CLAMP (index, 0, n - 1);
+  next = gtk_list_box_get_row_at_index (self->calls_list, index);
+  gtk_list_box_select_row (self->calls_list, next);
+  if (gtk_widget_get_focus_child (GTK_WIDGET (self->calls_list)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (next));
+}
+
+static void
+select_previous_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  select_relative (BATON_WINDOW (widget), -1);
+}
+
+static void
+select_next_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  select_relative (BATON_WINDOW (widget), 1);
+}
+
+static void
+show_calls_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  adw_leaflet_navigate (BATON_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+void
+baton_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  const GdkModifierType ctrl = GDK_CONTROL_MASK;
+  const GdkModifierType ctrl_shift = GDK_CONTROL_MASK | GDK_SHIFT_MASK;
+
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-call", NULL, new_call_action);
+  gtk_widget_class_install_action (widget_class, "win.accept", NULL, accept_action);
+  gtk_widget_class_install_action (widget_class, "win.decline", NULL, decline_action);
+  gtk_widget_class_install_action (widget_class, "win.hang-up", NULL, hang_up_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-mute", NULL, toggle_mute_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-hold", NULL, toggle_hold_action);
+  gtk_widget_class_install_action (widget_class, "win.transfer", NULL, transfer_action);
+  gtk_widget_class_install_action (widget_class, "win.transfer-to-other-call", NULL,
+                                   transfer_to_other_call_action);
+  gtk_widget_class_install_action (widget_class, "win.select-previous-call", NULL, select_previous_action);
+  gtk_widget_class_install_action (widget_class, "win.select-next-call", NULL, select_next_action);
+  gtk_widget_class_install_action (widget_class, "win.send-dtmf", "s", send_dtmf_action);
+  gtk_widget_class_install_action (widget_class, "win.show-calls", NULL, show_calls_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, ctrl, "win.new-call", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, ctrl_shift, "win.accept", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, ctrl_shift, "win.decline", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, ctrl_shift, "win.hang-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, ctrl_shift, "win.toggle-mute", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, ctrl_shift, "win.toggle-hold", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, ctrl, "win.transfer", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, ctrl_shift,
+                                       "win.transfer-to-other-call", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK,
+                                       "win.select-previous-call", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
+                                       "win.select-next-call", NULL);
+}

@@ -1,0 +1,214 @@
+/* baton-window-sidebar.c: the sidebar's lists — calls, Recent, Contacts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The calls list is bound to the ringing calls followed by the agent's own
+ * `calls` GListModel; nothing is copied.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "baton-call-row.h"
+#include "baton-call-util.h"
+#include "baton-contacts.h"
+#include "baton-history.h"
+#include "baton-window-private.h"
+
+static GtkWidget *
+create_call_row (gpointer item,
+                 gpointer user_data)
+{
+  BatonWindow *self = user_data;
+  GtkWidget *row = baton_call_row_new (G_OBJECT (item));
+
+  baton_window_setup_call_row_dnd (self, row, G_OBJECT (item));
+  return row;
+}
+
+static void
+call_row_activated_cb (GtkListBox    *list,
+                       GtkListBoxRow *row,
+                       BatonWindow   *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  gtk_widget_grab_focus (GTK_WIDGET (self->call_view));
+}
+
+static void
+update_section_visibility (BatonWindow *self)
+{
+  guint n_calls = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+  guint n_recent = g_list_model_get_n_items (baton_history_get_model (baton_application_get_history (self->application)));
+  guint n_contacts = self->contacts ? g_list_model_get_n_items (self->contacts) : 0;
+
+  gtk_widget_set_visible (self->calls_label, n_calls > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->calls_list), n_calls > 0);
+  gtk_widget_set_visible (self->recent_label, n_recent > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_list), n_recent > 0);
+  gtk_widget_set_visible (self->contacts_label, n_contacts > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->contacts_list), n_contacts > 0);
+}
+
+static void
+calls_items_changed_cb (GListModel  *calls,
+                        guint        position,
+                        guint        removed,
+                        guint        added,
+                        BatonWindow *self)
+{
+  update_section_visibility (self);
+
+  if (self->pending_select != NULL)
+    {
+      GtkWidget *row = baton_window_get_row_for_item (self, self->pending_select);
+
+      if (row != NULL)
+        {
+          self->pending_select = NULL;
+          gtk_list_box_select_row (self->calls_list, GTK_LIST_BOX_ROW (row));
+          return;
+        }
+    }
+
+  /* A new ringing call or call is selected when nothing else is. */
+  if (gtk_list_box_get_selected_row (self->calls_list) == NULL && added > 0)
+    gtk_list_box_select_row (self->calls_list, gtk_list_box_get_row_at_index (self->calls_list, position));
+  else if (gtk_list_box_get_selected_row (self->calls_list) == NULL)
+    baton_call_view_set_item (self->call_view, NULL);
+  baton_window_update_actions (self);
+}
+
+static GtkWidget *
+create_recent_row (gpointer item,
+                   gpointer user_data)
+{
+  BatonHistoryEntry *entry = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (baton_history_entry_get_time (entry));
+  g_autofree char *when = g_date_time_format (time, "%x %X");
+  g_autofree char *subtitle = NULL;
+  GtkWidget *icon;
+
+  /* Translators: Recent: "outcome · date and time" */
+  subtitle = g_strdup_printf (_("%s · %s"), baton_history_entry_get_outcome (entry), when);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), baton_history_entry_get_peer_name (entry));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  icon = gtk_image_new_from_icon_name (baton_history_entry_get_incoming (entry)
+                                       ? "call-incoming-symbolic" : "call-outgoing-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  baton_history_entry_get_incoming (entry) ? _("Incoming") : _("Outgoing"),
+                                  -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Call back"));
+  g_object_set_data_full (G_OBJECT (row), "baton-peer-id",
+                          g_strdup (baton_history_entry_get_peer_id (entry)), g_free);
+  return row;
+}
+
+static GtkWidget *
+create_contact_row (gpointer item,
+                    gpointer user_data)
+{
+  BatonWindow *self = user_data;
+  BatonContact *contact = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *avatar = adw_avatar_new (32, baton_contact_get_display_name (contact), TRUE);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), baton_contact_get_display_name (contact));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), baton_contact_get_id (contact));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Call, or drop a call here to transfer it"));
+  g_object_set_data_full (G_OBJECT (row), "baton-peer-id", g_strdup (baton_contact_get_id (contact)), g_free);
+  baton_window_setup_contact_row_dnd (self, row, G_OBJECT (contact));
+  return row;
+}
+
+static void
+person_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         BatonWindow   *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "baton-peer-id");
+
+  if (id != NULL && *id != '\0')
+    baton_window_start_call (self, id);
+}
+
+void
+baton_window_sidebar_init (BatonWindow *self)
+{
+  BatonApplication *app = self->application;
+  GListModel *recent = baton_history_get_model (baton_application_get_history (app));
+
+  self->call_models = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (self->call_models, baton_application_get_incoming_calls (app));
+  self->calls = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->call_models)));
+  gtk_list_box_bind_model (self->calls_list, G_LIST_MODEL (self->calls), create_call_row, self, NULL);
+  g_signal_connect_object (self->calls, "items-changed", G_CALLBACK (calls_items_changed_cb), self, 0);
+  g_signal_connect_object (self->calls_list, "row-activated", G_CALLBACK (call_row_activated_cb), self, 0);
+
+  gtk_list_box_bind_model (self->recent_list, recent, create_recent_row, self, NULL);
+  g_signal_connect_object (recent, "items-changed", G_CALLBACK (update_section_visibility),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (person_row_activated_cb), self, 0);
+
+  self->contacts = baton_contacts_new_filtered (baton_application_get_contacts (app),
+                                                GTK_EDITABLE (self->search_entry));
+  gtk_list_box_bind_model (self->contacts_list, self->contacts, create_contact_row, self, NULL);
+  g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (update_section_visibility),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->contacts_list, "row-activated", G_CALLBACK (person_row_activated_cb), self, 0);
+
+  update_section_visibility (self);
+}
+
+void
+baton_window_sidebar_set_agent (BatonWindow    *self,
+                                BatonCallAgent *agent)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->call_models));
+
+  if (n > 1)
+    g_list_store_remove (self->call_models, 1);
+  if (agent != NULL)
+    g_list_store_append (self->call_models, baton_call_agent_get_calls (agent));
+}
+
+GtkWidget *
+baton_window_get_row_for_item (BatonWindow *self,
+                               GObject     *item)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) other = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+
+      if (other == item)
+        return GTK_WIDGET (gtk_list_box_get_row_at_index (self->calls_list, i));
+    }
+  return NULL;
+}
+
+/* Calls (not ringing ones) that are still going on. */
+guint
+baton_window_count_live_calls (BatonWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+  guint live = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+
+      if (BATON_IS_CALL (item) && baton_call_is_live (BATON_CALL (item)))
+        live++;
+    }
+  return live;
+}
