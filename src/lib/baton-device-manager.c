@@ -47,8 +47,8 @@ struct _BatonDeviceManager
 {
   GObject parent_instance;
 
-  GstDeviceMonitor *monitor;
-  guint bus_watch_id;
+  GMainContext *context;
+  gboolean have_monitor;
 
   GHashTable *entries;          /* "m:id" / "s:id" → Entry */
   GListStore *microphones;
@@ -237,7 +237,7 @@ update_error_message (BatonDeviceManager *self)
   gboolean no_speaker = g_list_model_get_n_items (G_LIST_MODEL (self->speakers)) == 0;
   const char *message = NULL;
 
-  if (self->monitor == NULL)
+  if (!self->have_monitor)
     message = "No audio system was found: calls send silence and play to nothing";
   else if (no_mic && no_speaker)
     message = "No microphone and no speaker were found: calls send silence and play to nothing";
@@ -476,12 +476,10 @@ devices_changed (BatonDeviceManager *self,
   g_signal_emit (self, signals[AUDIO_DEVICES_UPDATED], 0, added_store, removed_store);
 }
 
-static gboolean
-bus_message_cb (GstBus     *bus,
-                GstMessage *message,
-                gpointer    user_data)
+static void
+handle_message (BatonDeviceManager *self,
+                GstMessage         *message)
 {
-  BatonDeviceManager *self = BATON_DEVICE_MANAGER (user_data);
   g_autoptr(GstDevice) device = NULL;
   g_autoptr(GstDevice) old_device = NULL;
   g_autoptr(BatonAudioDevice) added = NULL;
@@ -512,46 +510,173 @@ bus_message_cb (GstBus     *bus,
     default:
       break;
     }
+}
 
-  return G_SOURCE_CONTINUE;
+/* One GstDeviceMonitor for the whole process, started once and never
+ * stopped: stopping PipeWire's device provider (PipeWire 0.3.65) frees
+ * memory twice once several monitors have run in one process, and one
+ * monitor is cheaper anyway. Its messages go to every device manager, each
+ * in its own main context. */
+G_LOCK_DEFINE_STATIC (shared_monitor);    /* creating it */
+G_LOCK_DEFINE_STATIC (shared_managers);   /* the list; taken by the providers' threads */
+static GstDeviceMonitor *shared_monitor;
+static GPtrArray *shared_managers;   /* of GWeakRef */
+
+/* Holds a strong reference, released in the manager's own context: a
+ * provider's thread must never drop the last one. */
+typedef struct
+{
+  BatonDeviceManager *manager;
+  GstMessage *message;
+} Delivery;
+
+static gboolean
+delivery_run (gpointer user_data)
+{
+  Delivery *d = user_data;
+
+  handle_message (d->manager, d->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delivery_free (gpointer user_data)
+{
+  Delivery *d = user_data;
+
+  g_object_unref (d->manager);
+  gst_message_unref (d->message);
+  g_free (d);
+}
+
+static GstBusSyncReply
+shared_bus_sync_cb (GstBus     *bus,
+                    GstMessage *message,
+                    gpointer    user_data)
+{
+  GstMessageType type = GST_MESSAGE_TYPE (message);
+
+  if (type != GST_MESSAGE_DEVICE_ADDED && type != GST_MESSAGE_DEVICE_REMOVED &&
+      type != GST_MESSAGE_DEVICE_CHANGED)
+    return GST_BUS_DROP;
+
+  G_LOCK (shared_managers);
+  for (guint i = 0; shared_managers != NULL && i < shared_managers->len; i++)
+    {
+      GWeakRef *ref = g_ptr_array_index (shared_managers, i);
+      BatonDeviceManager *manager = g_weak_ref_get (ref);
+      g_autoptr(GSource) source = NULL;
+      Delivery *d;
+
+      if (manager == NULL)
+        continue;
+
+      d = g_new0 (Delivery, 1);
+      d->manager = manager;  /* owned */
+      d->message = gst_message_ref (message);
+      source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, delivery_run, d, delivery_free);
+      g_source_set_static_name (source, "[baton] device monitor");
+      g_source_attach (source, manager->context);
+    }
+  G_UNLOCK (shared_managers);
+
+  return GST_BUS_DROP;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* Registers @self for the monitor's messages and returns the devices present
+ * now (or FALSE when there is no monitor). */
+static gboolean
+shared_monitor_join (BatonDeviceManager  *self,
+                     GList              **devices)
+{
+  GWeakRef *ref;
+
+  G_LOCK (shared_monitor);
+  if (shared_monitor == NULL)
+    {
+      g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+      g_autoptr(GstCaps) caps = gst_caps_new_empty_simple ("audio/x-raw");
+      g_autoptr(GstBus) bus = gst_device_monitor_get_bus (monitor);
+
+      gst_device_monitor_add_filter (monitor, "Audio/Source", caps);
+      gst_device_monitor_add_filter (monitor, "Audio/Sink", caps);
+      gst_bus_set_sync_handler (bus, shared_bus_sync_cb, NULL, NULL);
+
+      if (gst_device_monitor_start (monitor))
+        shared_monitor = g_steal_pointer (&monitor);
+      else
+        g_debug ("The device monitor could not start");
+    }
+
+  G_UNLOCK (shared_monitor);
+
+  if (shared_monitor == NULL)
+    return FALSE;
+
+  G_LOCK (shared_managers);
+  if (shared_managers == NULL)
+    shared_managers = g_ptr_array_new_with_free_func (weak_ref_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  g_ptr_array_add (shared_managers, ref);
+  G_UNLOCK (shared_managers);
+
+  /* Devices that come meanwhile arrive as messages too; adding is idempotent */
+  *devices = gst_device_monitor_get_devices (shared_monitor);
+
+  return TRUE;
+}
+
+static void
+shared_monitor_leave (BatonDeviceManager *self)
+{
+  G_LOCK (shared_managers);
+  for (guint i = 0; shared_managers != NULL && i < shared_managers->len; i++)
+    {
+      GWeakRef *ref = g_ptr_array_index (shared_managers, i);
+      gpointer manager = g_weak_ref_get (ref);
+
+      /* (@self is being finalized: its weak references read NULL) */
+      if (manager != NULL)
+        g_object_unref (manager);  /* not the last: its owner holds one */
+      if (manager == NULL || manager == self)
+        {
+          g_ptr_array_remove_index_fast (shared_managers, i);
+          i--;
+        }
+    }
+  G_UNLOCK (shared_managers);
 }
 
 static void
 baton_device_manager_constructed (GObject *object)
 {
   BatonDeviceManager *self = BATON_DEVICE_MANAGER (object);
-  g_autoptr(GstCaps) caps = NULL;
-  g_autoptr(GstBus) bus = NULL;
-  GList *devices;
+  GList *devices = NULL;
 
   G_OBJECT_CLASS (baton_device_manager_parent_class)->constructed (object);
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
-  self->monitor = gst_device_monitor_new ();
-  caps = gst_caps_new_empty_simple ("audio/x-raw");
-  gst_device_monitor_add_filter (self->monitor, "Audio/Source", caps);
-  gst_device_monitor_add_filter (self->monitor, "Audio/Sink", caps);
+  self->context = g_main_context_ref_thread_default ();
+  self->have_monitor = shared_monitor_join (self, &devices);
 
-  bus = gst_device_monitor_get_bus (self->monitor);
-  self->bus_watch_id = gst_bus_add_watch (bus, bus_message_cb, self);
-
-  if (!gst_device_monitor_start (self->monitor))
+  for (GList *l = devices; l != NULL; l = l->next)
     {
-      g_debug ("The device monitor could not start");
-      g_clear_handle_id (&self->bus_watch_id, g_source_remove);
-      g_clear_object (&self->monitor);
+      g_autoptr(BatonAudioDevice) added = add_gst_device (self, l->data);
     }
-  else
-    {
-      devices = gst_device_monitor_get_devices (self->monitor);
-      for (GList *l = devices; l != NULL; l = l->next)
-        {
-          g_autoptr(BatonAudioDevice) added = add_gst_device (self, l->data);
-        }
-      g_list_free_full (devices, gst_object_unref);
-    }
+  g_list_free_full (devices, gst_object_unref);
 
   refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_MICROPHONE);
   refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
@@ -563,10 +688,6 @@ baton_device_manager_dispose (GObject *object)
 {
   BatonDeviceManager *self = BATON_DEVICE_MANAGER (object);
 
-  g_clear_handle_id (&self->bus_watch_id, g_source_remove);
-  if (self->monitor != NULL)
-    gst_device_monitor_stop (self->monitor);
-  g_clear_object (&self->monitor);
   g_clear_object (&self->selected_microphone);
   g_clear_object (&self->selected_speaker);
 
@@ -578,6 +699,9 @@ baton_device_manager_finalize (GObject *object)
 {
   BatonDeviceManager *self = BATON_DEVICE_MANAGER (object);
 
+  if (self->have_monitor)
+    shared_monitor_leave (self);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_object (&self->microphones);
   g_clear_object (&self->speakers);

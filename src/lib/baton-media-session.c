@@ -66,6 +66,9 @@ struct _BatonMediaSession
   GstElement *mic_convert;   /* the mic links to this one */
   GstElement *send_volume;
   GstElement *dtmf_src;
+  GstPad *send_pad;          /* the encoder's output, linked to webrtcbin once the SDP exists */
+  GstPad *webrtc_sink;
+  gulong send_drop_probe;
   GQueue dtmf_queue;         /* tones waiting to be sent, as GUINT_TO_POINTER */
   guint dtmf_timeout_id;
   gboolean dtmf_playing;
@@ -81,6 +84,8 @@ struct _BatonMediaSession
   gboolean have_dtmf_timestamp;
 
   char *echo_probe_name;
+  GstElement *echo_probe;
+  gboolean remote_has_telephone_event;
 
   BatonMediaState state;
   GstWebRTCICEConnectionState ice_state;
@@ -148,7 +153,7 @@ typedef void (*MainFunc) (BatonMediaSession *self,
 
 typedef struct
 {
-  BatonMediaSession *self;
+  GWeakRef self;
   MainFunc func;
   gpointer data;
   GDestroyNotify destroy;
@@ -158,9 +163,10 @@ static gboolean
 invocation_run (gpointer user_data)
 {
   Invocation *inv = user_data;
+  g_autoptr(BatonMediaSession) self = g_weak_ref_get (&inv->self);
 
-  if (!inv->self->closed)
-    inv->func (inv->self, inv->data);
+  if (self != NULL && !self->closed)
+    inv->func (self, inv->data);
 
   return G_SOURCE_REMOVE;
 }
@@ -172,11 +178,13 @@ invocation_free (gpointer user_data)
 
   if (inv->destroy != NULL)
     inv->destroy (inv->data);
-  g_object_unref (inv->self);
+  g_weak_ref_clear (&inv->self);
   g_free (inv);
 }
 
-/* Runs @func in the owner's context, later (never synchronously). */
+/* Runs @func in the owner's context, later (never synchronously), unless the
+ * session is gone or closed by then. Streaming threads only call this while
+ * the pipeline runs, and the pipeline is stopped before the session goes. */
 static void
 run_in_main (BatonMediaSession *self,
              MainFunc           func,
@@ -186,7 +194,7 @@ run_in_main (BatonMediaSession *self,
   g_autoptr(GSource) source = g_idle_source_new ();
   Invocation *inv = g_new0 (Invocation, 1);
 
-  inv->self = g_object_ref (self);
+  g_weak_ref_init (&inv->self, self);
   inv->func = func;
   inv->data = data;
   inv->destroy = destroy;
@@ -393,6 +401,16 @@ add_local_addresses (GstElement *webrtc)
   if (ice == NULL)
     return;
 
+  /* UPnP port mapping only slows gathering down; TURN is for real NATs */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    {
+      g_autoptr(GObject) agent = NULL;
+
+      g_object_get (ice, "agent", &agent, NULL);
+      if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp"))
+        g_object_set (agent, "upnp", FALSE, NULL);
+    }
+
   if (getifaddrs (&addrs) == 0)
     {
       for (struct ifaddrs *a = addrs; a != NULL; a = a->ifa_next)
@@ -535,6 +553,7 @@ send_dtmf_event (BatonMediaSession *self,
                  gboolean           start,
                  guint              tone)
 {
+  g_autoptr(GstPad) pad = NULL;
   GstStructure *s;
 
   if (start)
@@ -550,7 +569,11 @@ send_dtmf_event (BatonMediaSession *self,
                            "start", G_TYPE_BOOLEAN, FALSE,
                            NULL);
 
-  gst_element_send_event (self->dtmf_src, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s));
+  /* Sent to its pad: GstBaseSrc's element-level send_event drops custom events */
+  pad = gst_element_get_static_pad (self->dtmf_src, "src");
+  g_debug ("Media session %p: DTMF %s %u", self, start ? "start" : "stop", tone);
+  if (!gst_pad_send_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s)))
+    g_debug ("Media session %p: the DTMF source refused the event", self);
 }
 
 static void
@@ -700,7 +723,6 @@ speaker_swap_free (gpointer data)
 
   if (swap->new_sink != NULL)
     gst_object_unref (gst_object_ref_sink (swap->new_sink));
-  g_object_unref (swap->self);
   g_free (swap);
 }
 
@@ -729,7 +751,7 @@ swap_speaker (BatonMediaSession *self)
     g_object_set (sink, "async", FALSE, NULL);
 
   swap = g_new0 (SpeakerSwap, 1);
-  swap->self = g_object_ref (self);
+  swap->self = self;   /* the pipeline, and so the probe, goes before the session */
   swap->new_sink = sink;
 
   pad = gst_element_get_static_pad (self->speaker_convert, "src");
@@ -761,7 +783,7 @@ build_playback (BatonMediaSession *self,
   GstElement *dec = make ("opusdec");
   GstElement *convert1 = make ("audioconvert");
   GstElement *resample1 = make ("audioresample");
-  GstElement *probe = gst_element_factory_make ("webrtcechoprobe", self->echo_probe_name);
+  GstElement *probe = self->echo_probe;
   GstElement *convert2 = make ("audioconvert");
   GstElement *resample2 = make ("audioresample");
   GstElement *sink;
@@ -775,14 +797,13 @@ build_playback (BatonMediaSession *self,
     g_object_set (sink, "async", FALSE, NULL);
 
   gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, convert1, resample1,
-                    probe, convert2, resample2, NULL);
+                    convert2, resample2, NULL);
   link_many (depay, dec, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
   self->speaker_convert = resample2;
   replace_speaker_locked (self, sink);
 
   dec_src = gst_element_get_static_pad (dec, "src");
-  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, first_decoded_buffer_cb,
-                     g_object_ref (self), g_object_unref);
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, first_decoded_buffer_cb, self, NULL);
 
   gst_element_sync_state_with_parent (resample2);
   gst_element_sync_state_with_parent (convert2);
@@ -800,6 +821,22 @@ build_playback (BatonMediaSession *self,
   self->playback_built = TRUE;
 }
 
+/* Every received RTP packet of the peer passes the jitter buffer of its
+ * SSRC: read telephone-events there, before they are split off by payload
+ * type. */
+static void
+new_jitterbuffer_cb (GstElement *rtpbin,
+                     GstElement *jitterbuffer,
+                     guint       session,
+                     guint       ssrc,
+                     gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (jitterbuffer, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb, self, NULL);
+}
+
 static void
 pad_added_cb (GstElement *webrtc,
               GstPad     *pad,
@@ -812,8 +849,7 @@ pad_added_cb (GstElement *webrtc,
 
   g_debug ("Media session %p: received stream on %s", self, GST_PAD_NAME (pad));
 
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb,
-                     g_object_ref (self), g_object_unref);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb, self, NULL);
 
   g_mutex_lock (&self->lock);
   if (!self->playback_built && !self->closed)
@@ -882,6 +918,26 @@ bus_message_cb (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+static GstPadProbeReturn
+drop_cb (GstPad          *pad,
+         GstPadProbeInfo *info,
+         gpointer         user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+static void
+start_sending (BatonMediaSession *self)
+{
+  if (self->send_drop_probe == 0)
+    return;
+
+  if (gst_pad_link (self->send_pad, self->webrtc_sink) != GST_PAD_LINK_OK)
+    g_warning ("Could not link the encoder to webrtcbin");
+  gst_pad_remove_probe (self->send_pad, self->send_drop_probe);
+  self->send_drop_probe = 0;
+}
+
 static GstCaps *
 codec_preferences (void)
 {
@@ -901,13 +957,13 @@ build_pipeline (BatonMediaSession *self)
   GstElement *resample, *capsfilter, *dsp, *convert, *enc, *pay, *mux;
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstCaps) prefs = NULL;
-  g_autoptr(GstPad) webrtc_sink = NULL;
-  g_autoptr(GstPad) mux_src = NULL;
+  GstPad *webrtc_sink;
   g_autoptr(GstPad) dtmf_sink = NULL;
   g_autoptr(GstPad) dtmf_src = NULL;
   g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
   g_autoptr(GstClock) clock = NULL;
   g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstElement) rtpbin = NULL;
 
   self->pipeline = gst_pipeline_new (NULL);
   clock = gst_system_clock_obtain ();
@@ -948,10 +1004,8 @@ build_pipeline (BatonMediaSession *self)
   /* playback elements that exist before the peer's stream does: volume for
    * set_playing, and the echo probe the DSP looks for when it starts */
   self->play_volume = make ("volume");
-  {
-    GstElement *probe = gst_element_factory_make ("webrtcechoprobe", self->echo_probe_name);
-    gst_bin_add (GST_BIN (self->pipeline), probe);
-  }
+  self->echo_probe = gst_element_factory_make ("webrtcechoprobe", self->echo_probe_name);
+  gst_bin_add (GST_BIN (self->pipeline), self->echo_probe);
 
   gst_bin_add_many (GST_BIN (self->pipeline), self->webrtc, self->mic_convert, resample,
                     capsfilter, dsp, self->send_volume, convert, enc, pay, mux,
@@ -970,9 +1024,15 @@ build_pipeline (BatonMediaSession *self)
                 "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", prefs,
                 NULL);
-  mux_src = gst_element_get_static_pad (mux, "src");
-  if (gst_pad_link (mux_src, webrtc_sink) != GST_PAD_LINK_OK)
-    g_warning ("Could not link the encoder to webrtcbin");
+  /* webrtcbin builds the m-line from the caps that reached its pad, which
+   * would be either Opus or telephone-event; linked only after the offer or
+   * answer was made, it uses the codec preferences: both. Until then the
+   * encoded audio is dropped. */
+  self->send_pad = gst_element_get_static_pad (mux, "src");
+  self->webrtc_sink = g_steal_pointer (&webrtc_sink);
+  self->send_drop_probe = gst_pad_add_probe (self->send_pad,
+                                             GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                                             drop_cb, NULL, NULL);
 
   swap_microphone (self);
 
@@ -984,6 +1044,11 @@ build_pipeline (BatonMediaSession *self)
   g_signal_connect (self->webrtc, "notify::connection-state",
                     G_CALLBACK (webrtc_state_notify_cb), self);
   g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (pad_added_cb), self);
+  rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
+  if (rtpbin != NULL)
+    g_signal_connect_object (rtpbin, "new-jitterbuffer", G_CALLBACK (new_jitterbuffer_cb), self, 0);
+  else
+    g_warning ("webrtcbin has no rtpbin: received DTMF will go unnoticed");
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch_id = gst_bus_add_watch (bus, bus_message_cb, self);
@@ -999,7 +1064,8 @@ build_pipeline (BatonMediaSession *self)
 /* Offer and answer                                                          */
 
 static guint
-find_telephone_event_pt (const GstSDPMessage *sdp)
+find_telephone_event_pt (const GstSDPMessage *sdp,
+                         gboolean            *found)
 {
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
     {
@@ -1015,11 +1081,56 @@ find_telephone_event_pt (const GstSDPMessage *sdp)
             continue;
           if (sscanf (attr->value, "%u %31[^/]", &pt, name) == 2 &&
               g_ascii_strcasecmp (name, "telephone-event") == 0)
-            return pt;
+            {
+              *found = TRUE;
+              return pt;
+            }
         }
     }
 
+  *found = FALSE;
   return TELEPHONE_EVENT_PT;
+}
+
+/* webrtcbin 1.22 answers with one format per m-line (here Opus): accept the
+ * offer's telephone-event too, as RFC 4733 wants it negotiated. */
+static void
+answer_add_telephone_event (BatonMediaSession *self,
+                            GstSDPMessage     *sdp)
+{
+  g_autofree char *pt_text = NULL;
+  g_autofree char *rtpmap = NULL;
+  g_autofree char *fmtp = NULL;
+  gboolean found = FALSE;
+  guint pt;
+
+  if (!self->remote_has_telephone_event || gst_sdp_message_medias_len (sdp) == 0)
+    return;
+
+  find_telephone_event_pt (sdp, &found);
+  if (found)
+    return;
+
+  g_mutex_lock (&self->lock);
+  pt = self->telephone_event_pt;
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0 ||
+          gst_sdp_media_get_port (media) == 0)
+        continue;
+
+      pt_text = g_strdup_printf ("%u", pt);
+      rtpmap = g_strdup_printf ("%u telephone-event/48000", pt);
+      fmtp = g_strdup_printf ("%u 0-15", pt);
+      gst_sdp_media_add_format (media, pt_text);
+      gst_sdp_media_add_attribute (media, "rtpmap", rtpmap);
+      gst_sdp_media_add_attribute (media, "fmtp", fmtp);
+      return;
+    }
 }
 
 static GstWebRTCSessionDescription *
@@ -1046,7 +1157,7 @@ apply_remote_description (BatonMediaSession           *self,
                           GstPromise                  *promise)
 {
   g_mutex_lock (&self->lock);
-  self->telephone_event_pt = find_telephone_event_pt (desc->sdp);
+  self->telephone_event_pt = find_telephone_event_pt (desc->sdp, &self->remote_has_telephone_event);
   g_mutex_unlock (&self->lock);
 
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
@@ -1087,7 +1198,10 @@ local_description_main (BatonMediaSession *self,
       return;
     }
 
+  if (r->desc->type == GST_WEBRTC_SDP_TYPE_ANSWER)
+    answer_add_telephone_event (self, r->desc->sdp);
   g_signal_emit_by_name (self->webrtc, "set-local-description", r->desc, NULL);
+  start_sending (self);
   text = gst_sdp_message_as_text (r->desc->sdp);
   g_task_return_pointer (task, g_steal_pointer (&text), g_free);
 
@@ -1347,6 +1461,8 @@ baton_media_session_dispose (GObject *object)
   BatonMediaSession *self = BATON_MEDIA_SESSION (object);
 
   baton_media_session_close (self);
+  g_clear_object (&self->send_pad);
+  g_clear_object (&self->webrtc_sink);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->devices);
 
