@@ -1,0 +1,413 @@
+/* test-device-manager.c: BatonDeviceManager and BatonAudioDevice on real PipeWire
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The test session provides a virtual microphone (BATON_TEST_MIC, fed by the
+ * sink BATON_TEST_MIC_INPUT) and a virtual speaker (BATON_TEST_SPEAKER), both
+ * system defaults. Devices are also added and removed during the tests.
+ */
+#include <gst/gst.h>
+
+#include "baton-audio-device-private.h"
+#include "baton-device-manager-private.h"
+#include "baton-test-audio.h"
+
+typedef struct
+{
+  BatonDeviceManager *manager;
+  guint updates;
+  GListStore *added;      /* everything reported added, in order */
+  GListStore *removed;
+  guint mic_notifies;
+  guint speaker_notifies;
+  guint lists_notifies;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean (*check) (gpointer),
+          gpointer   data,
+          guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static BatonAudioDevice *
+find_device (GListModel *model,
+             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+
+      if (g_str_equal (baton_audio_device_get_id (device), id))
+        return device;  /* the model keeps it alive */
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *id;
+  gboolean present;
+} Presence;
+
+static gboolean
+presence_reached (gpointer user_data)
+{
+  Presence *p = user_data;
+
+  return (find_device (p->model, p->id) != NULL) == p->present;
+}
+
+static gboolean
+wait_for_presence (GListModel *model,
+                   const char *id,
+                   gboolean    present)
+{
+  Presence p = { model, id, present };
+
+  return wait_for (presence_reached, &p, 10000);
+}
+
+static void
+updated_cb (BatonDeviceManager *manager,
+            GListModel         *added,
+            GListModel         *removed,
+            Fixture            *fixture)
+{
+  fixture->updates++;
+  for (guint i = 0; i < g_list_model_get_n_items (added); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (added, i);
+      g_list_store_append (fixture->added, item);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (removed); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (removed, i);
+      g_list_store_append (fixture->removed, item);
+    }
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           Fixture    *fixture)
+{
+  if (g_str_equal (pspec->name, "selected-microphone"))
+    fixture->mic_notifies++;
+  else if (g_str_equal (pspec->name, "selected-speaker"))
+    fixture->speaker_notifies++;
+  else if (g_str_equal (pspec->name, "microphones") || g_str_equal (pspec->name, "speakers"))
+    fixture->lists_notifies++;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->manager = baton_device_manager_new ();
+  fixture->added = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+  fixture->removed = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+  g_signal_connect (fixture->manager, "audio-devices-updated", G_CALLBACK (updated_cb), fixture);
+  g_signal_connect (fixture->manager, "notify", G_CALLBACK (notify_cb), fixture);
+
+  /* the session's devices exist before the test starts */
+  g_assert_true (wait_for_presence (baton_device_manager_get_microphones (fixture->manager),
+                                    g_getenv ("BATON_TEST_MIC"), TRUE));
+  g_assert_true (wait_for_presence (baton_device_manager_get_speakers (fixture->manager),
+                                    g_getenv ("BATON_TEST_SPEAKER"), TRUE));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->manager);
+  g_clear_object (&fixture->added);
+  g_clear_object (&fixture->removed);
+}
+
+static void
+assert_unique_ids (GListModel *model)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+      const char *id = baton_audio_device_get_id (device);
+
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, (gpointer) id);
+    }
+}
+
+static void
+test_lists (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonAudioDevice *mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  g_autoptr(GListModel) prop_mics = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  BatonAudioDeviceType type;
+
+  g_assert_true (G_IS_LIST_MODEL (mics));
+  g_assert_cmpuint (g_list_model_get_item_type (mics), ==, BATON_TYPE_AUDIO_DEVICE);
+  g_object_get (fixture->manager, "microphones", &prop_mics, NULL);
+  g_assert_true (prop_mics == mics);
+
+  g_assert_nonnull (mic);
+  g_assert_nonnull (speaker);
+  g_object_get (mic, "id", &id, "name", &name, "device-type", &type, NULL);
+  g_assert_cmpstr (id, ==, g_getenv ("BATON_TEST_MIC"));
+  g_assert_cmpstr (name, ==, "Baton Test Microphone");
+  g_assert_cmpint (type, ==, BATON_AUDIO_DEVICE_TYPE_MICROPHONE);
+  g_assert_cmpstr (baton_audio_device_get_name (speaker), ==, "Baton Test Speaker");
+  g_assert_cmpint (baton_audio_device_get_device_type (speaker), ==, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
+
+  /* The microphone's input is a sink, so a speaker; it is no microphone */
+  g_assert_nonnull (find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT")));
+  g_assert_null (find_device (mics, g_getenv ("BATON_TEST_MIC_INPUT")));
+
+  /* Seen by PipeWire and by pipewire-pulse, listed once; no monitors */
+  assert_unique_ids (mics);
+  assert_unique_ids (speakers);
+  for (guint i = 0; i < g_list_model_get_n_items (mics); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (mics, i);
+
+      g_assert_false (g_str_has_suffix (baton_audio_device_get_id (device), ".monitor"));
+      g_assert_false (g_str_has_prefix (baton_audio_device_get_name (device), "Monitor of"));
+      g_assert_null (find_device (speakers, baton_audio_device_get_id (device)));
+    }
+
+  /* Devices exist: nothing to complain about */
+  g_assert_null (baton_device_manager_get_error_message (fixture->manager));
+}
+
+static void
+test_system_default (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonAudioDevice *mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *input = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+  g_autoptr(BatonAudioDevice) selected = NULL;
+  gboolean is_default = FALSE;
+
+  g_object_get (mic, "is-system-default", &is_default, NULL);
+  g_assert_true (is_default);
+  g_assert_true (baton_audio_device_get_is_system_default (speaker));
+  g_assert_false (baton_audio_device_get_is_system_default (input));
+
+  /* Nothing chosen: the selection is the system default */
+  g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == mic);
+  g_object_get (fixture->manager, "selected-speaker", &selected, NULL);
+  g_assert_true (selected == speaker);
+}
+
+static gboolean
+has_updates (gpointer data)
+{
+  return ((Fixture *) data)->updates > 0;
+}
+
+static void
+test_hotplug (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
+  BatonTestDevice *device;
+  BatonAudioDevice *found;
+  guint n_speakers = g_list_model_get_n_items (speakers);
+  guint n_mics = g_list_model_get_n_items (mics);
+  guint lists_notifies = fixture->lists_notifies;
+
+  g_assert_cmpuint (fixture->updates, ==, 0);
+
+  device = baton_test_device_add_speaker ("baton-dm-hotplug-speaker", "Hot-plugged Speaker");
+  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-speaker", TRUE));
+  g_assert_true (wait_for (has_updates, fixture, 5000));
+  found = find_device (speakers, "baton-dm-hotplug-speaker");
+  g_assert_cmpuint (g_list_model_get_n_items (speakers), ==, n_speakers + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (mics), ==, n_mics);   /* no monitor source */
+  g_assert_cmpstr (baton_audio_device_get_name (found), ==, "Hot-plugged Speaker");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->added)), ==, 1);
+  {
+    g_autoptr(BatonAudioDevice) added = g_list_model_get_item (G_LIST_MODEL (fixture->added), 0);
+    g_assert_true (added == found);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->removed)), ==, 0);
+
+  /* A new speaker does not change the selection */
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 0);
+
+  fixture->updates = 0;
+  g_object_ref (found);
+  baton_test_device_remove (device);
+  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-speaker", FALSE));
+  g_assert_true (wait_for (has_updates, fixture, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (speakers), ==, n_speakers);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->removed)), ==, 1);
+  {
+    g_autoptr(BatonAudioDevice) removed = g_list_model_get_item (G_LIST_MODEL (fixture->removed), 0);
+    g_assert_true (removed == found);
+  }
+  g_object_unref (found);
+
+  /* The lists are live: the same objects, never replaced */
+  g_assert_cmpuint (fixture->lists_notifies, ==, lists_notifies);
+}
+
+static void
+test_hotplug_microphone (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonTestDevice *device;
+
+  device = baton_test_device_add_microphone ("baton-dm-hotplug-mic", "Hot-plugged Microphone");
+  g_assert_true (wait_for_presence (mics, "baton-dm-hotplug-mic", TRUE));
+  /* its input sink shows as a speaker */
+  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-mic-input", TRUE));
+  g_assert_false (baton_audio_device_get_is_system_default (find_device (mics, "baton-dm-hotplug-mic")));
+  g_assert_cmpuint (fixture->mic_notifies, ==, 0);
+
+  baton_test_device_remove (device);
+  g_assert_true (wait_for_presence (mics, "baton-dm-hotplug-mic", FALSE));
+  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-mic-input", FALSE));
+  g_assert_cmpuint (fixture->updates, >=, 4);
+}
+
+static void
+test_select_and_fall_back (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
+  BatonAudioDevice *system_mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonTestDevice *device;
+  BatonAudioDevice *chosen;
+
+  device = baton_test_device_add_microphone ("baton-dm-chosen-mic", "Chosen Microphone");
+  g_assert_true (wait_for_presence (mics, "baton-dm-chosen-mic", TRUE));
+  chosen = find_device (mics, "baton-dm-chosen-mic");
+
+  baton_device_manager_select_microphone (fixture->manager, chosen);
+  g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == chosen);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 1);
+
+  /* explicit notify: the same again changes nothing */
+  baton_device_manager_select_microphone (fixture->manager, chosen);
+  g_object_set (fixture->manager, "selected-microphone", chosen, NULL);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 1);
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 0);
+
+  /* the chosen device goes away: back to the system default */
+  baton_test_device_remove (device);
+  g_assert_true (wait_for_presence (mics, "baton-dm-chosen-mic", FALSE));
+  g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == system_mic);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 2);
+}
+
+static void
+test_select_property (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonAudioDevice *system_speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *other = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+
+  g_object_set (fixture->manager, "selected-speaker", other, NULL);
+  g_assert_true (baton_device_manager_get_selected_speaker (fixture->manager) == other);
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 1);
+
+  /* NULL: follow the system default again */
+  baton_device_manager_select_speaker (fixture->manager, NULL);
+  g_assert_true (baton_device_manager_get_selected_speaker (fixture->manager) == system_speaker);
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 2);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 0);
+}
+
+static void
+test_select_wrong_type (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *selected = baton_device_manager_get_selected_microphone (fixture->manager);
+
+  g_test_expect_message ("Baton-Devices", G_LOG_LEVEL_CRITICAL, "*device_type*");
+  baton_device_manager_select_microphone (fixture->manager, speaker);
+  g_test_assert_expected_messages ();
+
+  g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == selected);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 0);
+}
+
+static void
+test_elements (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstElement) sink = NULL;
+
+  /* the selected devices give real capture and playback elements */
+  src = gst_object_ref_sink (baton_device_manager_create_microphone_element (fixture->manager, NULL));
+  sink = gst_object_ref_sink (baton_device_manager_create_speaker_element (fixture->manager, NULL));
+  g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (src)), !=, "audiotestsrc");
+  g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (sink)), !=, "fakesink");
+  g_assert_true (gst_element_get_factory (src) != NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  if (g_getenv ("BATON_TEST_MIC") == NULL)
+    {
+      g_printerr ("Run inside the test session (tests/session/baton-test-session)\n");
+      return 1;
+    }
+
+  g_test_add ("/Baton/DeviceManager/lists", Fixture, NULL, fixture_setup, test_lists, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/system-default", Fixture, NULL, fixture_setup, test_system_default, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/hotplug", Fixture, NULL, fixture_setup, test_hotplug, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/hotplug-microphone", Fixture, NULL, fixture_setup, test_hotplug_microphone, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/select-and-fall-back", Fixture, NULL, fixture_setup, test_select_and_fall_back, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/select-property", Fixture, NULL, fixture_setup, test_select_property, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/select-wrong-type", Fixture, NULL, fixture_setup, test_select_wrong_type, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/elements", Fixture, NULL, fixture_setup, test_elements, fixture_teardown);
+
+  return g_test_run ();
+}

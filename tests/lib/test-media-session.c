@@ -1,0 +1,444 @@
+/* test-media-session.c: two media sessions talking to each other
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two BatonMediaSessions in one process exchange their SDP and candidates
+ * directly (no server), each with its own virtual microphone and speaker made
+ * at run time, and a tone of its own: A says 440 Hz, B says 1000 Hz.
+ */
+#include <string.h>
+
+#include <gst/gst.h>
+
+#include "baton-audio-device-private.h"
+#include "baton-device-manager-private.h"
+#include "baton-media-session-private.h"
+#include "baton-test-audio.h"
+
+#define TONE_A 440.0
+#define TONE_B 1000.0
+#define TONE_C 700.0
+#define RECORD_MS 1000
+#define MIC_A "baton-ms-mic-a"
+#define MIC_B "baton-ms-mic-b"
+#define MIC_C "baton-ms-mic-c"
+
+typedef struct
+{
+  BatonDeviceManager *devices;
+  BatonMediaSession *session;
+  BatonTestTone *tone;
+  const char *speaker;        /* node to record */
+  GArray *dtmf;               /* received tones */
+  guint state_notifies;
+} Party;
+
+typedef struct
+{
+  Party a;
+  Party b;
+  char *offer;
+  char *answer;
+} Call;
+
+static BatonTestDevice *mic_a, *mic_b, *mic_c, *speaker_a, *speaker_b;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until *@flag is TRUE or @ms passed. */
+static gboolean
+wait_for (gboolean (*check) (gpointer),
+          gpointer   data,
+          guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static BatonAudioDevice *
+find_device (GListModel *model,
+             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+
+      if (g_str_equal (baton_audio_device_get_id (device), id))
+        return device;  /* the model keeps it alive */
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *id;
+} FindData;
+
+static gboolean
+device_listed (gpointer user_data)
+{
+  FindData *d = user_data;
+
+  return find_device (d->model, d->id) != NULL;
+}
+
+static BatonAudioDevice *
+wait_for_device (GListModel *model,
+                 const char *id)
+{
+  FindData d = { model, id };
+
+  g_assert_true (wait_for (device_listed, &d, 10000));
+  return find_device (model, id);
+}
+
+static void
+state_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  Party *party = user_data;
+
+  party->state_notifies++;
+}
+
+static void
+dtmf_received_cb (BatonMediaSession *session,
+                  guint              tone,
+                  gpointer           user_data)
+{
+  Party *party = user_data;
+
+  g_array_append_val (party->dtmf, tone);
+}
+
+static void
+party_init (Party           *party,
+            const char      *mic_name,
+            BatonTestDevice *mic,
+            BatonTestDevice *speaker,
+            double           freq)
+{
+  BatonAudioDevice *device;
+
+  party->devices = baton_device_manager_new ();
+  device = wait_for_device (baton_device_manager_get_microphones (party->devices), mic_name);
+  baton_device_manager_select_microphone (party->devices, device);
+  device = wait_for_device (baton_device_manager_get_speakers (party->devices),
+                            baton_test_device_get_node (speaker));
+  baton_device_manager_select_speaker (party->devices, device);
+  party->speaker = baton_test_device_get_node (speaker);
+
+  party->session = baton_media_session_new (party->devices, NULL);
+  g_signal_connect (party->session, "notify::state", G_CALLBACK (state_notify_cb), party);
+  party->dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (party->session, "dtmf-received", G_CALLBACK (dtmf_received_cb), party);
+
+  /* for a microphone, the node is the input sink that feeds it */
+  party->tone = baton_test_tone_start (baton_test_device_get_node (mic), freq);
+}
+
+static void
+party_clear (Party *party)
+{
+  g_clear_pointer (&party->tone, baton_test_tone_stop);
+  baton_media_session_close (party->session);
+  g_assert_finalize_object (party->session);
+  g_clear_pointer (&party->dtmf, g_array_unref);
+  g_assert_finalize_object (party->devices);
+}
+
+static void
+candidate_to_b_cb (BatonMediaSession *session,
+                   guint              mline,
+                   const char        *candidate,
+                   gpointer           user_data)
+{
+  Call *call = user_data;
+
+  baton_media_session_add_remote_candidate (call->b.session, mline, candidate);
+}
+
+static void
+candidate_to_a_cb (BatonMediaSession *session,
+                   guint              mline,
+                   const char        *candidate,
+                   gpointer           user_data)
+{
+  Call *call = user_data;
+
+  baton_media_session_add_remote_candidate (call->a.session, mline, candidate);
+}
+
+static void
+offer_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->offer = baton_media_session_create_offer_finish (BATON_MEDIA_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+answer_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->answer = baton_media_session_create_answer_finish (BATON_MEDIA_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_offer (gpointer data)
+{
+  return ((Call *) data)->offer != NULL;
+}
+
+static gboolean
+has_answer (gpointer data)
+{
+  return ((Call *) data)->answer != NULL;
+}
+
+static gboolean
+both_connected (gpointer data)
+{
+  Call *call = data;
+
+  return baton_media_session_get_state (call->a.session) == BATON_MEDIA_STATE_CONNECTED &&
+         baton_media_session_get_state (call->b.session) == BATON_MEDIA_STATE_CONNECTED;
+}
+
+static void
+call_setup (Call          *call,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  party_init (&call->a, MIC_A, mic_a, speaker_a, TONE_A);
+  party_init (&call->b, MIC_B, mic_b, speaker_b, TONE_B);
+
+  g_signal_connect (call->a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), call);
+  g_signal_connect (call->b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), call);
+
+  baton_media_session_create_offer_async (call->a.session, NULL, offer_cb, call);
+  g_assert_true (wait_for (has_offer, call, 10000));
+  baton_media_session_create_answer_async (call->b.session, call->offer, NULL, answer_cb, call);
+  g_assert_true (wait_for (has_answer, call, 10000));
+  g_test_message ("offer:\n%s\nanswer:\n%s", call->offer, call->answer);
+  g_assert_true (baton_media_session_set_remote_answer (call->a.session, call->answer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (both_connected, call, 15000));
+}
+
+static void
+call_teardown (Call          *call,
+               gconstpointer  data)
+{
+  party_clear (&call->a);
+  party_clear (&call->b);
+  g_clear_pointer (&call->offer, g_free);
+  g_clear_pointer (&call->answer, g_free);
+}
+
+/* What @party's speaker plays, over RECORD_MS */
+static BatonTestSpectrum *
+hear (Party *party)
+{
+  return baton_test_record_speaker (party->speaker, RECORD_MS);
+}
+
+static void
+assert_hears (Party  *party,
+              double  heard,
+              double  not_heard)
+{
+  g_autoptr(BatonTestSpectrum) s = hear (party);
+
+  g_test_message ("%s: peak %.0f Hz at %.1f dB; %.0f Hz at %.1f dB, %.0f Hz at %.1f dB",
+                  party->speaker, baton_test_spectrum_peak_hz (s), baton_test_spectrum_peak_db (s),
+                  heard, baton_test_spectrum_level_db (s, heard),
+                  not_heard, baton_test_spectrum_level_db (s, not_heard));
+  g_assert_cmpuint (baton_test_spectrum_n_frames (s), >, 0);
+  g_assert_true (baton_test_spectrum_has_tone (s, heard));
+  g_assert_false (baton_test_spectrum_has_tone (s, not_heard));
+}
+
+static void
+assert_silent (Party *party)
+{
+  g_autoptr(BatonTestSpectrum) s = hear (party);
+
+  g_test_message ("%s: peak %.0f Hz at %.1f dB", party->speaker,
+                  baton_test_spectrum_peak_hz (s), baton_test_spectrum_peak_db (s));
+  g_assert_cmpuint (baton_test_spectrum_n_frames (s), >, 0);
+  g_assert_true (baton_test_spectrum_is_silent (s));
+}
+
+static void
+test_tones_both_ways (Call          *call,
+                      gconstpointer  data)
+{
+  assert_hears (&call->b, TONE_A, TONE_B);
+  assert_hears (&call->a, TONE_B, TONE_A);
+}
+
+static void
+test_encrypted (Call          *call,
+                gconstpointer  data)
+{
+  /* DTLS-SRTP: the secure profile, a certificate fingerprint and a DTLS role */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *sdp = g_ascii_strdown (i == 0 ? call->offer : call->answer, -1);
+
+      g_assert_nonnull (strstr (sdp, "udp/tls/rtp/savpf"));
+      g_assert_null (strstr (sdp, " rtp/avp "));
+      g_assert_nonnull (strstr (sdp, "a=fingerprint:sha-256 "));
+      g_assert_nonnull (strstr (sdp, "a=setup:"));
+      g_assert_nonnull (strstr (sdp, "opus/48000"));
+      g_assert_nonnull (strstr (sdp, "telephone-event/48000"));
+    }
+  /* and the call connected over it */
+  g_assert_cmpuint (baton_media_session_get_state (call->a.session), ==, BATON_MEDIA_STATE_CONNECTED);
+}
+
+static void
+test_sending (Call          *call,
+              gconstpointer  data)
+{
+  baton_media_session_set_sending (call->a.session, FALSE);
+  assert_silent (&call->b);
+  assert_hears (&call->a, TONE_B, TONE_A);    /* the other way still works */
+
+  baton_media_session_set_sending (call->a.session, TRUE);
+  assert_hears (&call->b, TONE_A, TONE_B);
+}
+
+static void
+test_playing (Call          *call,
+              gconstpointer  data)
+{
+  baton_media_session_set_playing (call->b.session, FALSE);
+  assert_silent (&call->b);
+  assert_hears (&call->a, TONE_B, TONE_A);
+
+  baton_media_session_set_playing (call->b.session, TRUE);
+  assert_hears (&call->b, TONE_A, TONE_B);
+}
+
+static gboolean
+got_three_dtmf (gpointer data)
+{
+  return ((Party *) data)->dtmf->len >= 3;
+}
+
+static void
+test_dtmf (Call          *call,
+           gconstpointer  data)
+{
+  baton_media_session_send_dtmf (call->a.session, BATON_DTMF_TONE_NUM1);
+  baton_media_session_send_dtmf (call->a.session, BATON_DTMF_TONE_NUM9);
+  baton_media_session_send_dtmf (call->a.session, BATON_DTMF_TONE_POUND);
+
+  g_assert_true (wait_for (got_three_dtmf, &call->b, 5000));
+  g_assert_cmpuint (call->b.dtmf->len, ==, 3);
+  g_assert_cmpuint (g_array_index (call->b.dtmf, guint, 0), ==, BATON_DTMF_TONE_NUM1);
+  g_assert_cmpuint (g_array_index (call->b.dtmf, guint, 1), ==, BATON_DTMF_TONE_NUM9);
+  g_assert_cmpuint (g_array_index (call->b.dtmf, guint, 2), ==, BATON_DTMF_TONE_POUND);
+  g_assert_cmpuint (call->a.dtmf->len, ==, 0);
+
+  /* and the voice goes on after it */
+  assert_hears (&call->b, TONE_A, TONE_B);
+}
+
+static void
+test_switch_microphone (Call          *call,
+                        gconstpointer  data)
+{
+  g_autoptr(BatonTestTone) tone_c = NULL;
+  BatonAudioDevice *device;
+  guint notifies;
+
+  tone_c = baton_test_tone_start (baton_test_device_get_node (mic_c), TONE_C);
+  device = wait_for_device (baton_device_manager_get_microphones (call->a.devices), MIC_C);
+  notifies = call->a.state_notifies + call->b.state_notifies;
+
+  baton_device_manager_select_microphone (call->a.devices, device);
+
+  assert_hears (&call->b, TONE_C, TONE_A);
+  assert_hears (&call->a, TONE_B, TONE_A);
+  /* the call never left CONNECTED */
+  g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
+  g_assert_true (both_connected (call));
+
+  /* and back */
+  baton_device_manager_select_microphone (call->a.devices, NULL);
+  baton_device_manager_select_microphone (call->a.devices,
+                                          find_device (baton_device_manager_get_microphones (call->a.devices),
+                                                       MIC_A));
+  assert_hears (&call->b, TONE_A, TONE_C);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  if (g_getenv ("BATON_TEST_SESSION") == NULL)
+    {
+      g_test_skip ("needs the test session (tests/session/baton-test-session)");
+      return g_test_run ();
+    }
+
+  mic_a = baton_test_device_add_microphone (MIC_A, "Media Test Mic A");
+  mic_b = baton_test_device_add_microphone (MIC_B, "Media Test Mic B");
+  mic_c = baton_test_device_add_microphone (MIC_C, "Media Test Mic C");
+  speaker_a = baton_test_device_add_speaker ("baton-ms-speaker-a", "Media Test Speaker A");
+  speaker_b = baton_test_device_add_speaker ("baton-ms-speaker-b", "Media Test Speaker B");
+
+  g_test_add ("/Baton/MediaSession/tones-both-ways", Call, NULL, call_setup, test_tones_both_ways, call_teardown);
+  g_test_add ("/Baton/MediaSession/encrypted", Call, NULL, call_setup, test_encrypted, call_teardown);
+  g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
+  g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
+  g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
+  g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
+
+  ret = g_test_run ();
+
+  g_clear_pointer (&mic_a, baton_test_device_remove);
+  g_clear_pointer (&mic_b, baton_test_device_remove);
+  g_clear_pointer (&mic_c, baton_test_device_remove);
+  g_clear_pointer (&speaker_a, baton_test_device_remove);
+  g_clear_pointer (&speaker_b, baton_test_device_remove);
+
+  return ret;
+}
