@@ -22,6 +22,7 @@
 #define MIC_A "baton-ms-mic-a"
 #define MIC_B "baton-ms-mic-b"
 #define MIC_C "baton-ms-mic-c"
+#define SPEAKER_C "baton-ms-speaker-c"
 
 typedef struct
 {
@@ -41,7 +42,7 @@ typedef struct
   char *answer;
 } Call;
 
-static BatonTestDevice *mic_a, *mic_b, *mic_c, *speaker_a, *speaker_b;
+static BatonTestDevice *mic_a, *mic_b, *mic_c, *speaker_a, *speaker_b, *speaker_c;
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -404,6 +405,76 @@ test_switch_microphone (Call          *call,
   assert_hears (&call->b, TONE_A, TONE_C);
 }
 
+static void
+test_switch_speaker (Call          *call,
+                     gconstpointer  data)
+{
+  BatonAudioDevice *device;
+  guint notifies = call->a.state_notifies + call->b.state_notifies;
+  const char *old_speaker = call->b.speaker;
+
+  device = wait_for_device (baton_device_manager_get_speakers (call->b.devices), SPEAKER_C);
+  baton_device_manager_select_speaker (call->b.devices, device);
+
+  /* B now plays A's tone on the new speaker, and nothing on the old one */
+  call->b.speaker = SPEAKER_C;
+  assert_hears (&call->b, TONE_A, TONE_B);
+  call->b.speaker = old_speaker;
+  assert_silent (&call->b);
+
+  g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
+  g_assert_true (both_connected (call));
+}
+
+/* Without any audio device (no sound server at all), calls still connect:
+ * silence goes out, what comes in is played to nothing. */
+static void
+test_no_device (void)
+{
+  Call call = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Party *party = i == 0 ? &call.a : &call.b;
+
+      party->devices = baton_device_manager_new ();
+      g_assert_cmpuint (g_list_model_get_n_items (baton_device_manager_get_microphones (party->devices)), ==, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (baton_device_manager_get_speakers (party->devices)), ==, 0);
+      g_assert_null (baton_device_manager_get_selected_microphone (party->devices));
+      g_assert_nonnull (baton_device_manager_get_error_message (party->devices));
+      g_test_message ("%s", baton_device_manager_get_error_message (party->devices));
+      party->session = baton_media_session_new (party->devices, NULL);
+      party->dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_signal_connect (party->session, "dtmf-received", G_CALLBACK (dtmf_received_cb), party);
+    }
+
+  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
+  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
+  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
+  g_assert_true (wait_for (has_offer, &call, 10000));
+  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
+  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (both_connected, &call, 15000));
+
+  /* and the call carries DTMF */
+  baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_STAR);
+  baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_NUM0);
+  baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_A);
+  g_assert_true (wait_for (got_three_dtmf, &call.a, 5000));
+  g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 0), ==, BATON_DTMF_TONE_STAR);
+  g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 1), ==, BATON_DTMF_TONE_NUM0);
+  g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 2), ==, BATON_DTMF_TONE_A);
+
+  party_clear (&call.a);
+  party_clear (&call.b);
+  g_free (call.offer);
+  g_free (call.answer);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,7 +486,14 @@ main (int   argc,
 
   if (g_getenv ("BATON_TEST_SESSION") == NULL)
     {
-      g_test_skip ("needs the test session (tests/session/baton-test-session)");
+      g_printerr ("Run inside the test session (tests/session/baton-test-session)\n");
+      return 1;
+    }
+
+  /* A session without audio (BATON_TEST_SESSION_NO_AUDIO=1): the no-device case */
+  if (g_getenv ("BATON_TEST_MIC") == NULL)
+    {
+      g_test_add_func ("/Baton/MediaSession/no-device", test_no_device);
       return g_test_run ();
     }
 
@@ -424,6 +502,7 @@ main (int   argc,
   mic_c = baton_test_device_add_microphone (MIC_C, "Media Test Mic C");
   speaker_a = baton_test_device_add_speaker ("baton-ms-speaker-a", "Media Test Speaker A");
   speaker_b = baton_test_device_add_speaker ("baton-ms-speaker-b", "Media Test Speaker B");
+  speaker_c = baton_test_device_add_speaker (SPEAKER_C, "Media Test Speaker C");
 
   g_test_add ("/Baton/MediaSession/tones-both-ways", Call, NULL, call_setup, test_tones_both_ways, call_teardown);
   g_test_add ("/Baton/MediaSession/encrypted", Call, NULL, call_setup, test_encrypted, call_teardown);
@@ -431,6 +510,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
   g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
+  g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
 
   ret = g_test_run ();
 
@@ -439,6 +519,7 @@ main (int   argc,
   g_clear_pointer (&mic_c, baton_test_device_remove);
   g_clear_pointer (&speaker_a, baton_test_device_remove);
   g_clear_pointer (&speaker_b, baton_test_device_remove);
+  g_clear_pointer (&speaker_c, baton_test_device_remove);
 
   return ret;
 }
