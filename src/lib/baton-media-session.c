@@ -86,6 +86,8 @@ struct _BatonMediaSession
   char *echo_probe_name;
   GstElement *echo_probe;
   gboolean remote_has_telephone_event;
+  char *remote_fingerprint;  /* "sha-256 AB:CD:…" from the remote SDP */
+  gboolean peer_verified;
 
   BatonMediaState state;
   GstWebRTCICEConnectionState ice_state;
@@ -224,6 +226,130 @@ set_state (BatonMediaSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static char *
+find_fingerprint (const GstSDPMessage *sdp)
+{
+  const char *value;
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      value = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (sdp, i), "fingerprint");
+      if (value != NULL)
+        return g_strdup (value);
+    }
+
+  value = gst_sdp_message_get_attribute_val (sdp, "fingerprint");
+  return g_strdup (value);
+}
+
+/* The fingerprint ("sha-256 AB:CD:…") of a PEM certificate */
+static char *
+certificate_fingerprint (const char *pem,
+                         const char *hash_name)
+{
+  static const char begin[] = "-----BEGIN CERTIFICATE-----";
+  const char *start, *end;
+  g_autofree char *base64 = NULL;
+  g_autofree guchar *der = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  g_autoptr(GString) text = NULL;
+  GChecksumType type;
+  guint8 digest[64];
+  gsize der_len = 0;
+  gsize digest_len = sizeof digest;
+
+  if (g_ascii_strcasecmp (hash_name, "sha-256") == 0)
+    type = G_CHECKSUM_SHA256;
+  else if (g_ascii_strcasecmp (hash_name, "sha-384") == 0)
+    type = G_CHECKSUM_SHA384;
+  else if (g_ascii_strcasecmp (hash_name, "sha-512") == 0)
+    type = G_CHECKSUM_SHA512;
+  else if (g_ascii_strcasecmp (hash_name, "sha-1") == 0)
+    type = G_CHECKSUM_SHA1;
+  else
+    return NULL;
+
+  if (pem == NULL || (start = strstr (pem, begin)) == NULL ||
+      (end = strstr (start, "-----END CERTIFICATE-----")) == NULL)
+    return NULL;
+  start += strlen (begin);
+
+  base64 = g_strndup (start, end - start);
+  g_strdelimit (base64, "\r\n\t ", ' ');
+  g_strstrip (base64);
+  {
+    /* drop the blanks that remain inside */
+    char *w = base64;
+    for (const char *r = base64; *r != '\0'; r++)
+      if (*r != ' ')
+        *w++ = *r;
+    *w = '\0';
+  }
+  der = g_base64_decode (base64, &der_len);
+  if (der_len == 0)
+    return NULL;
+
+  checksum = g_checksum_new (type);
+  g_checksum_update (checksum, der, der_len);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "%s ", hash_name);
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (text, i == 0 ? "%02X" : ":%02X", digest[i]);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* webrtcbin 1.22 completes the DTLS handshake with any certificate; make
+ * sure the peer's is the one its SDP announced, or the keys could belong to
+ * someone in the middle. */
+static gboolean
+verify_peer (BatonMediaSession *self)
+{
+  g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+  g_autoptr(GstWebRTCRTPSender) sender = NULL;
+  g_autoptr(GstWebRTCDTLSTransport) transport = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *actual = NULL;
+  g_auto(GStrv) expected = NULL;
+
+  if (self->remote_fingerprint == NULL)
+    {
+      g_message ("Media session %p: the peer's SDP has no DTLS fingerprint", self);
+      return FALSE;
+    }
+
+  g_signal_emit_by_name (self->webrtc, "get-transceiver", 0, &transceiver);
+  if (transceiver != NULL)
+    g_object_get (transceiver, "sender", &sender, NULL);
+  if (sender != NULL)
+    g_object_get (sender, "transport", &transport, NULL);
+  if (transport != NULL)
+    g_object_get (transport, "remote-certificate", &pem, NULL);
+
+  expected = g_strsplit (g_strstrip (self->remote_fingerprint), " ", 2);
+  if (expected[0] == NULL || expected[1] == NULL)
+    return FALSE;
+
+  actual = certificate_fingerprint (pem, expected[0]);
+  if (actual == NULL)
+    {
+      g_message ("Media session %p: no usable peer certificate", self);
+      return FALSE;
+    }
+
+  if (g_ascii_strcasecmp (actual + strlen (expected[0]) + 1, g_strstrip (expected[1])) != 0)
+    {
+      g_message ("Media session %p: the peer's certificate (%s) is not the one its SDP announced (%s)",
+                 self, actual, self->remote_fingerprint);
+      return FALSE;
+    }
+
+  g_debug ("Media session %p: peer certificate verified (%s)", self, actual);
+  return TRUE;
+}
+
 static void
 update_state (BatonMediaSession *self)
 {
@@ -240,7 +366,19 @@ update_state (BatonMediaSession *self)
       return;
     }
 
-  if (ice_up && self->pc_state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && self->decoding)
+  if (self->pc_state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !self->peer_verified)
+    {
+      if (!verify_peer (self))
+        {
+          /* Send nothing more to an impostor, play nothing from it */
+          gst_element_set_state (self->pipeline, GST_STATE_NULL);
+          set_state (self, BATON_MEDIA_STATE_FAILED);
+          return;
+        }
+      self->peer_verified = TRUE;
+    }
+
+  if (ice_up && self->peer_verified && self->decoding)
     set_state (self, BATON_MEDIA_STATE_CONNECTED);
 }
 
@@ -1159,6 +1297,8 @@ apply_remote_description (BatonMediaSession           *self,
   g_mutex_lock (&self->lock);
   self->telephone_event_pt = find_telephone_event_pt (desc->sdp, &self->remote_has_telephone_event);
   g_mutex_unlock (&self->lock);
+  g_free (self->remote_fingerprint);
+  self->remote_fingerprint = find_fingerprint (desc->sdp);
 
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
   /* webrtcbin runs its operations in order: candidates can follow at once */
@@ -1476,6 +1616,7 @@ baton_media_session_finalize (GObject *object)
 
   g_clear_pointer (&self->ice_servers, g_strfreev);
   g_clear_pointer (&self->echo_probe_name, g_free);
+  g_clear_pointer (&self->remote_fingerprint, g_free);
   g_clear_pointer (&self->pending_local_candidates, g_ptr_array_unref);
   g_clear_pointer (&self->pending_remote_candidates, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);

@@ -300,6 +300,50 @@ assert_silent (Party *party)
   g_assert_true (baton_test_spectrum_is_silent (s));
 }
 
+static gboolean
+a_failed (gpointer data)
+{
+  return baton_media_session_get_state (((Call *) data)->a.session) == BATON_MEDIA_STATE_FAILED;
+}
+
+/* Someone in the middle: the answer announces another certificate than the
+ * one the answerer's DTLS handshake shows. The offerer must not connect. */
+static void
+test_wrong_fingerprint (void)
+{
+  Call call = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = NULL;
+  char *fingerprint;
+
+  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
+  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
+
+  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
+  g_assert_true (wait_for (has_offer, &call, 10000));
+  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
+  g_assert_true (wait_for (has_answer, &call, 10000));
+
+  answer = g_string_new (call.answer);
+  fingerprint = strstr (answer->str, "a=fingerprint:sha-256 ");
+  g_assert_nonnull (fingerprint);
+  fingerprint += strlen ("a=fingerprint:sha-256 ");
+  fingerprint[0] = fingerprint[0] == '0' ? '1' : '0';
+  g_assert_true (baton_media_session_set_remote_answer (call.a.session, answer->str, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (a_failed, &call, 15000));
+  g_assert_false (both_connected (&call));
+  assert_silent (&call.a);
+
+  party_clear (&call.a);
+  party_clear (&call.b);
+  g_free (call.offer);
+  g_free (call.answer);
+}
+
 static void
 test_tones_both_ways (Call          *call,
                       gconstpointer  data)
@@ -510,6 +554,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
   g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
+  g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
 
   ret = g_test_run ();
