@@ -96,6 +96,7 @@ struct _BatonMediaSession
   gboolean sending;
   gboolean playing;
 
+  GPtrArray *pending_tasks;  /* GTask: offers and answers not yet returned */
   gboolean local_description_sent;
   GPtrArray *pending_local_candidates;   /* of LocalCandidate, until the SDP was handed out */
   gboolean remote_description_set;
@@ -1321,21 +1322,26 @@ description_result_free (gpointer data)
   g_free (r);
 }
 
-/* In the owner's context: set the local description, hand out its text. */
-static void
-local_description_main (BatonMediaSession *self,
-                        gpointer           data)
+/* In the owner's context: set the local description, hand out its text.
+ * Runs even when the session was closed meanwhile (close() has then
+ * returned the task already). */
+static gboolean
+local_description_main (gpointer user_data)
 {
-  GTask *task = data;   /* owned by the invocation */
+  GTask *task = user_data;   /* owned by the source */
+  BatonMediaSession *self = g_task_get_source_object (task);
   DescriptionResult *r = g_task_get_task_data (task);
   g_autofree char *text = NULL;
+
+  if (!g_ptr_array_remove (self->pending_tasks, task))
+    return G_SOURCE_REMOVE;
 
   if (r->desc == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                                r->error ? r->error : "webrtcbin gave no description");
       set_state (self, BATON_MEDIA_STATE_FAILED);
-      return;
+      return G_SOURCE_REMOVE;
     }
 
   if (r->desc->type == GST_WEBRTC_SDP_TYPE_ANSWER)
@@ -1347,6 +1353,23 @@ local_description_main (BatonMediaSession *self,
 
   /* Candidates go out after the description they belong to */
   run_in_main (self, flush_local_candidates_main, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Always later, never synchronously, even if called from the owner's thread */
+static void
+defer (GMainContext   *context,
+       GSourceFunc     func,
+       gpointer        data,
+       GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[baton] media session");
+  g_source_attach (source, context);
 }
 
 static void
@@ -1377,7 +1400,7 @@ description_created_cb (GstPromise *promise,
     }
   gst_promise_unref (promise);
 
-  run_in_main (self, local_description_main, task, g_object_unref);
+  defer (self->context, local_description_main, task, g_object_unref);
 }
 
 void
@@ -1402,6 +1425,7 @@ baton_media_session_create_offer_async (BatonMediaSession   *self,
     }
 
   set_state (self, BATON_MEDIA_STATE_CONNECTING);
+  g_ptr_array_add (self->pending_tasks, g_object_ref (task));
   promise = gst_promise_new_with_change_func (description_created_cb, g_steal_pointer (&task), NULL);
   g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
 }
@@ -1486,6 +1510,7 @@ baton_media_session_create_answer_async (BatonMediaSession   *self,
     }
 
   set_state (self, BATON_MEDIA_STATE_CONNECTING);
+  g_ptr_array_add (self->pending_tasks, g_object_ref (task));
   promise = gst_promise_new_with_change_func (remote_offer_set_cb, g_steal_pointer (&task), NULL);
   apply_remote_description (self, desc, promise);
   gst_webrtc_session_description_free (desc);
@@ -1566,6 +1591,14 @@ baton_media_session_get_state (BatonMediaSession *self)
   return self->state;
 }
 
+static gboolean
+return_closed_cb (gpointer user_data)
+{
+  g_task_return_new_error (G_TASK (user_data), G_IO_ERROR, G_IO_ERROR_CLOSED,
+                           "The media session was closed");
+  return G_SOURCE_REMOVE;
+}
+
 void
 baton_media_session_close (BatonMediaSession *self)
 {
@@ -1577,6 +1610,14 @@ baton_media_session_close (BatonMediaSession *self)
   g_debug ("Media session %p: closing", self);
   self->closed = TRUE;
   self->state = BATON_MEDIA_STATE_CLOSED;   /* no notify: nothing is emitted after close */
+
+  /* Offers and answers in the making fail, from an idle: never reenter the caller */
+  while (self->pending_tasks->len > 0)
+    {
+      GTask *task = g_ptr_array_steal_index (self->pending_tasks, 0);
+
+      defer (self->context, return_closed_cb, task, g_object_unref);
+    }
 
   g_clear_handle_id (&self->dtmf_timeout_id, g_source_remove);
   g_queue_clear (&self->dtmf_queue);
@@ -1619,6 +1660,7 @@ baton_media_session_finalize (GObject *object)
   g_clear_pointer (&self->remote_fingerprint, g_free);
   g_clear_pointer (&self->pending_local_candidates, g_ptr_array_unref);
   g_clear_pointer (&self->pending_remote_candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -1682,6 +1724,7 @@ baton_media_session_init (BatonMediaSession *self)
   self->context = g_main_context_ref_thread_default ();
   self->pending_local_candidates = g_ptr_array_new_with_free_func (candidate_free);
   self->pending_remote_candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->pending_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->telephone_event_pt = TELEPHONE_EVENT_PT;
   self->sending = TRUE;
   self->playing = TRUE;

@@ -257,6 +257,46 @@ call_setup (Call          *call,
 }
 
 static void
+closed_offer_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autofree char *sdp = baton_media_session_create_offer_finish (BATON_MEDIA_SESSION (object), result, error);
+
+  g_assert_null (sdp);
+}
+
+static gboolean
+has_error (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* Hanging up while the offer is being made: the offer fails, later, and the
+ * session goes away */
+static void
+test_close_during_offer (void)
+{
+  g_autoptr(BatonDeviceManager) devices = baton_device_manager_new ();
+  BatonMediaSession *session = baton_media_session_new (devices, NULL);
+  g_autoptr(GError) error = NULL;
+
+  baton_media_session_create_offer_async (session, NULL, closed_offer_cb, &error);
+  baton_media_session_close (session);
+  g_assert_null (error);    /* not from inside close() */
+  g_assert_cmpuint (baton_media_session_get_state (session), ==, BATON_MEDIA_STATE_CLOSED);
+  baton_media_session_close (session);   /* idempotent */
+
+  g_assert_true (wait_for (has_error, &error, 5000));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  /* let webrtcbin's late reply, if any, run its course */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (session);
+}
+
+static void
 call_teardown (Call          *call,
                gconstpointer  data)
 {
@@ -555,6 +595,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
   g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
+  g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
 
   ret = g_test_run ();
