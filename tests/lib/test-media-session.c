@@ -510,6 +510,38 @@ test_switch_speaker (Call          *call,
   g_assert_true (both_connected (call));
 }
 
+/* The microphone in use is unplugged: the call goes on with the system
+ * default microphone */
+static void
+test_microphone_unplugged (Call          *call,
+                           gconstpointer  data)
+{
+  g_autoptr(BatonTestTone) tone_default = NULL;
+  g_autoptr(BatonTestTone) tone_d = NULL;
+  BatonTestDevice *mic_d = baton_test_device_add_microphone ("baton-ms-mic-d", "Media Test Mic D");
+  guint notifies;
+
+  tone_d = baton_test_tone_start (baton_test_device_get_node (mic_d), TONE_C);
+  baton_device_manager_select_microphone (call->a.devices,
+                                          wait_for_device (baton_device_manager_get_microphones (call->a.devices),
+                                                           "baton-ms-mic-d"));
+  assert_hears (&call->b, TONE_C, TONE_A);
+  notifies = call->a.state_notifies + call->b.state_notifies;
+
+  /* the system default microphone says 1000 Hz... */
+  tone_default = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), TONE_B);
+  g_clear_pointer (&tone_d, baton_test_tone_stop);
+  baton_test_device_remove (mic_d);
+
+  /* ...and that is what B hears now (B's own tone is 1000 Hz too, but B
+   * never hears itself: see tones-both-ways) */
+  assert_hears (&call->b, TONE_B, TONE_C);
+  g_assert_cmpstr (baton_audio_device_get_id (baton_device_manager_get_selected_microphone (call->a.devices)),
+                   ==, g_getenv ("BATON_TEST_MIC"));
+  g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
+  g_assert_true (both_connected (call));
+}
+
 /* Without any audio device (no sound server at all), calls still connect:
  * silence goes out, what comes in is played to nothing. */
 static void
@@ -596,6 +628,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
   g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
   g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
+  g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
 
   ret = g_test_run ();
