@@ -330,7 +330,8 @@ baton_incoming_call_accept (BatonIncomingCall  *self,
  * baton_incoming_call_reject:
  * @self: a #BatonIncomingCall
  *
- * Declines the call: the caller's call ends with 603/0.
+ * Declines the call: the caller's call ends with 603/0 (declined), or with
+ * 486/0 (busy) when the agent is already in another call.
  */
 void
 baton_incoming_call_reject (BatonIncomingCall *self)
@@ -349,7 +350,9 @@ baton_incoming_call_reject (BatonIncomingCall *self)
   message = json_object_new ();
   json_object_set_string_member (message, "type", "call.reject");
   json_object_set_string_member (message, "call_id", self->id);
-  json_object_set_string_member (message, "reason", "declined");
+  json_object_set_string_member (message, "reason",
+                                 g_list_model_get_n_items (baton_call_agent_get_calls (self->agent)) > 0
+                                 ? "busy" : "declined");
   baton_call_agent_send (self->agent, message);
   baton_call_agent_incoming_done (self->agent, self->id);
 }

@@ -343,7 +343,7 @@ baton_token_credential_set_token (BatonTokenCredential *self,
   if (baton_token_credential_parse (token, &iat, &exp))
     expires_on = g_date_time_new_from_unix_utc (exp);
   else
-    BATON_WARNING ("the token is not a JWT with an exp claim");
+    BATON_INFO ("the token is not a JWT with an exp claim");
 
   schedule_refresh (self, iat, exp);
 

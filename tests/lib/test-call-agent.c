@@ -1,0 +1,329 @@
+/* test-call-agent.c: connecting, tokens, reconnecting — against the real server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "baton-lib-test-util.h"
+#include "baton-call-agent-private.h"
+
+static BatonTestServer *server;
+
+static void
+test_connect (void)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 3600);
+  g_autoptr(BatonCallClient) client = baton_call_client_new ();
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  g_autoptr(GError) error = NULL;
+  BatonCallAgent *agent;
+  NotifyCounter accept_count = { 0 };
+
+  agent = test_create_agent (client, credential, baton_test_server_get_uri (server), &error);
+  g_assert_no_error (error);
+  g_assert_true (BATON_IS_CALL_AGENT (agent));
+  g_assert_cmpint (baton_call_agent_get_connection_state (agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpint (baton_call_agent_get_disconnect_reason (agent), ==, BATON_DISCONNECT_REASON_NONE);
+  g_assert_cmpstr (baton_call_agent_get_user_id (agent), ==, "alice");
+  g_assert_cmpstr (baton_call_agent_get_display_name (agent), ==, "Alice Liddell");
+  g_assert_cmpuint (g_list_model_get_n_items (baton_call_agent_get_calls (agent)), ==, 0);
+  g_assert_true (g_list_model_get_item_type (baton_call_agent_get_calls (agent)) == BATON_TYPE_CALL);
+
+  /* accept-transfers: default TRUE, notifies only on a real change */
+  g_assert_true (baton_call_agent_get_accept_transfers (agent));
+  test_count_notify (agent, "accept-transfers", &accept_count);
+  baton_call_agent_set_accept_transfers (agent, TRUE);
+  g_assert_cmpuint (accept_count.count, ==, 0);
+  baton_call_agent_set_accept_transfers (agent, FALSE);
+  g_assert_cmpuint (accept_count.count, ==, 1);
+  g_object_set (agent, "accept-transfers", FALSE, NULL);
+  g_assert_cmpuint (accept_count.count, ==, 1);
+  g_assert_false (baton_call_agent_get_accept_transfers (agent));
+
+  baton_call_agent_shutdown (agent);
+  g_assert_cmpint (baton_call_agent_get_connection_state (agent), ==, BATON_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (baton_call_agent_get_disconnect_reason (agent), ==, BATON_DISCONNECT_REASON_NONE);
+  test_spin (50);
+  g_assert_finalize_object (agent);
+}
+
+static void
+test_two_agents (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  TestParty *bob = test_party_new (server, "bob");
+
+  g_assert_true (baton_call_client_get_device_manager (alice->client) !=
+                 baton_call_client_get_device_manager (bob->client));
+  g_assert_true (baton_call_client_get_device_manager (alice->client) ==
+                 baton_call_client_get_device_manager (alice->client));
+  g_assert_cmpstr (baton_call_agent_get_user_id (bob->agent), ==, "bob");
+
+  test_party_free (alice);
+  test_party_free (bob);
+}
+
+static void
+assert_invalid (const char *token)
+{
+  g_autoptr(BatonCallClient) client = baton_call_client_new ();
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCallAgent) agent = NULL;
+  guint code = 0, subcode = 1;
+
+  agent = test_create_agent (client, credential, baton_test_server_get_uri (server), &error);
+  g_assert_null (agent);
+  g_assert_error (error, BATON_ERROR, BATON_ERROR_INVALID_TOKEN);
+  g_assert_true (baton_error_get_service_code (error, &code, &subcode));
+  g_assert_cmpuint (code, ==, 401);
+  g_assert_cmpuint (subcode, ==, 0);
+}
+
+static void
+test_invalid_token (void)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 3600);
+  g_autofree char *tampered = NULL;
+  gsize len = strlen (token);
+
+  /* a bad signature */
+  tampered = g_strdup (token);
+  tampered[len - 2] = tampered[len - 2] == 'A' ? 'B' : 'A';
+  assert_invalid (tampered);
+  /* not a JWT at all */
+  assert_invalid ("garbage");
+}
+
+static void
+test_expired_token (void)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 1);
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  GDateTime *exp = baton_token_credential_get_expires_on (credential);
+
+  /* wait until the token is past its expiry (not a timing assertion) */
+  test_wait_until (g_get_real_time () / G_USEC_PER_SEC > g_date_time_to_unix (exp) + 1);
+  assert_invalid (token);
+}
+
+typedef struct {
+  guint n;
+  BatonConnectionState old_state, new_state;
+  BatonDisconnectReason reason;
+} StateChange;
+
+static void
+state_changed_cb (BatonCallAgent        *agent,
+                  BatonConnectionState   old_state,
+                  BatonConnectionState   new_state,
+                  BatonDisconnectReason  reason,
+                  StateChange           *change)
+{
+  change->n++;
+  change->old_state = old_state;
+  change->new_state = new_state;
+  change->reason = reason;
+}
+
+static void
+test_token_expires_while_connected (void)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 3);
+  g_autoptr(BatonCallClient) client = baton_call_client_new ();
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  g_autoptr(GError) error = NULL;
+  BatonCallAgent *agent;
+  StateChange change = { 0 };
+  NotifyCounter state_count = { 0 }, reason_count = { 0 };
+
+  agent = test_create_agent (client, credential, baton_test_server_get_uri (server), &error);
+  g_assert_no_error (error);
+  g_signal_connect (agent, "connection-state-changed", G_CALLBACK (state_changed_cb), &change);
+  test_count_notify (agent, "connection-state", &state_count);
+  test_count_notify (agent, "disconnect-reason", &reason_count);
+
+  test_wait_until (baton_call_agent_get_connection_state (agent) == BATON_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (baton_call_agent_get_disconnect_reason (agent), ==, BATON_DISCONNECT_REASON_INVALID_TOKEN);
+  g_assert_cmpuint (change.n, ==, 1);
+  g_assert_cmpint (change.old_state, ==, BATON_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpint (change.new_state, ==, BATON_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (change.reason, ==, BATON_DISCONNECT_REASON_INVALID_TOKEN);
+  g_assert_cmpuint (state_count.count, ==, 1);
+  g_assert_cmpuint (reason_count.count, ==, 1);
+
+  /* no retries: it stays disconnected */
+  test_spin (1000);
+  g_assert_cmpuint (change.n, ==, 1);
+  g_assert_cmpint (baton_call_agent_get_connection_state (agent), ==, BATON_CONNECTION_STATE_DISCONNECTED);
+
+  g_assert_finalize_object (agent);
+}
+
+static void
+refresh_needed_cb (BatonTokenCredential *credential,
+                   guint                *n)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 3600);
+
+  (*n)++;
+  baton_token_credential_set_token (credential, token);
+}
+
+static void
+test_token_refresh (void)
+{
+  g_autofree char *token = baton_test_server_token (server, "alice", 4);
+  g_autoptr(BatonCallClient) client = baton_call_client_new ();
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) first_exp = g_date_time_ref (baton_token_credential_get_expires_on (credential));
+  BatonCallAgent *agent;
+  StateChange change = { 0 };
+  guint refreshes = 0;
+
+  g_signal_connect (credential, "refresh-needed", G_CALLBACK (refresh_needed_cb), &refreshes);
+  agent = test_create_agent (client, credential, baton_test_server_get_uri (server), &error);
+  g_assert_no_error (error);
+  g_signal_connect (agent, "connection-state-changed", G_CALLBACK (state_changed_cb), &change);
+
+  test_wait_until (refreshes == 1);
+  g_assert_true (g_date_time_compare (baton_token_credential_get_expires_on (credential), first_exp) > 0);
+  /* well past the first token's expiry, the agent is still connected */
+  test_wait_until (g_get_real_time () / G_USEC_PER_SEC > g_date_time_to_unix (first_exp) + 2);
+  g_assert_cmpuint (change.n, ==, 0);
+  g_assert_cmpint (baton_call_agent_get_connection_state (agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+
+  baton_call_agent_shutdown (agent);
+  test_spin (50);
+  g_assert_finalize_object (agent);
+}
+
+static void
+test_reconnect (void)
+{
+  TestProxy *proxy = test_proxy_new (baton_test_server_get_port (server));
+  TestParty *alice = test_party_new_full (server, "alice", test_proxy_get_uri (proxy));
+  TestParty *bob = test_party_new (server, "bob");
+  BatonCall *out, *in;
+  StateChange change = { 0 };
+  NotifyCounter out_state = { 0 };
+  g_autofree char *call_id = NULL;
+
+  g_signal_connect (alice->agent, "connection-state-changed", G_CALLBACK (state_changed_cb), &change);
+  test_connect_call (alice, bob, &out, &in);
+  call_id = g_strdup (baton_call_get_id (out));
+  test_count_notify (out, "state", &out_state);
+
+  /* alice loses her connection; the service keeps her session */
+  test_proxy_cut (proxy);
+
+  /* bob holds meanwhile: alice learns it once she is back */
+  baton_call_hold_async (in, NULL, NULL, NULL);
+  test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_LOCAL_HOLD);
+  test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_REMOTE_HOLD);
+
+  /* never reported disconnected, and the call survived */
+  g_assert_cmpuint (change.n, ==, 0);
+  g_assert_cmpint (baton_call_agent_get_connection_state (alice->agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpstr (baton_call_get_id (out), ==, call_id);
+  g_assert_cmpuint (out_state.count, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (baton_call_agent_get_calls (alice->agent)), ==, 1);
+
+  /* signaling goes on both ways */
+  baton_call_resume_async (in, NULL, NULL, NULL);
+  test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_CONNECTED);
+  baton_call_hang_up (out);
+  test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_DISCONNECTED);
+  g_assert_cmpuint (baton_call_get_end_code (in), ==, 0);
+  g_assert_cmpuint (baton_call_get_end_subcode (in), ==, 0);
+
+  test_party_free (alice);
+  test_party_free (bob);
+  test_proxy_free (proxy);
+}
+
+/* The service restarts: it has forgotten every session, so the agent
+ * reconnects with a new one and, as docs/PROTOCOL.md § 3 says, ends the calls
+ * the service no longer knows (410/10008) on both sides. */
+static void
+test_server_restart (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  TestParty *bob = test_party_new (server, "bob");
+  BatonCall *out, *in;
+  StateChange change = { 0 };
+  g_autoptr(BatonCall) first_out = NULL;
+  g_autoptr(BatonCall) first_in = NULL;
+
+  g_signal_connect (alice->agent, "connection-state-changed", G_CALLBACK (state_changed_cb), &change);
+  test_connect_call (alice, bob, &out, &in);
+  first_out = g_object_ref (out);
+  first_in = g_object_ref (in);
+
+  baton_test_server_kill (server);
+  baton_test_server_restart (server);
+
+  test_wait_until (baton_call_get_state (first_out) == BATON_CALL_STATE_DISCONNECTED &&
+                   baton_call_get_state (first_in) == BATON_CALL_STATE_DISCONNECTED);
+  g_assert_cmpuint (baton_call_get_end_code (first_out), ==, 410);
+  g_assert_cmpuint (baton_call_get_end_subcode (first_out), ==, 10008);
+  g_assert_cmpuint (change.n, ==, 0);
+  g_assert_cmpint (baton_call_agent_get_connection_state (alice->agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+
+  /* and the agents work with the restarted service */
+  test_connect_call (alice, bob, &out, &in);
+  baton_call_hang_up (in);
+  test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_DISCONNECTED);
+
+  test_party_free (alice);
+  test_party_free (bob);
+}
+
+static void
+test_connection_lost (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  StateChange change = { 0 };
+
+  g_signal_connect (alice->agent, "connection-state-changed", G_CALLBACK (state_changed_cb), &change);
+  baton_call_agent_set_reconnect_schedule (alice->agent, 50, 200, 4);
+
+  baton_test_server_stop (server);
+  test_wait_until (change.n > 0);
+  g_assert_cmpuint (change.n, ==, 1);
+  g_assert_cmpint (change.new_state, ==, BATON_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (change.reason, ==, BATON_DISCONNECT_REASON_CONNECTION_ISSUE);
+  g_assert_cmpint (baton_call_agent_get_disconnect_reason (alice->agent), ==,
+                   BATON_DISCONNECT_REASON_CONNECTION_ISSUE);
+
+  baton_test_server_restart (server);
+  test_party_free (alice);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = baton_test_server_new ();
+  baton_test_server_add_user (server, "alice", "Alice Liddell");
+  baton_test_server_add_user (server, "bob", "Bob");
+
+  g_test_add_func ("/Baton/CallAgent/connect", test_connect);
+  g_test_add_func ("/Baton/CallAgent/two-agents", test_two_agents);
+  g_test_add_func ("/Baton/CallAgent/invalid-token", test_invalid_token);
+  g_test_add_func ("/Baton/CallAgent/expired-token", test_expired_token);
+  g_test_add_func ("/Baton/CallAgent/token-expires-while-connected", test_token_expires_while_connected);
+  g_test_add_func ("/Baton/CallAgent/token-refresh", test_token_refresh);
+  g_test_add_func ("/Baton/CallAgent/reconnect", test_reconnect);
+  g_test_add_func ("/Baton/CallAgent/server-restart", test_server_restart);
+  g_test_add_func ("/Baton/CallAgent/connection-lost", test_connection_lost);
+
+  ret = g_test_run ();
+  baton_test_server_free (server);
+  return ret;
+}
