@@ -461,6 +461,7 @@ accept_call_action (GSimpleAction *action,
   BatonIncomingCall *incoming = find_incoming (self, g_variant_get_string (param, NULL));
   GtkWindow *window;
 
+  g_debug ("Accept %s from a notification", g_variant_get_string (param, NULL));
   g_application_activate (G_APPLICATION (self));
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (incoming != NULL && BATON_IS_WINDOW (window))

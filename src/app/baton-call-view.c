@@ -39,7 +39,8 @@ baton_call_view_dispose (GObject *object)
 
   if (self->view_model != NULL)
     g_signal_handlers_disconnect_by_data (self->view_model, self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_CALL_VIEW);
+  /* Not gtk_widget_dispose_template(): the stack is AdwBin's own child,
+   * which AdwBin unparents itself. */
   G_OBJECT_CLASS (baton_call_view_parent_class)->dispose (object);
 }
 

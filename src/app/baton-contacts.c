@@ -169,8 +169,25 @@ baton_contacts_add (BatonContacts *self,
 
   g_return_if_fail (BATON_IS_CONTACTS (self));
 
-  if (id == NULL || *id == '\0' || find (self, id) != NULL)
+  if (id == NULL || *id == '\0')
     return;
+  contact = find (self, id);
+  if (contact != NULL)
+    {
+      guint position;
+
+      /* A real name replaces an id used as a name. */
+      if (display_name == NULL || *display_name == '\0' || g_strcmp0 (contact->display_name, id) != 0 ||
+          g_strcmp0 (display_name, id) == 0 || !g_list_store_find (self->store, contact, &position))
+        return;
+      g_object_ref (contact);
+      g_list_store_remove (self->store, position);
+      g_free (contact->display_name);
+      contact->display_name = g_strdup (display_name);
+      g_list_store_insert_sorted (self->store, contact, compare_contacts, NULL);
+      g_object_unref (contact);
+      return;
+    }
   contact = g_object_new (BATON_TYPE_CONTACT, NULL);
   contact->id = g_strdup (id);
   contact->display_name = g_strdup (display_name && *display_name ? display_name : id);

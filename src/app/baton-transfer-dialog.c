@@ -242,6 +242,8 @@ baton_transfer_dialog_init (BatonTransferDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->person_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  /* The search entry takes Escape for itself; here Escape cancels. */
+  g_signal_connect_swapped (self->person_entry, "stop-search", G_CALLBACK (gtk_window_close), self);
 }
 
 BatonTransferDialog *
@@ -288,4 +290,11 @@ baton_transfer_dialog_new (BatonWindow   *window,
 
   gtk_widget_grab_focus (GTK_WIDGET (self->person_entry));
   return self;
+}
+
+GtkSwitch *
+baton_transfer_dialog_get_no_forwarding_switch (BatonTransferDialog *self)
+{
+  g_return_val_if_fail (BATON_IS_TRANSFER_DIALOG (self), NULL);
+  return self->no_forwarding_switch;
 }

@@ -19,5 +19,6 @@ BatonTransferDialog *baton_transfer_dialog_new (BatonWindow   *window,
                                                 BatonCall     *call,
                                                 GListModel    *calls,
                                                 BatonContacts *contacts);
+GtkSwitch           *baton_transfer_dialog_get_no_forwarding_switch (BatonTransferDialog *self);
 
 G_END_DECLS

@@ -1,0 +1,342 @@
+/* test-app-calls.c: the Baton app with real calls, driven from the keyboard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The app signs in as tom with --server; alice and bob are SDK peers in
+ * this process (bob answers every call), carol never signs in and forwards
+ * always to bob. Every shortcut is a real key press through the X server.
+ */
+#include "config.h"
+
+#include "baton-app-test.h"
+#include "baton-test-audio.h"
+#include "baton-call-util.h"
+#include "baton-call-view-model.h"
+#include "baton-transfer-dialog.h"
+
+static BatonCallAgent *
+tom (void)
+{
+  return baton_application_get_agent (T->app);
+}
+
+static GtkWindow *
+win (void)
+{
+  return GTK_WINDOW (T->window);
+}
+
+static gboolean
+focus_in (GtkWindow *window,
+          GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+static void
+test_signed_in (void)
+{
+  g_assert_cmpint (baton_call_agent_get_connection_state (tom ()), ==, BATON_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpstr (baton_call_agent_get_user_id (tom ()), ==, "tom");
+  g_assert_false (gtk_revealer_get_reveal_child (T->window->banner_revealer));
+  g_assert_null (baton_window_get_selected_item (T->window));
+}
+
+/* alice calls; the ringing row is at the top; Ctrl+Shift+A answers it. */
+static void
+test_accept_shortcut (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  GObject *first;
+
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1, 15);
+  first = baton_window_get_selected_item (T->window);
+  g_assert_true (BATON_IS_INCOMING_CALL (first));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (T->window->calls_list, 0));
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "ringing");
+
+  baton_app_test_key (win (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (incoming), ==, 0);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
+}
+
+static void
+test_mute_hold_shortcuts (void)
+{
+  BatonCall *call = baton_app_test_find_call (tom (), "alice");
+  BatonCall *far = baton_app_test_find_call (baton_app_test_peer ("alice", FALSE), "tom");
+  BatonCallViewModel *vm = baton_call_view_get_view_model (T->window->call_view);
+
+  g_assert_nonnull (call);
+  g_assert_false (baton_call_get_is_muted (call));
+  baton_app_test_key (win (), "ctrl+shift+m");
+  BATON_WAIT_FOR (baton_call_get_is_muted (call), 5);
+  g_assert_true (baton_call_view_model_get_call (vm) == call);
+  baton_app_test_key (win (), "ctrl+shift+m");
+  BATON_WAIT_FOR (!baton_call_get_is_muted (call), 5);
+
+  baton_app_test_key (win (), "ctrl+shift+p");
+  BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_LOCAL_HOLD, 10);
+  BATON_WAIT_FOR (baton_call_get_state (far) == BATON_CALL_STATE_REMOTE_HOLD, 10);
+  g_assert_cmpstr (baton_call_view_model_get_subtitle (vm), ==, "On hold");
+  baton_app_test_key (win (), "ctrl+shift+p");
+  BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_CONNECTED, 10);
+  BATON_WAIT_FOR (baton_call_get_state (far) == BATON_CALL_STATE_CONNECTED, 10);
+}
+
+static void
+dtmf_cb (BatonCall     *call,
+         BatonDtmfTone  tone,
+         GString       *heard)
+{
+  g_string_append_printf (heard, "%d,", tone);
+}
+
+/* Digits typed while the call has the focus go out as DTMF. */
+static void
+test_keypad_digits (void)
+{
+  BatonCall *far = baton_app_test_find_call (baton_app_test_peer ("alice", FALSE), "tom");
+  g_autoptr(GString) heard = g_string_new ("");
+  gulong id = g_signal_connect (far, "dtmf-received", G_CALLBACK (dtmf_cb), heard);
+
+  /* Put the focus on the call view's first button, as Tab would. */
+  gtk_widget_child_focus (GTK_WIDGET (T->window->call_view), GTK_DIR_TAB_FORWARD);
+  g_assert_true (focus_in (win (), GTK_WIDGET (T->window->call_view)));
+  baton_app_test_key (win (), "5");
+  baton_app_test_key (win (), "numbersign");
+  BATON_WAIT_FOR (g_str_equal (heard->str, "5,11,"), 10);
+  g_signal_handler_disconnect (far, id);
+}
+
+/* Ctrl+N, type a name, Enter: a second call, selected. Alt+Up/Down move
+ * between the calls. */
+static void
+test_new_call_keyboard (void)
+{
+  baton_app_test_peer ("bob", TRUE);
+
+  baton_app_test_key (win (), "ctrl+n");
+  BATON_WAIT_FOR (focus_in (win (), GTK_WIDGET (T->window->search_entry)), 5);
+  baton_app_test_type (win (), "bob");
+  baton_app_test_key (win (), "Return");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "bob", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "two-calls");
+
+  baton_app_test_key (win (), "alt+Up");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
+  baton_app_test_key (win (), "alt+Down");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  baton_app_test_key (win (), "alt+Up");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
+}
+
+static BatonTransferState
+transfer_state (BatonCall *call)
+{
+  BatonTransfer *transfer = baton_call_get_app_transfer (call);
+
+  return transfer ? baton_transfer_get_state (transfer) : BATON_TRANSFER_STATE_NONE;
+}
+
+static void
+hang_up_all (BatonCallAgent *agent)
+{
+  GListModel *calls = baton_call_agent_get_calls (agent);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    g_ptr_array_add (all, g_list_model_get_item (calls, i));
+  for (guint i = 0; i < all->len; i++)
+    baton_call_hang_up (g_ptr_array_index (all, i));
+  BATON_WAIT_FOR (baton_app_test_n_calls (agent) == 0, 10);
+}
+
+/* Ctrl+T, Alt+C (the calls page), Enter: alice is transferred to the call
+ * with bob; the service confirms, alice and bob talk, tom has no calls. */
+static void
+test_transfer_dialog_to_call (void)
+{
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
+  GtkWindow *dialog;
+
+  g_assert_true (baton_window_get_selected_call (T->window) == a);
+  baton_app_test_key (win (), "ctrl+t");
+  BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Transfer Alice Liddell");
+  BATON_WAIT_FOR (gtk_root_get_focus (GTK_ROOT (dialog)) != NULL, 5);
+  baton_app_test_key (dialog, "alt+c");
+  baton_app_test_screenshot (GTK_WIDGET (dialog), "transfer-dialog-call");
+  baton_app_test_key (dialog, "Return");
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG) == NULL, 5);
+
+  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_TRANSFERRED, 30);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (bob, "alice", BATON_CALL_STATE_CONNECTED), 10);
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
+  g_assert_cmpstr (baton_window_get_last_toast (T->window), ==, "Alice Liddell transferred to Bob Builder");
+
+  hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (bob) == 0, 10);
+}
+
+static BatonCall *
+answer_from_alice (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) outgoing = baton_call_agent_start_call (alice, "tom", &error);
+
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
+  baton_app_test_key (win (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
+  return baton_app_test_find_call (tom (), "alice");
+}
+
+/* Ctrl+T, type carol, Alt+D ("Don't use their forwarding"), Enter: carol is
+ * offline, so the transfer fails; alice comes back, selected, and the toast
+ * says why. */
+static void
+test_transfer_dialog_person_fails (void)
+{
+  g_autoptr(BatonCall) a = g_object_ref (answer_from_alice ());
+  GtkWindow *dialog;
+  GtkWidget *no_forwarding;
+
+  baton_test_server_set_forwarding (T->server, "carol", "bob", NULL, 0);
+  baton_app_test_key (win (), "ctrl+t");
+  BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
+  baton_app_test_type (dialog, "carol");
+  baton_app_test_key (dialog, "alt+d");
+  no_forwarding = GTK_WIDGET (baton_transfer_dialog_get_no_forwarding_switch (BATON_TRANSFER_DIALOG (dialog)));
+  g_assert_true (GTK_IS_SWITCH (no_forwarding));
+  BATON_WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (no_forwarding)), 5);
+  baton_app_test_screenshot (GTK_WIDGET (dialog), "transfer-dialog");
+  baton_app_test_key (dialog, "Return");
+
+  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_FAILED, 30);
+  g_assert_cmpuint (baton_transfer_get_error_code (baton_call_get_app_transfer (a)), ==, 480);
+  BATON_WAIT_FOR (baton_call_get_state (a) == BATON_CALL_STATE_CONNECTED, 10);
+  g_assert_true (baton_window_get_selected_call (T->window) == a);
+  /* carol by her id: libbaton has no directory yet to learn her name. */
+  g_assert_cmpstr (baton_window_get_last_toast (T->window), ==,
+                   "carol is offline — Alice Liddell is back on the line");
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "transfer-failed");
+}
+
+/* The same with forwarding allowed: carol's "always forward" to bob applies,
+ * bob answers, the transfer succeeds. */
+static void
+test_transfer_dialog_person_forwarded (void)
+{
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  GtkWindow *dialog;
+
+  baton_app_test_key (win (), "ctrl+t");
+  BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
+  baton_app_test_type (dialog, "carol");
+  baton_app_test_key (dialog, "Return");
+  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_TRANSFERRED, 30);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
+  hang_up_all (alice);
+}
+
+/* Escape cancels the dialog and transfers nothing. */
+static void
+test_transfer_dialog_escape (void)
+{
+  g_autoptr(BatonCall) a = g_object_ref (answer_from_alice ());
+  GtkWindow *dialog;
+
+  baton_app_test_key (win (), "ctrl+t");
+  BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
+  baton_app_test_type (dialog, "bob");
+  baton_app_test_key (dialog, "Escape");
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG) == NULL, 5);
+  g_assert_null (baton_call_get_app_transfer (a));
+  g_assert_cmpint (baton_call_get_state (a), ==, BATON_CALL_STATE_CONNECTED);
+
+  /* Ctrl+Shift+H hangs up; the call goes to Recent. */
+  baton_app_test_key (win (), "ctrl+shift+h");
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (baton_history_get_model (baton_application_get_history (T->app))), >=, 1);
+}
+
+/* With the window in the background: a notification with Accept and
+ * Decline, and the ringtone on the speaker; Accept on the notification
+ * answers. */
+static void
+test_notification_and_ringtone (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  GtkWindow *other = GTK_WINDOW (gtk_window_new ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) outgoing = NULL;
+  g_autoptr(BatonTestSpectrum) heard = NULL;
+  BatonAppTestNotification *notification;
+  guint n_before = T->notifications ? T->notifications->len : 0;
+
+  gtk_window_set_title (other, "Another application");
+  gtk_window_present (other);
+  baton_app_test_focus (other);
+  BATON_WAIT_FOR (!gtk_window_is_active (win ()), 5);
+
+  outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
+  BATON_WAIT_FOR (T->notifications != NULL && T->notifications->len > n_before, 5);
+  BATON_WAIT_FOR ((notification = baton_app_test_last_notification ()) != NULL &&
+                  g_str_equal (notification->summary, "Alice Liddell is calling"), 5);
+  g_assert_true (g_strv_contains ((const char * const *) notification->actions, "Accept"));
+  g_assert_true (g_strv_contains ((const char * const *) notification->actions, "Decline"));
+
+  /* The ringtone (480 Hz) plays on the selected speaker. */
+  heard = baton_test_record_speaker (g_getenv ("BATON_TEST_SPEAKER"), 600);
+  g_assert_true (baton_test_spectrum_has_tone (heard, 480));
+
+  baton_app_test_invoke_notification_action (notification, "Accept");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
+  BATON_WAIT_FOR (notification->closed, 5);
+  gtk_window_destroy (other);
+
+  baton_call_hang_up (outgoing);
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  baton_app_test_init (&argc, &argv, "tom", "Tom Baker",
+                       "alice", "Alice Liddell",
+                       "bob", "Bob Builder",
+                       "carol", "Carol Danvers",
+                       NULL);
+  g_test_add_func ("/Baton/App/signed-in", test_signed_in);
+  g_test_add_func ("/Baton/App/accept-shortcut", test_accept_shortcut);
+  g_test_add_func ("/Baton/App/mute-hold-shortcuts", test_mute_hold_shortcuts);
+  g_test_add_func ("/Baton/App/keypad-digits", test_keypad_digits);
+  g_test_add_func ("/Baton/App/new-call-keyboard", test_new_call_keyboard);
+  g_test_add_func ("/Baton/App/transfer-dialog-to-call", test_transfer_dialog_to_call);
+  g_test_add_func ("/Baton/App/transfer-dialog-person-fails", test_transfer_dialog_person_fails);
+  g_test_add_func ("/Baton/App/transfer-dialog-person-forwarded", test_transfer_dialog_person_forwarded);
+  g_test_add_func ("/Baton/App/transfer-dialog-escape", test_transfer_dialog_escape);
+  g_test_add_func ("/Baton/App/notification-and-ringtone", test_notification_and_ringtone);
+  return baton_app_test_run ();
+}
