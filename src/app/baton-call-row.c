@@ -18,7 +18,8 @@ struct _BatonCallRow
   GtkListBoxRow parent_instance;
 
   BatonCallViewModel *view_model;
-  GtkRevealer *drop_revealer;
+  GtkStack *second_line;
+  GtkWidget *state_label;
   GtkLabel *drop_label;
 };
 
@@ -57,7 +58,8 @@ baton_call_row_class_init (BatonCallRowClass *klass)
   g_type_ensure (BATON_TYPE_CALL_VIEW_MODEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/batonphone/Baton/baton-call-row.ui");
   gtk_widget_class_bind_template_child (widget_class, BatonCallRow, view_model);
-  gtk_widget_class_bind_template_child (widget_class, BatonCallRow, drop_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BatonCallRow, second_line);
+  gtk_widget_class_bind_template_child (widget_class, BatonCallRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, BatonCallRow, drop_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
@@ -105,7 +107,9 @@ baton_call_row_set_drop_hint (BatonCallRow *self,
 
   if (hint != NULL)
     gtk_label_set_label (self->drop_label, hint);
-  gtk_revealer_set_reveal_child (self->drop_revealer, hint != NULL);
+  /* The hint takes the place of the state, so nothing moves under the pointer. */
+  gtk_stack_set_visible_child (self->second_line,
+                               hint != NULL ? GTK_WIDGET (self->drop_label) : self->state_label);
   if (hint != NULL && !refused)
     gtk_widget_add_css_class (GTK_WIDGET (self), "drop-accept");
   else

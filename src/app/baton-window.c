@@ -307,6 +307,8 @@ baton_window_get_selected_item (BatonWindow *self)
 
   g_return_val_if_fail (BATON_IS_WINDOW (self), NULL);
 
+  if (self->calls_list == NULL)
+    return NULL;
   row = gtk_list_box_get_selected_row (self->calls_list);
   return row ? baton_call_row_get_item (BATON_CALL_ROW (row)) : NULL;
 }
@@ -454,6 +456,23 @@ baton_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (baton_call_agent_get_calls (self->agent), self);
   g_clear_object (&self->agent);
   g_clear_object (&self->agent_signals);
+  if (self->application != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->application, self);
+      g_signal_handlers_disconnect_by_data (baton_history_get_model (baton_application_get_history (self->application)),
+                                            self);
+    }
+  if (self->contacts != NULL)
+    g_signal_handlers_disconnect_by_data (self->contacts, self);
+  if (self->calls != NULL)
+    g_signal_handlers_disconnect_by_data (self->calls, self);
+  if (self->calls_list != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->calls_list, self);
+      gtk_list_box_bind_model (self->calls_list, NULL, NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->recent_list, NULL, NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->contacts_list, NULL, NULL, NULL, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_WINDOW);
   g_clear_object (&self->calls);
   g_clear_object (&self->call_models);

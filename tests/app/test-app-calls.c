@@ -148,6 +148,21 @@ transfer_state (BatonCall *call)
   return transfer ? baton_transfer_get_state (transfer) : BATON_TRANSFER_STATE_NONE;
 }
 
+/* The service confirms the transfer (or the test says why not). */
+static void
+wait_transferred (BatonCall *call)
+{
+  BATON_WAIT_FOR (transfer_state (call) == BATON_TRANSFER_STATE_TRANSFERRED ||
+                  transfer_state (call) == BATON_TRANSFER_STATE_FAILED, 30);
+  if (transfer_state (call) == BATON_TRANSFER_STATE_FAILED)
+    {
+      BatonTransfer *transfer = baton_call_get_app_transfer (call);
+
+      g_error ("the transfer failed: %u/%u %s", baton_transfer_get_error_code (transfer),
+               baton_transfer_get_error_subcode (transfer), baton_transfer_get_error_message (transfer));
+    }
+}
+
 static void
 hang_up_all (BatonCallAgent *agent)
 {
@@ -181,7 +196,7 @@ test_transfer_dialog_to_call (void)
   baton_app_test_key (dialog, "Return");
   BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG) == NULL, 5);
 
-  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_TRANSFERRED, 30);
+  wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_call_in_state (bob, "alice", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
@@ -250,7 +265,7 @@ test_transfer_dialog_person_forwarded (void)
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   baton_app_test_type (dialog, "carol");
   baton_app_test_key (dialog, "Return");
-  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_TRANSFERRED, 30);
+  wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
   hang_up_all (alice);
