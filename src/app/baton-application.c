@@ -344,10 +344,18 @@ baton_application_sign_in (BatonApplication *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  g_free (self->server_uri);
-  self->server_uri = g_strdup (server_uri);
-  g_free (self->token);
-  self->token = g_strdup (token);
+  /* The arguments may be our own fields (reconnect): copy before freeing. */
+  {
+    char *uri_copy = g_strdup (server_uri);
+    char *token_copy = g_strdup (token);
+
+    g_free (self->server_uri);
+    self->server_uri = uri_copy;
+    g_free (self->token);
+    self->token = token_copy;
+    server_uri = self->server_uri;
+    token = self->token;
+  }
 
   if (remember)
     {

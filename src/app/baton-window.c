@@ -389,6 +389,8 @@ baton_window_add_toast (BatonWindow *self,
   self->last_toast = g_strdup (title);
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 5);
+  /* Outcomes are news: the newest one shows at once. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

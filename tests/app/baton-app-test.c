@@ -137,6 +137,20 @@ baton_app_test_run (void)
   return test_result;
 }
 
+void
+baton_app_test_stop_server (void)
+{
+  baton_test_server_stop (T->server);
+  server_pid = 0;
+}
+
+void
+baton_app_test_restart_server (void)
+{
+  baton_test_server_restart (T->server);
+  server_pid = baton_test_server_get_pid (T->server);
+}
+
 /* A notification server on the session bus (the test session has none), so
  * the app's GNotifications are seen and their buttons can be pressed. */
 

@@ -49,6 +49,8 @@ void            baton_app_test_init          (int         *argc,
                                               const char  *user_name,
                                               ...) G_GNUC_NULL_TERMINATED;
 int             baton_app_test_run           (void);
+void            baton_app_test_stop_server   (void);
+void            baton_app_test_restart_server (void);
 
 /* Spins the main loop once (waiting up to 20 ms). */
 void            baton_app_test_iterate       (void);

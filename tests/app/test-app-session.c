@@ -1,0 +1,132 @@
+/* test-app-session.c: preferences with live devices, the level meter, and
+ * the disconnected banner
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "baton-app-test.h"
+#include "baton-preferences-window.h"
+#include "baton-test-audio.h"
+
+static BatonPreferencesWindow *prefs;
+
+static gboolean
+model_has_name (GListModel *model,
+                const char *name)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (baton_audio_device_get_name (device), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+position_of (GListModel *model,
+             const char *name)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (baton_audio_device_get_name (device), name) == 0)
+        return i;
+    }
+  g_error ("no device %s", name);
+}
+
+/* Ctrl+, opens Preferences; the choosers list the session's devices. */
+static void
+test_preferences_shortcut (void)
+{
+  AdwComboRow *mic_row;
+
+  baton_app_test_key (GTK_WINDOW (T->window), "ctrl+comma");
+  BATON_WAIT_FOR ((prefs = (BatonPreferencesWindow *) baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
+  mic_row = baton_preferences_window_get_microphone_row (prefs);
+  BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (mic_row), "Baton Test Microphone"), 10);
+  BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (baton_preferences_window_get_speaker_row (prefs)),
+                                  "Baton Test Speaker"), 10);
+}
+
+/* A tone played into the microphone moves the level meter; silence leaves
+ * it low. */
+static void
+test_level_meter (void)
+{
+  g_autoptr(BatonTestTone) tone = NULL;
+
+  baton_app_test_settle (500);
+  g_assert_cmpfloat (baton_preferences_window_get_level (prefs), <, 0.05);
+  tone = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), 440);
+  BATON_WAIT_FOR (baton_preferences_window_get_level (prefs) > 0.1, 10);
+  baton_app_test_screenshot (GTK_WIDGET (prefs), "preferences");
+}
+
+/* A microphone and a speaker appear: the choosers list them at once; one
+ * chosen here becomes the device manager's; gone, they leave the lists. */
+static void
+test_devices_live (void)
+{
+  AdwComboRow *mic_row = baton_preferences_window_get_microphone_row (prefs);
+  AdwComboRow *speaker_row = baton_preferences_window_get_speaker_row (prefs);
+  BatonDeviceManager *devices = baton_application_get_device_manager (T->app);
+  g_autoptr(BatonTestDevice) mic = baton_test_device_add_microphone ("baton-test-mic-2", "Second Test Microphone");
+  g_autoptr(BatonTestDevice) speaker = baton_test_device_add_speaker ("baton-test-speaker-2", "Second Test Speaker");
+  BatonAudioDevice *selected;
+
+  BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (mic_row), "Second Test Microphone"), 15);
+  BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (speaker_row), "Second Test Speaker"), 15);
+
+  adw_combo_row_set_selected (mic_row, position_of (adw_combo_row_get_model (mic_row), "Second Test Microphone"));
+  selected = baton_device_manager_get_selected_microphone (devices);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (baton_audio_device_get_name (selected), ==, "Second Test Microphone");
+
+  baton_test_device_remove (g_steal_pointer (&mic));
+  BATON_WAIT_FOR (!model_has_name (adw_combo_row_get_model (mic_row), "Second Test Microphone"), 15);
+  baton_test_device_remove (g_steal_pointer (&speaker));
+  BATON_WAIT_FOR (!model_has_name (adw_combo_row_get_model (speaker_row), "Second Test Speaker"), 15);
+  gtk_window_close (GTK_WINDOW (prefs));
+  prefs = NULL;
+}
+
+/* The server goes away: once the SDK has given up retrying, the banner says
+ * so; the server comes back: the app signs in again and the banner leaves. */
+static void
+test_disconnected_banner (void)
+{
+  BatonWindow *window = T->window;
+
+  g_assert_false (gtk_revealer_get_reveal_child (window->banner_revealer));
+  baton_app_test_stop_server ();
+  BATON_WAIT_FOR (gtk_revealer_get_reveal_child (window->banner_revealer), 45);
+  g_assert_cmpstr (gtk_label_get_label (window->banner_label), ==, "Can't reach the server — retrying");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->banner_button)));
+  baton_app_test_screenshot (GTK_WIDGET (window), "disconnected");
+
+  baton_app_test_restart_server ();
+  BATON_WAIT_FOR (!gtk_revealer_get_reveal_child (window->banner_revealer), 30);
+  g_assert_cmpint (baton_call_agent_get_connection_state (baton_application_get_agent (T->app)), ==,
+                   BATON_CONNECTION_STATE_CONNECTED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  baton_app_test_init (&argc, &argv, "tom", "Tom Baker", NULL);
+  g_test_add_func ("/Baton/App/preferences-shortcut", test_preferences_shortcut);
+  g_test_add_func ("/Baton/App/level-meter", test_level_meter);
+  g_test_add_func ("/Baton/App/devices-live", test_devices_live);
+  g_test_add_func ("/Baton/App/disconnected-banner", test_disconnected_banner);
+  return baton_app_test_run ();
+}
