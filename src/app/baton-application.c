@@ -622,6 +622,58 @@ baton_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The microphone and speaker chosen in Preferences are chosen again whenever
+ * they are present (at start, or when plugged in). */
+static void
+restore_device (BatonApplication *self,
+                GListModel       *devices,
+                const char       *key,
+                gboolean          microphone)
+{
+  BatonDeviceManager *manager = baton_call_client_get_device_manager (self->client);
+  g_autofree char *wanted = g_settings_get_string (self->settings, key);
+  BatonAudioDevice *selected = microphone ? baton_device_manager_get_selected_microphone (manager)
+                                          : baton_device_manager_get_selected_speaker (manager);
+  guint n = g_list_model_get_n_items (devices);
+
+  if (*wanted == '\0' || (selected != NULL && g_strcmp0 (baton_audio_device_get_id (selected), wanted) == 0))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (devices, i);
+
+      if (g_strcmp0 (baton_audio_device_get_id (device), wanted) != 0)
+        continue;
+      if (microphone)
+        baton_device_manager_select_microphone (manager, device);
+      else
+        baton_device_manager_select_speaker (manager, device);
+      return;
+    }
+}
+
+static void
+microphones_changed_cb (GListModel       *devices,
+                        guint             position,
+                        guint             removed,
+                        guint             added,
+                        BatonApplication *self)
+{
+  if (added > 0)
+    restore_device (self, devices, "microphone", TRUE);
+}
+
+static void
+speakers_changed_cb (GListModel       *devices,
+                     guint             position,
+                     guint             removed,
+                     guint             added,
+                     BatonApplication *self)
+{
+  if (added > 0)
+    restore_device (self, devices, "speaker", FALSE);
+}
+
 static void
 baton_application_startup (GApplication *app)
 {
@@ -639,6 +691,16 @@ baton_application_startup (GApplication *app)
 
   self->client = baton_call_client_new ();
   self->ringer = baton_ringer_new (baton_call_client_get_device_manager (self->client));
+  {
+    BatonDeviceManager *manager = baton_call_client_get_device_manager (self->client);
+    GListModel *microphones = baton_device_manager_get_microphones (manager);
+    GListModel *speakers = baton_device_manager_get_speakers (manager);
+
+    g_signal_connect_object (microphones, "items-changed", G_CALLBACK (microphones_changed_cb), self, 0);
+    g_signal_connect_object (speakers, "items-changed", G_CALLBACK (speakers_changed_cb), self, 0);
+    restore_device (self, microphones, "microphone", TRUE);
+    restore_device (self, speakers, "speaker", FALSE);
+  }
 }
 
 static void

@@ -28,6 +28,7 @@ struct _BatonTransferDialog
   GtkStack *stack;
   GtkSearchEntry *person_entry;
   GtkListBox *person_list;
+  GtkLabel *person_placeholder;
   GtkSwitch *no_forwarding_switch;
   GtkListBox *call_list;
 };
@@ -156,10 +157,30 @@ call_row_activated_cb (BatonTransferDialog *self,
   transfer_cb (self);
 }
 
+static gboolean
+not_on_this_call (gpointer item,
+                  gpointer user_data)
+{
+  BatonTransferDialog *self = user_data;
+
+  return g_strcmp0 (baton_contact_get_id (item), baton_call_get_remote_id (self->call)) != 0;
+}
+
 static void
 search_changed_cb (BatonTransferDialog *self)
 {
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->person_entry))));
+  g_autofree char *hint = NULL;
+
   gtk_list_box_unselect_all (self->person_list);
+  if (self->person_placeholder == NULL)
+    return;
+  if (*text != '\0')
+    /* Translators: shown when no contact matches what was typed */
+    hint = g_strdup_printf (_("No contact matches. Press Enter to transfer to the user id “%s”."), text);
+  else
+    hint = g_strdup (_("Type a name or a user id"));
+  gtk_label_set_label (self->person_placeholder, hint);
 }
 
 static void
@@ -270,8 +291,19 @@ baton_transfer_dialog_new (BatonWindow   *window,
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
 
-  self->people = baton_contacts_new_filtered (contacts, GTK_EDITABLE (self->person_entry));
+  self->people = G_LIST_MODEL (gtk_filter_list_model_new (
+    baton_contacts_new_filtered (contacts, GTK_EDITABLE (self->person_entry)),
+    GTK_FILTER (gtk_custom_filter_new (not_on_this_call, self, NULL))));
   gtk_list_box_bind_model (self->person_list, self->people, create_person_row, self, NULL);
+  self->person_placeholder = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->person_placeholder, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->person_placeholder), "dim-label");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->person_placeholder), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->person_placeholder), 12);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->person_placeholder), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->person_placeholder), 12);
+  gtk_list_box_set_placeholder (self->person_list, GTK_WIDGET (self->person_placeholder));
+  search_changed_cb (self);
 
   filter = gtk_custom_filter_new (other_call_filter, self, NULL);
   self->other_calls = G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (calls), GTK_FILTER (filter)));
