@@ -297,7 +297,7 @@ measure_loop (const char *label,
 
   /* one click a second; the first ones find the loop still settling */
   spin (2500);
-  deadline = g_get_monotonic_time () + (runs + 3) * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + (2 * runs + 5) * G_USEC_PER_SEC;
   while (values->len < runs && g_get_monotonic_time () < deadline)
     {
       gint64 value = 0;
