@@ -113,7 +113,12 @@ run_tests_cb (gpointer user_data)
 static void
 activate_cb (GApplication *app)
 {
-  g_idle_add (run_tests_cb, NULL);
+  static gboolean started;
+
+  /* Activated again e.g. by a notification's button: the tests run once. */
+  if (!started)
+    g_idle_add (run_tests_cb, NULL);
+  started = TRUE;
 }
 
 int

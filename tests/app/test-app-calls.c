@@ -334,6 +334,72 @@ test_notification_and_ringtone (void)
   BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
 }
 
+/* tom is the transferee: alice transfers him to bob. The app says so and
+ * selects the new call. */
+static void
+test_transferee (void)
+{
+  BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
+  BatonCall *a = answer_from_alice ();
+  BatonCall *far = baton_app_test_find_call (baton_app_test_peer ("alice", FALSE), "tom");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonTransfer) transfer = NULL;
+
+  g_assert_nonnull (a);
+  transfer = baton_transfer_call_feature_transfer_to_participant (baton_call_get_transfer_feature (far),
+                                                                  "bob", FALSE, &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (baton_app_test_find_call (tom (), "bob") != NULL, 15);
+  BATON_WAIT_FOR (baton_window_get_last_toast (T->window) != NULL &&
+                  g_str_has_prefix (baton_window_get_last_toast (T->window), "Alice Liddell is transferring you to "),
+                  10);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "bob", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  BATON_WAIT_FOR (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED, 20);
+  g_test_message ("toast: %s", baton_window_get_last_toast (T->window));
+  hang_up_all (bob);
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+}
+
+static void
+alice_answers_cb (BatonCallAgent    *agent,
+                  BatonIncomingCall *incoming,
+                  gpointer           user_data)
+{
+  g_autoptr(BatonCall) call = baton_incoming_call_accept (incoming, NULL);
+}
+
+/* tom is the target: bob transfers alice to him; the ringing row says who
+ * transferred her. */
+static void
+test_incoming_transferred_by (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
+  BatonCallViewModel *vm = baton_call_view_get_view_model (T->window->call_view);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) to_bob = baton_call_agent_start_call (alice, "bob", &error);
+  g_autoptr(BatonTransfer) transfer = NULL;
+  gulong id;
+
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (bob, "alice", BATON_CALL_STATE_CONNECTED), 20);
+  id = g_signal_connect (alice, "incoming-call", G_CALLBACK (alice_answers_cb), NULL);
+  transfer = baton_transfer_call_feature_transfer_to_participant (
+    baton_call_get_transfer_feature (baton_app_test_find_call (bob, "alice")), "tom", FALSE, &error);
+  g_assert_no_error (error);
+
+  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
+  BATON_WAIT_FOR (BATON_IS_INCOMING_CALL (baton_window_get_selected_item (T->window)), 5);
+  g_assert_cmpstr (baton_call_view_model_get_subtitle (vm), ==, "Incoming call, transferred by Bob Builder");
+  baton_app_test_key (win (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED, 20);
+  g_signal_handler_disconnect (alice, id);
+  hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,5 +419,7 @@ main (int   argc,
   g_test_add_func ("/Baton/App/transfer-dialog-person-forwarded", test_transfer_dialog_person_forwarded);
   g_test_add_func ("/Baton/App/transfer-dialog-escape", test_transfer_dialog_escape);
   g_test_add_func ("/Baton/App/notification-and-ringtone", test_notification_and_ringtone);
+  g_test_add_func ("/Baton/App/transferee", test_transferee);
+  g_test_add_func ("/Baton/App/incoming-transferred-by", test_incoming_transferred_by);
   return baton_app_test_run ();
 }
