@@ -136,3 +136,21 @@ baton_welcome_page_set_server (BatonWelcomePage *self,
   g_return_if_fail (BATON_IS_WELCOME_PAGE (self));
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server ? server : "");
 }
+
+/* What the page says went wrong, or NULL. */
+const char *
+baton_welcome_page_get_error (BatonWelcomePage *self)
+{
+  g_return_val_if_fail (BATON_IS_WELCOME_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_label (self->error_label);
+}
+
+const char *
+baton_welcome_page_get_server (BatonWelcomePage *self)
+{
+  g_return_val_if_fail (BATON_IS_WELCOME_PAGE (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+}

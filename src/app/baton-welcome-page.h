@@ -15,6 +15,8 @@ void baton_welcome_page_set_error   (BatonWelcomePage *self,
                                      const char       *message);
 void baton_welcome_page_set_busy    (BatonWelcomePage *self,
                                      gboolean          busy);
+const char *baton_welcome_page_get_error  (BatonWelcomePage *self);
+const char *baton_welcome_page_get_server (BatonWelcomePage *self);
 void baton_welcome_page_set_server  (BatonWelcomePage *self,
                                      const char       *server);
 

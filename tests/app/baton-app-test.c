@@ -27,6 +27,7 @@ crash_handler (int signum)
 }
 
 static int test_result = 1;
+static gboolean signed_in_at_start = TRUE;
 
 static void start_notification_server (void);
 
@@ -100,9 +101,13 @@ run_tests_cb (gpointer user_data)
   T->window = BATON_WINDOW (window);
 
   /* Signed in with --server and BATON_TOKEN, the calls page shows. */
-  BATON_WAIT_FOR (baton_application_get_agent (T->app) != NULL, 20);
-  BATON_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (T->window->calls_list)) ||
-                  gtk_widget_get_mapped (GTK_WIDGET (T->window->search_entry)), 10);
+  if (signed_in_at_start)
+    {
+      BATON_WAIT_FOR (baton_application_get_agent (T->app) != NULL, 20);
+      BATON_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (T->window->search_entry)), 10);
+    }
+  else
+    BATON_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (T->window->welcome_page)), 10);
 
   test_result = g_test_run ();
   gtk_window_destroy (window);
@@ -122,24 +127,34 @@ activate_cb (GApplication *app)
 }
 
 int
-baton_app_test_run (void)
+baton_app_test_run_full (gboolean with_server_option)
 {
   g_autofree char *token = baton_test_server_token (T->server, T->user, 3600);
   char *argv[] = { (char *) "baton", (char *) "--server",
                    (char *) baton_test_server_get_uri (T->server), NULL };
 
-  g_setenv ("BATON_TOKEN", token, TRUE);
+  signed_in_at_start = with_server_option;
+  if (with_server_option)
+    g_setenv ("BATON_TOKEN", token, TRUE);
+  else
+    g_unsetenv ("BATON_TOKEN");
   start_notification_server ();
   T->client = baton_call_client_new ();
   T->app = baton_application_new (G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (T->app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (T->app), 3, argv);
+  g_application_run (G_APPLICATION (T->app), with_server_option ? 3 : 1, argv);
 
   g_hash_table_remove_all (T->peers);
   g_clear_object (&T->app);
   g_clear_object (&T->client);
   baton_test_server_free (T->server);
   return test_result;
+}
+
+int
+baton_app_test_run (void)
+{
+  return baton_app_test_run_full (TRUE);
 }
 
 void
@@ -501,4 +516,29 @@ baton_app_test_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+GtkWidget *
+baton_app_test_find_button (GtkWidget  *root,
+                            const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = baton_app_test_find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+baton_app_test_click (GtkWidget *widget)
+{
+  baton_app_test_focus (GTK_WINDOW (gtk_widget_get_native (widget)));
+  baton_app_test_pointer_to (widget, 0, 0);
+  baton_app_test_button (TRUE);
+  baton_app_test_button (FALSE);
 }

@@ -49,6 +49,13 @@ void            baton_app_test_init          (int         *argc,
                                               const char  *user_name,
                                               ...) G_GNUC_NULL_TERMINATED;
 int             baton_app_test_run           (void);
+/* Without --server: the app starts on the welcome page. */
+int             baton_app_test_run_full      (gboolean     with_server_option);
+/* The first descendant of @root that is a button with this label. */
+GtkWidget      *baton_app_test_find_button   (GtkWidget   *root,
+                                              const char  *label);
+/* A real click on the centre of @widget. */
+void            baton_app_test_click         (GtkWidget   *widget);
 void            baton_app_test_stop_server   (void);
 void            baton_app_test_restart_server (void);
 

@@ -1,0 +1,89 @@
+/* test-app-welcome.c: first run — the welcome page, signing in by typing the
+ * server and the token, the demo button, and an expired sign-in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "baton-app-test.h"
+
+static gboolean
+showing_welcome (void)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (T->window->welcome_page));
+}
+
+static void
+test_welcome_shown (void)
+{
+  g_assert_true (showing_welcome ());
+  g_assert_null (baton_application_get_agent (T->app));
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "welcome");
+}
+
+/* "Try It on This Computer" goes the way of `baton --demo`, which says
+ * plainly that the demo is not there yet. */
+static void
+test_demo_not_available (void)
+{
+  GtkWidget *button = baton_app_test_find_button (GTK_WIDGET (T->window->welcome_page),
+                                                  "_Try It on This Computer");
+
+  g_assert_nonnull (button);
+  baton_app_test_click (button);
+  BATON_WAIT_FOR (baton_welcome_page_get_error (T->window->welcome_page) != NULL, 5);
+  g_assert_true (g_str_has_prefix (baton_welcome_page_get_error (T->window->welcome_page),
+                                   "The demo is not available yet"));
+  g_assert_true (showing_welcome ());
+}
+
+/* A wrong address is caught before anything is sent. */
+static void
+test_bad_address (void)
+{
+  GtkWidget *button = baton_app_test_find_button (GTK_WIDGET (T->window->welcome_page), "_Sign In");
+
+  baton_app_test_click (button);
+  BATON_WAIT_FOR (g_strcmp0 (baton_welcome_page_get_error (T->window->welcome_page),
+                             "Enter the address of your Baton server") == 0, 5);
+}
+
+/* Type the server, Enter, type a token (valid for a few seconds), Enter:
+ * signed in. When the token expires, the banner says so and "Sign In Again"
+ * brings the welcome page back with the server filled in. */
+static void
+test_sign_in_and_expiry (void)
+{
+  g_autofree char *token = baton_test_server_token (T->server, "tom", 12);
+  const char *uri = baton_test_server_get_uri (T->server);
+  GtkWidget *button;
+
+  baton_app_test_type (GTK_WINDOW (T->window), uri);
+  baton_app_test_key (GTK_WINDOW (T->window), "Return");
+  baton_app_test_type (GTK_WINDOW (T->window), token);
+  baton_app_test_key (GTK_WINDOW (T->window), "Return");
+  BATON_WAIT_FOR (baton_application_get_agent (T->app) != NULL, 15);
+  BATON_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (T->window->search_entry)), 5);
+  g_assert_cmpstr (baton_call_agent_get_user_id (baton_application_get_agent (T->app)), ==, "tom");
+
+  BATON_WAIT_FOR (gtk_revealer_get_reveal_child (T->window->banner_revealer), 30);
+  g_assert_cmpstr (gtk_label_get_label (T->window->banner_label), ==, "Your sign-in has expired");
+  g_assert_cmpstr (gtk_button_get_label (T->window->banner_button), ==, "Sign In Again");
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "sign-in-expired");
+  button = GTK_WIDGET (T->window->banner_button);
+  baton_app_test_click (button);
+  BATON_WAIT_FOR (showing_welcome (), 5);
+  g_assert_cmpstr (baton_welcome_page_get_server (T->window->welcome_page), ==, uri);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  baton_app_test_init (&argc, &argv, "tom", "Tom Baker", NULL);
+  g_test_add_func ("/Baton/App/welcome-shown", test_welcome_shown);
+  g_test_add_func ("/Baton/App/demo-not-available", test_demo_not_available);
+  g_test_add_func ("/Baton/App/bad-address", test_bad_address);
+  g_test_add_func ("/Baton/App/sign-in-and-expiry", test_sign_in_and_expiry);
+  return baton_app_test_run_full (FALSE);
+}
