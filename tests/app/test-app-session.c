@@ -95,8 +95,45 @@ test_devices_live (void)
   BATON_WAIT_FOR (!model_has_name (adw_combo_row_get_model (mic_row), "Second Test Microphone"), 15);
   baton_test_device_remove (g_steal_pointer (&speaker));
   BATON_WAIT_FOR (!model_has_name (adw_combo_row_get_model (speaker_row), "Second Test Speaker"), 15);
+}
+
+/* "Play Test Sound" plays on the selected speaker. */
+static void
+test_play_test_sound (void)
+{
+  GtkWidget *button = baton_app_test_find_button (GTK_WIDGET (prefs), "_Play Test Sound");
+  g_autoptr(BatonTestSpectrum) heard = NULL;
+
+  g_assert_nonnull (button);
+  baton_app_test_click (button);
+  BATON_WAIT_FOR (!gtk_widget_get_sensitive (button), 5);
+  heard = baton_test_record_speaker (g_getenv ("BATON_TEST_SPEAKER"), 300);
+  g_assert_true (baton_test_spectrum_has_tone (heard, 660));
+  BATON_WAIT_FOR (gtk_widget_get_sensitive (button), 10);
   gtk_window_close (GTK_WINDOW (prefs));
   prefs = NULL;
+}
+
+/* Ctrl+? shows the shortcuts window. */
+static void
+test_shortcuts_window (void)
+{
+  GtkWindow *shortcuts;
+
+  baton_app_test_key (GTK_WINDOW (T->window), "ctrl+question");
+  BATON_WAIT_FOR ((shortcuts = baton_app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL, 5);
+  baton_app_test_screenshot (GTK_WIDGET (shortcuts), "shortcuts");
+  baton_app_test_key (shortcuts, "Escape");
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == NULL, 5);
+}
+
+/* Ctrl+Q quits, signing out of the service first. */
+static void
+test_quit_shortcut (void)
+{
+  g_assert_nonnull (baton_application_get_agent (T->app));
+  baton_app_test_key (GTK_WINDOW (T->window), "ctrl+q");
+  BATON_WAIT_FOR (baton_application_get_agent (T->app) == NULL, 5);
 }
 
 /* The server goes away: once the SDK has given up retrying, the banner says
@@ -127,6 +164,9 @@ main (int   argc,
   g_test_add_func ("/Baton/App/preferences-shortcut", test_preferences_shortcut);
   g_test_add_func ("/Baton/App/level-meter", test_level_meter);
   g_test_add_func ("/Baton/App/devices-live", test_devices_live);
+  g_test_add_func ("/Baton/App/play-test-sound", test_play_test_sound);
+  g_test_add_func ("/Baton/App/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/Baton/App/disconnected-banner", test_disconnected_banner);
+  g_test_add_func ("/Baton/App/quit-shortcut", test_quit_shortcut);
   return baton_app_test_run ();
 }
