@@ -144,7 +144,6 @@ notify_incoming (BatonApplication  *self,
   g_notification_set_body (notification, _("Incoming call"));
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
   g_notification_set_category (notification, "call.incoming");
-  g_notification_set_default_action (notification, "app.activate");
   g_notification_add_button_with_target (notification, _("Decline"), "app.decline-call", "s", call_id);
   g_notification_add_button_with_target (notification, _("Accept"), "app.accept-call", "s", call_id);
   g_application_send_notification (G_APPLICATION (self), id, notification);

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "baton-call-row.h"
+#include "baton-call-util.h"
 #include "baton-call-view-model.h"
 
 struct _BatonCallRow
@@ -62,6 +63,9 @@ baton_call_row_class_init (BatonCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BatonCallRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, BatonCallRow, drop_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+
+  /* Keypad digits while the call's row has the focus. */
+  baton_call_util_add_dtmf_bindings (widget_class);
 }
 
 static void

@@ -215,3 +215,24 @@ baton_call_dup_timer_text (BatonCall *call)
                             (int) (seconds / 60 % 60), (int) (seconds % 60));
   return g_strdup_printf ("%d:%02d", (int) (seconds / 60), (int) (seconds % 60));
 }
+
+/* 0–9, * and # send DTMF to the selected call (win.send-dtmf) while a widget
+ * of this class has the focus. */
+void
+baton_call_util_add_dtmf_bindings (GtkWidgetClass *widget_class)
+{
+  static const struct { guint keyval; GdkModifierType mods; const char *tone; } keys[] = {
+    { GDK_KEY_0, 0, "0" }, { GDK_KEY_1, 0, "1" }, { GDK_KEY_2, 0, "2" }, { GDK_KEY_3, 0, "3" },
+    { GDK_KEY_4, 0, "4" }, { GDK_KEY_5, 0, "5" }, { GDK_KEY_6, 0, "6" }, { GDK_KEY_7, 0, "7" },
+    { GDK_KEY_8, 0, "8" }, { GDK_KEY_9, 0, "9" }, { GDK_KEY_KP_0, 0, "0" }, { GDK_KEY_KP_1, 0, "1" },
+    { GDK_KEY_KP_2, 0, "2" }, { GDK_KEY_KP_3, 0, "3" }, { GDK_KEY_KP_4, 0, "4" }, { GDK_KEY_KP_5, 0, "5" },
+    { GDK_KEY_KP_6, 0, "6" }, { GDK_KEY_KP_7, 0, "7" }, { GDK_KEY_KP_8, 0, "8" }, { GDK_KEY_KP_9, 0, "9" },
+    { GDK_KEY_asterisk, 0, "*" }, { GDK_KEY_asterisk, GDK_SHIFT_MASK, "*" },
+    { GDK_KEY_KP_Multiply, 0, "*" }, { GDK_KEY_numbersign, 0, "#" },
+    { GDK_KEY_numbersign, GDK_SHIFT_MASK, "#" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, keys[i].keyval, keys[i].mods,
+                                         "win.send-dtmf", "s", keys[i].tone);
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <baton.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,7 @@ char       *baton_reason_dup_text          (guint              code,
                                             guint              subcode,
                                             const char        *message,
                                             const char        *who);
+
+void        baton_call_util_add_dtmf_bindings (GtkWidgetClass *widget_class);
 
 G_END_DECLS

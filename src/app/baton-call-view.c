@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "baton-call-util.h"
 #include "baton-call-view.h"
 
 struct _BatonCallView
@@ -49,14 +50,6 @@ baton_call_view_class_init (BatonCallViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const struct { guint keyval; const char *tone; } keys[] = {
-    { GDK_KEY_0, "0" }, { GDK_KEY_1, "1" }, { GDK_KEY_2, "2" }, { GDK_KEY_3, "3" },
-    { GDK_KEY_4, "4" }, { GDK_KEY_5, "5" }, { GDK_KEY_6, "6" }, { GDK_KEY_7, "7" },
-    { GDK_KEY_8, "8" }, { GDK_KEY_9, "9" }, { GDK_KEY_KP_0, "0" }, { GDK_KEY_KP_1, "1" },
-    { GDK_KEY_KP_2, "2" }, { GDK_KEY_KP_3, "3" }, { GDK_KEY_KP_4, "4" }, { GDK_KEY_KP_5, "5" },
-    { GDK_KEY_KP_6, "6" }, { GDK_KEY_KP_7, "7" }, { GDK_KEY_KP_8, "8" }, { GDK_KEY_KP_9, "9" },
-    { GDK_KEY_asterisk, "*" }, { GDK_KEY_KP_Multiply, "*" }, { GDK_KEY_numbersign, "#" },
-  };
 
   object_class->dispose = baton_call_view_dispose;
 
@@ -67,13 +60,7 @@ baton_call_view_class_init (BatonCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BatonCallView, keypad_button);
 
   /* Keypad digits while the call view has the focus. */
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    gtk_widget_class_add_binding_action (widget_class, keys[i].keyval, 0,
-                                         "win.send-dtmf", "s", keys[i].tone);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_asterisk, GDK_SHIFT_MASK,
-                                       "win.send-dtmf", "s", "*");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_numbersign, GDK_SHIFT_MASK,
-                                       "win.send-dtmf", "s", "#");
+  baton_call_util_add_dtmf_bindings (widget_class);
 }
 
 static void

@@ -114,6 +114,11 @@ test_keypad_digits (void)
   baton_app_test_key (win (), "5");
   baton_app_test_key (win (), "numbersign");
   BATON_WAIT_FOR (g_str_equal (heard->str, "5,11,"), 10);
+
+  /* And while the call's row in the sidebar has the focus. */
+  gtk_widget_grab_focus (baton_window_get_row_for_item (T->window, G_OBJECT (baton_app_test_find_call (tom (), "alice"))));
+  baton_app_test_key (win (), "7");
+  BATON_WAIT_FOR (g_str_equal (heard->str, "5,11,7,"), 10);
   g_signal_handler_disconnect (far, id);
 }
 
