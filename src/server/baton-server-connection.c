@@ -135,6 +135,12 @@ message_cb (SoupWebsocketConnection *ws,
   if (conn->closing)
     return;
 
+  if (len > BATON_MESSAGE_MAX_SIZE)
+    {
+      baton_connection_close (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+      return;
+    }
+
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       if (!rate_ok (conn))
@@ -280,7 +286,7 @@ baton_connection_new (BatonServer             *server,
   conn->bucket = BATON_RATE_BURST;
   conn->bucket_time = g_get_monotonic_time ();
 
-  soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_MESSAGE_MAX_SIZE);
+  soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_HARD_FRAME_LIMIT);
   soup_websocket_connection_set_keepalive_interval (ws, MAX (1, (guint) keepalive));
   g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 #define BATON_RATE_BURST         100.0
 #define BATON_RATE_PER_SECOND    50.0
 #define BATON_MAX_ERROR_STREAK   20
+/* frames up to this size get a clean 1009 close from us; larger ones are cut by libsoup */
+#define BATON_HARD_FRAME_LIMIT   (1024 * 1024)
 
 #define BATON_CLOSE_SHUTDOWN       1001
 #define BATON_CLOSE_TOO_MANY_ERRORS 4400

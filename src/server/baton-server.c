@@ -218,6 +218,7 @@ baton_server_new (const char  *data_dir,
   server->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) baton_transfer_free);
   server->connections = g_hash_table_new (NULL, NULL);
+  server->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) baton_call_free);
 
   server->soup = soup_server_new ("server-header", "baton-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (server->soup, AGENT_PATH, agent_http_cb, server, NULL);
@@ -323,6 +324,8 @@ baton_server_free (BatonServer *server)
       g_list_free_full (conns, (GDestroyNotify) baton_connection_free);
     }
   /* Calls and transfers point at sessions: free them first. */
+  g_clear_handle_id (&server->graveyard_source, g_source_remove);
+  g_clear_pointer (&server->graveyard, g_ptr_array_unref);
   g_clear_pointer (&server->transfers, g_hash_table_destroy);
   g_clear_pointer (&server->calls, g_hash_table_destroy);
   g_clear_pointer (&server->sessions, g_hash_table_destroy);

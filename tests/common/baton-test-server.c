@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #define START_TIMEOUT_S 15
@@ -61,12 +62,20 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The server must not outlive a test that crashed or was killed. */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start (BatonTestServer *self)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", self->port);
   gboolean timed_out = FALSE;
   GSource *timeout;
@@ -84,8 +93,9 @@ start (BatonTestServer *self)
     g_ptr_array_add (argv, g_strdup (self->extra_args[i]));
   g_ptr_array_add (argv, NULL);
 
-  self->proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   self->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proc));
 
