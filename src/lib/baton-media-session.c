@@ -4,17 +4,27 @@
  *
  * One GstPipeline per call:
  *
- *   capture:  <mic source> ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1
- *             ! webrtcdsp (echo cancellation, noise suppression) ! volume (sending)
- *             ! audioconvert ! opusenc ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin
- *             rtpdtmfsrc pt=101 ! rtpdtmfmux
- *   playback: webrtcbin ! rtpopusdepay ! opusdec ! audioconvert ! audioresample
+ *   capture:  <mic> ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1
+ *             ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
+ *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true
+ *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=50, max-bundle)
+ *             rtpdtmfsrc pt=101 clock-rate=48000 ! rtpdtmfmux.priority_sink
+ *   playback: webrtcbin ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample
  *             ! volume (playing) ! webrtcechoprobe ! audioconvert ! audioresample
- *             ! <speaker sink>
+ *             ! <speaker>
+ *
+ * <mic> and <speaker> come from the BatonDeviceManager: pulsesrc/pulsesink
+ * (device=<PipeWire node name>, buffer-time 20 ms, latency-time 10 ms)
+ * through pipewire-pulse when it runs, which had the lowest loop latency on
+ * PipeWire 0.3.65; else pipewiresrc/pipewiresink (sync=false); with no
+ * device at all, audiotestsrc wave=silence / fakesink, so calls connect.
  *
  * The pipeline runs on the system clock, so that a device element (which
- * may provide a clock) can be swapped while the call goes on. RFC 4733
- * telephone-events are read off the received RTP before depayloading.
+ * may provide a clock) can be swapped while the call goes on: a source is
+ * stopped and replaced, a sink is replaced from an IDLE probe. RFC 4733
+ * telephone-events are read off the received RTP at the jitter buffer (and
+ * dropped there). webrtcbin 1.22 does not check the peer's DTLS certificate
+ * against the SDP fingerprint; we do, before CONNECTED.
  *
  * webrtcbin and the streaming threads call us from their own threads; all
  * that reaches the owner is marshalled to the main context the session was
