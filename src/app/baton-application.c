@@ -11,34 +11,12 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
-#include "baton-application.h"
+#include "baton-application-private.h"
 #include "baton-call-util.h"
 #include "baton-preferences-window.h"
 #include "baton-ringer.h"
 #include "baton-window.h"
 
-struct _BatonApplication
-{
-  AdwApplication parent_instance;
-
-  BatonCallClient *client;
-  BatonCallAgent *agent;
-  GSettings *settings;
-  BatonHistory *history;
-  BatonContacts *contacts;
-  BatonRinger *ringer;
-  GListStore *incoming;
-  GCancellable *cancellable;
-
-  char *server_uri;
-  char *token;
-  char *sign_in_error;
-  gboolean signing_in;
-
-  char *option_server;
-  gboolean option_demo;
-  guint retry_id;
-};
 
 G_DEFINE_FINAL_TYPE (BatonApplication, baton_application, ADW_TYPE_APPLICATION)
 
@@ -86,149 +64,6 @@ set_signing_in (BatonApplication *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNING_IN]);
 }
 
-static void
-update_ringer (BatonApplication *self)
-{
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0 &&
-      g_settings_get_boolean (self->settings, "ringtone"))
-    baton_ringer_start (self->ringer);
-  else
-    baton_ringer_stop (self->ringer);
-}
-
-static gboolean
-remove_incoming (BatonApplication  *self,
-                 BatonIncomingCall *incoming)
-{
-  guint position;
-  g_autofree char *notification_id = NULL;
-
-  if (!g_list_store_find (self->incoming, incoming, &position))
-    return FALSE;
-  notification_id = g_strdup_printf ("incoming-%s", baton_incoming_call_get_id (incoming));
-  g_application_withdraw_notification (G_APPLICATION (self), notification_id);
-  g_signal_handlers_disconnect_by_data (incoming, self);
-  g_list_store_remove (self->incoming, position);
-  update_ringer (self);
-  return TRUE;
-}
-
-static void
-incoming_ended_cb (BatonIncomingCall *incoming,
-                   BatonApplication  *self)
-{
-  g_autofree char *name = baton_incoming_dup_caller_name (incoming);
-
-  if (remove_incoming (self, incoming))
-    baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name,
-                       TRUE, g_get_real_time () / G_USEC_PER_SEC, _("Missed"));
-}
-
-static void
-notify_incoming (BatonApplication  *self,
-                 BatonIncomingCall *incoming)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *name = baton_incoming_dup_caller_name (incoming);
-  g_autofree char *title = NULL;
-  g_autofree char *id = g_strdup_printf ("incoming-%s", baton_incoming_call_get_id (incoming));
-  const char *call_id = baton_incoming_call_get_id (incoming);
-
-  if (window != NULL && gtk_window_is_active (window))
-    return;
-
-  /* Translators: %s is the caller's name */
-  title = g_strdup_printf (_("%s is calling"), name);
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, _("Incoming call"));
-  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
-  g_notification_set_category (notification, "call.incoming");
-  g_notification_add_button_with_target (notification, _("Decline"), "app.decline-call", "s", call_id);
-  g_notification_add_button_with_target (notification, _("Accept"), "app.accept-call", "s", call_id);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-}
-
-static void
-incoming_call_cb (BatonCallAgent    *agent,
-                  BatonIncomingCall *incoming,
-                  BatonApplication  *self)
-{
-  g_autofree char *name = baton_incoming_dup_caller_name (incoming);
-
-  g_debug ("Incoming call %s", baton_incoming_call_get_id (incoming));
-  baton_contacts_add (self->contacts, baton_incoming_call_get_caller_id (incoming), name);
-  g_signal_connect_object (incoming, "ended", G_CALLBACK (incoming_ended_cb), self, 0);
-  g_list_store_insert (self->incoming, 0, incoming);
-  update_ringer (self);
-  notify_incoming (self, incoming);
-}
-
-/* Recent: every call that ends, with its outcome. */
-static void
-call_state_changed_cb (BatonCall        *call,
-                       BatonCallState    old_state,
-                       BatonCallState    new_state,
-                       BatonApplication *self)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *outcome = NULL;
-  BatonTransfer *transfer;
-  GDateTime *start;
-
-  if (new_state == BATON_CALL_STATE_CONNECTED)
-    {
-      name = baton_call_dup_remote_name (call);
-      baton_contacts_add (self->contacts, baton_call_get_remote_id (call), name);
-      return;
-    }
-  if (new_state != BATON_CALL_STATE_DISCONNECTED ||
-      g_object_get_data (G_OBJECT (call), "baton-app-recorded") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (call), "baton-app-recorded", GINT_TO_POINTER (TRUE));
-
-  name = baton_call_dup_remote_name (call);
-  transfer = baton_call_get_app_transfer (call);
-  start = baton_call_get_start_time (call);
-  if (transfer != NULL && baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED)
-    /* Translators: %s is the person the call was transferred to */
-    outcome = g_strdup_printf (_("Transferred to %s"), baton_transfer_get_target_name (transfer));
-  else if (start != NULL && baton_call_get_end_code (call) == 0)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      gint64 seconds = g_date_time_difference (now, start) / G_TIME_SPAN_SECOND;
-
-      /* Translators: how long a call lasted, minutes:seconds */
-      outcome = g_strdup_printf (_("Lasted %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
-    }
-  else
-    outcome = baton_reason_dup_text (baton_call_get_end_code (call), baton_call_get_end_subcode (call),
-                                     baton_call_get_end_message (call), name);
-  baton_history_add (self->history, baton_call_get_remote_id (call), name,
-                     baton_call_get_direction (call) == BATON_CALL_DIRECTION_INCOMING,
-                     g_get_real_time () / G_USEC_PER_SEC, outcome);
-}
-
-static void
-calls_changed_cb (GListModel       *calls,
-                  guint             position,
-                  guint             removed,
-                  guint             added,
-                  BatonApplication *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(BatonCall) call = g_list_model_get_item (calls, i);
-      g_autofree char *name = baton_call_dup_remote_name (call);
-
-      if (g_object_get_data (G_OBJECT (call), "baton-app-watched") != NULL)
-        continue;
-      g_object_set_data (G_OBJECT (call), "baton-app-watched", GINT_TO_POINTER (TRUE));
-      baton_contacts_add (self->contacts, baton_call_get_remote_id (call), name);
-      g_signal_connect_object (call, "state-changed", G_CALLBACK (call_state_changed_cb), self, 0);
-    }
-}
-
 static gboolean
 retry_cb (gpointer user_data)
 {
@@ -269,7 +104,7 @@ set_agent (BatonApplication *self,
     {
       g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (G_LIST_MODEL (self->incoming), 0);
 
-      remove_incoming (self, incoming);
+      baton_application_remove_incoming (self, incoming);
     }
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_set_object (&self->agent, agent);
@@ -277,11 +112,11 @@ set_agent (BatonApplication *self,
     {
       GListModel *calls = baton_call_agent_get_calls (agent);
 
-      g_signal_connect_object (agent, "incoming-call", G_CALLBACK (incoming_call_cb), self, 0);
+      g_signal_connect_object (agent, "incoming-call", G_CALLBACK (baton_application_incoming_call_cb), self, 0);
       g_signal_connect_object (agent, "notify::connection-state", G_CALLBACK (connection_state_cb), self, 0);
       g_signal_connect_object (agent, "notify::disconnect-reason", G_CALLBACK (connection_state_cb), self, 0);
-      g_signal_connect_object (calls, "items-changed", G_CALLBACK (calls_changed_cb), self, 0);
-      calls_changed_cb (calls, 0, 0, g_list_model_get_n_items (calls), self);
+      g_signal_connect_object (calls, "items-changed", G_CALLBACK (baton_application_calls_changed_cb), self, 0);
+      baton_application_calls_changed_cb (calls, 0, 0, g_list_model_get_n_items (calls), self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT]);
 }
@@ -410,83 +245,6 @@ baton_application_start_demo (BatonApplication *self)
                              "Sign in to a Baton server instead."));
 }
 
-BatonCall *
-baton_application_accept (BatonApplication  *self,
-                          BatonIncomingCall *incoming,
-                          GError           **error)
-{
-  g_autoptr(BatonIncomingCall) hold = NULL;
-
-  g_return_val_if_fail (BATON_IS_APPLICATION (self), NULL);
-  g_return_val_if_fail (BATON_IS_INCOMING_CALL (incoming), NULL);
-
-  hold = g_object_ref (incoming);
-  remove_incoming (self, incoming);
-  return baton_incoming_call_accept (incoming, error);
-}
-
-void
-baton_application_decline (BatonApplication  *self,
-                           BatonIncomingCall *incoming)
-{
-  g_autoptr(BatonIncomingCall) hold = NULL;
-  g_autofree char *name = NULL;
-
-  g_return_if_fail (BATON_IS_APPLICATION (self));
-  g_return_if_fail (BATON_IS_INCOMING_CALL (incoming));
-
-  hold = g_object_ref (incoming);
-  name = baton_incoming_dup_caller_name (incoming);
-  remove_incoming (self, incoming);
-  baton_incoming_call_reject (incoming);
-  baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name, TRUE,
-                     g_get_real_time () / G_USEC_PER_SEC, _("Declined"));
-}
-
-static BatonIncomingCall *
-find_incoming (BatonApplication *self,
-               const char       *id)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->incoming));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (G_LIST_MODEL (self->incoming), i);
-
-      if (g_strcmp0 (baton_incoming_call_get_id (incoming), id) == 0)
-        return incoming;
-    }
-  return NULL;
-}
-
-static void
-accept_call_action (GSimpleAction *action,
-                    GVariant      *param,
-                    gpointer       user_data)
-{
-  BatonApplication *self = user_data;
-  BatonIncomingCall *incoming = find_incoming (self, g_variant_get_string (param, NULL));
-  GtkWindow *window;
-
-  g_debug ("Accept %s from a notification", g_variant_get_string (param, NULL));
-  g_application_activate (G_APPLICATION (self));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (incoming != NULL && BATON_IS_WINDOW (window))
-    baton_window_accept (BATON_WINDOW (window), incoming);
-}
-
-static void
-decline_call_action (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
-{
-  BatonApplication *self = user_data;
-  BatonIncomingCall *incoming = find_incoming (self, g_variant_get_string (param, NULL));
-
-  if (incoming != NULL)
-    baton_application_decline (self, incoming);
-}
-
 static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
@@ -543,8 +301,8 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
   { "sign-out", sign_out_action },
-  { "accept-call", accept_call_action, "s" },
-  { "decline-call", decline_call_action, "s" },
+  { "accept-call", baton_application_accept_call_action, "s" },
+  { "decline-call", baton_application_decline_call_action, "s" },
 };
 
 static void
@@ -621,58 +379,6 @@ baton_application_handle_local_options (GApplication *app,
   return -1;
 }
 
-/* The microphone and speaker chosen in Preferences are chosen again whenever
- * they are present (at start, or when plugged in). */
-static void
-restore_device (BatonApplication *self,
-                GListModel       *devices,
-                const char       *key,
-                gboolean          microphone)
-{
-  BatonDeviceManager *manager = baton_call_client_get_device_manager (self->client);
-  g_autofree char *wanted = g_settings_get_string (self->settings, key);
-  BatonAudioDevice *selected = microphone ? baton_device_manager_get_selected_microphone (manager)
-                                          : baton_device_manager_get_selected_speaker (manager);
-  guint n = g_list_model_get_n_items (devices);
-
-  if (*wanted == '\0' || (selected != NULL && g_strcmp0 (baton_audio_device_get_id (selected), wanted) == 0))
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (devices, i);
-
-      if (g_strcmp0 (baton_audio_device_get_id (device), wanted) != 0)
-        continue;
-      if (microphone)
-        baton_device_manager_select_microphone (manager, device);
-      else
-        baton_device_manager_select_speaker (manager, device);
-      return;
-    }
-}
-
-static void
-microphones_changed_cb (GListModel       *devices,
-                        guint             position,
-                        guint             removed,
-                        guint             added,
-                        BatonApplication *self)
-{
-  if (added > 0)
-    restore_device (self, devices, "microphone", TRUE);
-}
-
-static void
-speakers_changed_cb (GListModel       *devices,
-                     guint             position,
-                     guint             removed,
-                     guint             added,
-                     BatonApplication *self)
-{
-  if (added > 0)
-    restore_device (self, devices, "speaker", FALSE);
-}
-
 static void
 baton_application_startup (GApplication *app)
 {
@@ -695,10 +401,10 @@ baton_application_startup (GApplication *app)
     GListModel *microphones = baton_device_manager_get_microphones (manager);
     GListModel *speakers = baton_device_manager_get_speakers (manager);
 
-    g_signal_connect_object (microphones, "items-changed", G_CALLBACK (microphones_changed_cb), self, 0);
-    g_signal_connect_object (speakers, "items-changed", G_CALLBACK (speakers_changed_cb), self, 0);
-    restore_device (self, microphones, "microphone", TRUE);
-    restore_device (self, speakers, "speaker", FALSE);
+    g_signal_connect_object (microphones, "items-changed", G_CALLBACK (baton_application_microphones_changed_cb), self, 0);
+    g_signal_connect_object (speakers, "items-changed", G_CALLBACK (baton_application_speakers_changed_cb), self, 0);
+    baton_application_restore_device (self, microphones, "microphone", TRUE);
+    baton_application_restore_device (self, speakers, "speaker", FALSE);
   }
 }
 

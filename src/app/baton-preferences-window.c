@@ -26,6 +26,7 @@ struct _BatonPreferencesWindow
   GstElement *tone_pipeline;
   gboolean syncing;
   double level;
+  guint level_retry_id;
 
   AdwComboRow *microphone_row;
   AdwComboRow *speaker_row;
@@ -69,6 +70,18 @@ sync_rows (BatonPreferencesWindow *self)
 
 /* The level meter */
 
+static void start_level (BatonPreferencesWindow *self);
+
+static gboolean
+level_retry_cb (gpointer user_data)
+{
+  BatonPreferencesWindow *self = user_data;
+
+  self->level_retry_id = 0;
+  start_level (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 level_bus_cb (GstBus     *bus,
               GstMessage *message,
@@ -79,6 +92,16 @@ level_bus_cb (GstBus     *bus,
   const GValue *peaks;
   double peak_db = -100;
 
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gst_message_parse_error (message, &error, NULL);
+      g_message ("The level meter failed (%s); trying again", error->message);
+      if (self->level_retry_id == 0)
+        self->level_retry_id = g_timeout_add_seconds (1, level_retry_cb, self);
+      return G_SOURCE_CONTINUE;
+    }
   if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT)
     return G_SOURCE_CONTINUE;
   s = gst_message_get_structure (message);
@@ -102,9 +125,13 @@ level_bus_cb (GstBus     *bus,
 static void
 stop_level (BatonPreferencesWindow *self)
 {
+  g_autoptr(GstBus) bus = NULL;
+
+  g_clear_handle_id (&self->level_retry_id, g_source_remove);
   if (self->level_pipeline == NULL)
     return;
-  gst_bus_remove_watch (gst_element_get_bus (self->level_pipeline));
+  bus = gst_element_get_bus (self->level_pipeline);
+  gst_bus_remove_watch (bus);
   gst_element_set_state (self->level_pipeline, GST_STATE_NULL);
   g_clear_object (&self->level_pipeline);
 }
@@ -130,9 +157,12 @@ start_level (BatonPreferencesWindow *self)
 static void
 stop_tone (BatonPreferencesWindow *self)
 {
+  g_autoptr(GstBus) bus = NULL;
+
   if (self->tone_pipeline == NULL)
     return;
-  gst_bus_remove_watch (gst_element_get_bus (self->tone_pipeline));
+  bus = gst_element_get_bus (self->tone_pipeline);
+  gst_bus_remove_watch (bus);
   gst_element_set_state (self->tone_pipeline, GST_STATE_NULL);
   g_clear_object (&self->tone_pipeline);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_sound_button), TRUE);

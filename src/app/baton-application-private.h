@@ -1,0 +1,71 @@
+/* baton-application-private.h: the instance struct of BatonApplication,
+ * shared by baton-application.c (sign-in, actions, life cycle) and
+ * baton-application-calls.c (ringing calls, notifications, ringtone,
+ * Recent, devices)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "baton-application.h"
+#include "baton-ringer.h"
+
+G_BEGIN_DECLS
+
+struct _BatonApplication
+{
+  AdwApplication parent_instance;
+
+  BatonCallClient *client;
+  BatonCallAgent *agent;
+  GSettings *settings;
+  BatonHistory *history;
+  BatonContacts *contacts;
+  BatonRinger *ringer;
+  GListStore *incoming;
+  GCancellable *cancellable;
+
+  char *server_uri;
+  char *token;
+  char *sign_in_error;
+  gboolean signing_in;
+
+  char *option_server;
+  gboolean option_demo;
+  guint retry_id;
+};
+
+/* baton-application-calls.c */
+void     baton_application_update_ringer         (BatonApplication  *self);
+gboolean baton_application_remove_incoming       (BatonApplication  *self,
+                                                  BatonIncomingCall *incoming);
+void     baton_application_incoming_call_cb      (BatonCallAgent    *agent,
+                                                  BatonIncomingCall *incoming,
+                                                  BatonApplication  *self);
+void     baton_application_calls_changed_cb      (GListModel        *calls,
+                                                  guint              position,
+                                                  guint              removed,
+                                                  guint              added,
+                                                  BatonApplication  *self);
+void     baton_application_accept_call_action    (GSimpleAction     *action,
+                                                  GVariant          *param,
+                                                  gpointer           user_data);
+void     baton_application_decline_call_action   (GSimpleAction     *action,
+                                                  GVariant          *param,
+                                                  gpointer           user_data);
+void     baton_application_restore_device        (BatonApplication  *self,
+                                                  GListModel        *devices,
+                                                  const char        *key,
+                                                  gboolean           microphone);
+void     baton_application_microphones_changed_cb (GListModel       *devices,
+                                                   guint             position,
+                                                   guint             removed,
+                                                   guint             added,
+                                                   BatonApplication *self);
+void     baton_application_speakers_changed_cb   (GListModel        *devices,
+                                                  guint              position,
+                                                  guint              removed,
+                                                  guint              added,
+                                                  BatonApplication  *self);
+
+G_END_DECLS
