@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "baton-log-private.h"
 #include "baton-audio-device-private.h"
 #include "baton-enum-types.h"
 

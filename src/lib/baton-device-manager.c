@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 
+#include "baton-log-private.h"
 #include "baton-audio-device-private.h"
 #include "baton-device-manager-private.h"
 
@@ -255,7 +256,7 @@ update_error_message (BatonDeviceManager *self)
   if (message != NULL && !self->logged_no_device)
     {
       self->logged_no_device = TRUE;
-      g_message ("%s", message);
+      BATON_INFO ("%s", message);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
@@ -282,7 +283,7 @@ set_selection (BatonDeviceManager   *self,
 
   if (g_set_object (slot, device))
     {
-      g_debug ("Selected %s: %s",
+      BATON_VERBOSE ("Selected %s: %s",
                type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE ? "microphone" : "speaker",
                device ? baton_audio_device_get_id (device) : "(none)");
       g_object_notify_by_pspec (G_OBJECT (self),
@@ -318,7 +319,7 @@ refresh_selection (BatonDeviceManager   *self,
     return;
 
   if (chosen)
-    g_debug ("The selected %s is gone; falling back to the system default",
+    BATON_VERBOSE ("The selected %s is gone; falling back to the system default",
              type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE ? "microphone" : "speaker");
 
   set_selection (self, type, find_default (self, type), FALSE);
@@ -377,7 +378,7 @@ add_gst_device (BatonDeviceManager *self,
   entry_refresh (entry);
   g_hash_table_insert (self->entries, g_steal_pointer (&key), entry);
 
-  g_debug ("Found %s %s (%s)",
+  BATON_VERBOSE ("Found %s %s (%s)",
            type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE ? "microphone" : "speaker", id, name);
 
   g_list_store_append (store_for (self, type), entry->device);
@@ -417,7 +418,7 @@ remove_gst_device (BatonDeviceManager *self,
         g_list_store_remove (store, position);
       g_hash_table_iter_remove (&iter);
 
-      g_debug ("Lost device %s", baton_audio_device_get_id (device));
+      BATON_VERBOSE ("Lost device %s", baton_audio_device_get_id (device));
 
       return device;
     }
@@ -615,7 +616,7 @@ shared_monitor_join (BatonDeviceManager  *self,
       if (gst_device_monitor_start (monitor))
         shared_monitor = g_steal_pointer (&monitor);
       else
-        g_debug ("The device monitor could not start");
+        BATON_VERBOSE ("The device monitor could not start");
     }
 
   G_UNLOCK (shared_monitor);

@@ -47,6 +47,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include "baton-log-private.h"
 #include "baton-audio-device-private.h"
 #include "baton-device-manager-private.h"
 #include "baton-media-session-private.h"
@@ -233,7 +234,7 @@ set_state (BatonMediaSession *self,
       (self->state == BATON_MEDIA_STATE_FAILED && state != BATON_MEDIA_STATE_CLOSED))
     return;
 
-  g_debug ("Media session %p: state %d → %d", self, self->state, state);
+  BATON_VERBOSE ("Media session %p: state %d → %d", self, self->state, state);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
@@ -328,7 +329,7 @@ verify_peer (BatonMediaSession *self)
 
   if (self->remote_fingerprint == NULL)
     {
-      g_message ("Media session %p: the peer's SDP has no DTLS fingerprint", self);
+      BATON_INFO ("Media session %p: the peer's SDP has no DTLS fingerprint", self);
       return FALSE;
     }
 
@@ -347,18 +348,18 @@ verify_peer (BatonMediaSession *self)
   actual = certificate_fingerprint (pem, expected[0]);
   if (actual == NULL)
     {
-      g_message ("Media session %p: no usable peer certificate", self);
+      BATON_INFO ("Media session %p: no usable peer certificate", self);
       return FALSE;
     }
 
   if (g_ascii_strcasecmp (actual + strlen (expected[0]) + 1, g_strstrip (expected[1])) != 0)
     {
-      g_message ("Media session %p: the peer's certificate (%s) is not the one its SDP announced (%s)",
+      BATON_INFO ("Media session %p: the peer's certificate (%s) is not the one its SDP announced (%s)",
                  self, actual, self->remote_fingerprint);
       return FALSE;
     }
 
-  g_debug ("Media session %p: peer certificate verified (%s)", self, actual);
+  BATON_VERBOSE ("Media session %p: peer certificate verified (%s)", self, actual);
   return TRUE;
 }
 
@@ -407,7 +408,7 @@ states_changed_main (BatonMediaSession *self,
                 NULL);
   self->ice_state = ice_state;
   self->pc_state = pc_state;
-  g_debug ("Media session %p: ICE %d, connection %d", self, ice_state, pc_state);
+  BATON_VERBOSE ("Media session %p: ICE %d, connection %d", self, ice_state, pc_state);
   update_state (self);
 }
 
@@ -425,7 +426,7 @@ decoding_main (BatonMediaSession *self,
 {
   if (self->decoding)
     return;
-  g_debug ("Media session %p: decoding the peer's audio", self);
+  BATON_VERBOSE ("Media session %p: decoding the peer's audio", self);
   self->decoding = TRUE;
   update_state (self);
 }
@@ -598,7 +599,7 @@ add_local_addresses (GstElement *webrtc)
             continue;
 
           g_signal_emit_by_name (ice, "add-local-ip-address", text, &ok);
-          g_debug ("Local ICE address %s: %s", text, ok ? "added" : "refused");
+          BATON_VERBOSE ("Local ICE address %s: %s", text, ok ? "added" : "refused");
           added |= ok;
         }
       freeifaddrs (addrs);
@@ -631,11 +632,11 @@ configure_ice_servers (BatonMediaSession *self)
 
           g_signal_emit_by_name (self->webrtc, "add-turn-server", uri, &ok);
           if (!ok)
-            g_message ("Ignoring the TURN server %s", uri);
+            BATON_INFO ("Ignoring the TURN server %s", uri);
         }
       else
         {
-          g_message ("Ignoring the ICE server %s: not a stun:// or turn:// URI", uri);
+          BATON_INFO ("Ignoring the ICE server %s: not a stun:// or turn:// URI", uri);
         }
     }
 }
@@ -649,7 +650,7 @@ dtmf_received_main (BatonMediaSession *self,
 {
   guint tone = GPOINTER_TO_UINT (data);
 
-  g_debug ("Media session %p: received DTMF %u", self, tone);
+  BATON_VERBOSE ("Media session %p: received DTMF %u", self, tone);
   g_signal_emit (self, signals[DTMF_RECEIVED], 0, tone);
 }
 
@@ -730,9 +731,9 @@ send_dtmf_event (BatonMediaSession *self,
 
   /* Sent to its pad: GstBaseSrc's element-level send_event drops custom events */
   pad = gst_element_get_static_pad (self->dtmf_src, "src");
-  g_debug ("Media session %p: DTMF %s %u", self, start ? "start" : "stop", tone);
+  BATON_VERBOSE ("Media session %p: DTMF %s %u", self, start ? "start" : "stop", tone);
   if (!gst_pad_send_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s)))
-    g_debug ("Media session %p: the DTMF source refused the event", self);
+    BATON_VERBOSE ("Media session %p: the DTMF source refused the event", self);
 }
 
 static void
@@ -790,7 +791,7 @@ link_many (GstElement *first,
     {
       if (!gst_element_link (first, next))
         {
-          g_warning ("Could not link %s to %s", GST_OBJECT_NAME (first), GST_OBJECT_NAME (next));
+          BATON_WARNING ("Could not link %s to %s", GST_OBJECT_NAME (first), GST_OBJECT_NAME (next));
           ok = FALSE;
           break;
         }
@@ -819,7 +820,7 @@ swap_microphone (BatonMediaSession *self)
   GstElement *old = self->mic;
   GstElement *mic = baton_device_manager_create_microphone_element (self->devices, NULL);
 
-  g_debug ("Media session %p: capturing from %s", self, GST_OBJECT_NAME (mic));
+  BATON_VERBOSE ("Media session %p: capturing from %s", self, GST_OBJECT_NAME (mic));
 
   if (old != NULL)
     {
@@ -894,7 +895,7 @@ swap_speaker (BatonMediaSession *self)
   g_autoptr(GstPad) pad = NULL;
   SpeakerSwap *swap;
 
-  g_debug ("Media session %p: playing to %s", self, GST_OBJECT_NAME (sink));
+  BATON_VERBOSE ("Media session %p: playing to %s", self, GST_OBJECT_NAME (sink));
 
   g_mutex_lock (&self->lock);
   if (!self->playback_built)
@@ -997,7 +998,7 @@ pad_added_cb (GstElement *webrtc,
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
 
-  g_debug ("Media session %p: received stream on %s", self, GST_PAD_NAME (pad));
+  BATON_VERBOSE ("Media session %p: received stream on %s", self, GST_PAD_NAME (pad));
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb, self, NULL);
 
@@ -1005,7 +1006,7 @@ pad_added_cb (GstElement *webrtc,
   if (!gst_pad_is_linked (self->depay_sink) && !self->closed)
     {
       if (gst_pad_link (pad, self->depay_sink) != GST_PAD_LINK_OK)
-        g_warning ("Could not link the received stream to the decoder");
+        BATON_WARNING ("Could not link the received stream to the decoder");
     }
   else
     {
@@ -1039,7 +1040,7 @@ bus_message_cb (GstBus     *bus,
         g_autofree char *debug = NULL;
 
         gst_message_parse_error (message, &error, &debug);
-        g_message ("Media session %p: error from %s: %s (%s)", self,
+        BATON_INFO ("Media session %p: error from %s: %s (%s)", self,
                    GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), error->message,
                    debug ? debug : "");
         if (GST_MESSAGE_SRC (message) == GST_OBJECT (self->webrtc) ||
@@ -1053,7 +1054,7 @@ bus_message_cb (GstBus     *bus,
         g_autoptr(GError) error = NULL;
 
         gst_message_parse_warning (message, &error, NULL);
-        g_debug ("Media session %p: warning from %s: %s", self,
+        BATON_VERBOSE ("Media session %p: warning from %s: %s", self,
                  GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), error->message);
       }
       break;
@@ -1084,7 +1085,7 @@ start_sending (BatonMediaSession *self)
     return;
 
   if (gst_pad_link (self->send_pad, self->webrtc_sink) != GST_PAD_LINK_OK)
-    g_warning ("Could not link the encoder to webrtcbin");
+    BATON_WARNING ("Could not link the encoder to webrtcbin");
   gst_pad_remove_probe (self->send_pad, self->send_drop_probe);
   self->send_drop_probe = 0;
 }
@@ -1202,14 +1203,14 @@ build_pipeline (BatonMediaSession *self)
   if (rtpbin != NULL)
     g_signal_connect_object (rtpbin, "new-jitterbuffer", G_CALLBACK (new_jitterbuffer_cb), self, 0);
   else
-    g_warning ("webrtcbin has no rtpbin: received DTMF will go unnoticed");
+    BATON_WARNING ("webrtcbin has no rtpbin: received DTMF will go unnoticed");
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch_id = gst_bus_add_watch (bus, bus_message_cb, self);
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_message ("Media session %p: the pipeline did not start", self);
+      BATON_INFO ("Media session %p: the pipeline did not start", self);
       set_state (self, BATON_MEDIA_STATE_FAILED);
     }
 }
@@ -1622,7 +1623,7 @@ baton_media_session_close (BatonMediaSession *self)
   if (self->closed)
     return;
 
-  g_debug ("Media session %p: closing", self);
+  BATON_VERBOSE ("Media session %p: closing", self);
   self->closed = TRUE;
   self->state = BATON_MEDIA_STATE_CLOSED;   /* no notify: nothing is emitted after close */
 
