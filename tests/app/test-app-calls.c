@@ -257,13 +257,25 @@ test_transfer_dialog_person_fails (void)
   baton_app_test_screenshot (GTK_WIDGET (T->window), "transfer-failed");
 }
 
+static void
+subtitle_cb (BatonCallViewModel *vm,
+             GParamSpec         *pspec,
+             GPtrArray          *seen)
+{
+  g_ptr_array_add (seen, g_strdup (baton_call_view_model_get_subtitle (vm)));
+}
+
 /* The same with forwarding allowed: carol's "always forward" to bob applies,
- * bob answers, the transfer succeeds. */
+ * bob answers, the transfer succeeds. Meanwhile the call said "Transferring
+ * to carol…". */
 static void
 test_transfer_dialog_person_forwarded (void)
 {
   g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
   BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  BatonCallViewModel *vm = baton_call_view_get_view_model (T->window->call_view);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  gulong id = g_signal_connect (vm, "notify::subtitle", G_CALLBACK (subtitle_cb), seen);
   GtkWindow *dialog;
 
   baton_app_test_key (win (), "ctrl+t");
@@ -271,6 +283,9 @@ test_transfer_dialog_person_forwarded (void)
   baton_app_test_type (dialog, "carol");
   baton_app_test_key (dialog, "Return");
   wait_transferred (a);
+  g_signal_handler_disconnect (vm, id);
+  g_ptr_array_add (seen, NULL);
+  g_assert_true (g_strv_contains ((const char * const *) seen->pdata, "Transferring to carol…"));
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
   hang_up_all (alice);
