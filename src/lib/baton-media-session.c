@@ -57,6 +57,9 @@
 #define JITTER_BUFFER_MS 50
 #define DTMF_TONE_MS 160
 #define DTMF_GAP_MS 80
+/* Opus goes on sending (silence when muted or held): this long without a
+ * packet from the peer means it is gone. libnice alone notices nothing. */
+#define MEDIA_TIMEOUT_S 10
 
 struct _BatonMediaSession
 {
@@ -113,6 +116,9 @@ struct _BatonMediaSession
   GPtrArray *pending_local_candidates;   /* of LocalCandidate, until the SDP was handed out */
   gboolean remote_description_set;
   GPtrArray *pending_remote_candidates;  /* of LocalCandidate (reused), until the remote SDP is in */
+
+  gint64 last_packet_us;      /* under lock: when the peer's last RTP packet came */
+  guint watchdog_id;
 
   gboolean closed;
 };
@@ -363,6 +369,47 @@ verify_peer (BatonMediaSession *self)
   return TRUE;
 }
 
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  gint64 last;
+
+  g_mutex_lock (&self->lock);
+  last = self->last_packet_us;
+  g_mutex_unlock (&self->lock);
+
+  if (self->state == BATON_MEDIA_STATE_CONNECTED &&
+      g_get_monotonic_time () - last > MEDIA_TIMEOUT_S * G_USEC_PER_SEC)
+    {
+      BATON_INFO ("Media session %p: nothing from the peer for %d s, media connectivity is lost",
+                  self, MEDIA_TIMEOUT_S);
+      self->watchdog_id = 0;
+      set_state (self, BATON_MEDIA_STATE_FAILED);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_watchdog (BatonMediaSession *self)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (self->watchdog_id != 0)
+    return;
+
+  g_mutex_lock (&self->lock);
+  self->last_packet_us = MAX (self->last_packet_us, g_get_monotonic_time () - G_USEC_PER_SEC);
+  g_mutex_unlock (&self->lock);
+
+  source = g_timeout_source_new_seconds (1);
+  g_source_set_callback (source, watchdog_cb, self, NULL);
+  g_source_set_static_name (source, "[baton] media watchdog");
+  self->watchdog_id = g_source_attach (source, self->context);
+}
+
 static void
 update_state (BatonMediaSession *self)
 {
@@ -392,7 +439,10 @@ update_state (BatonMediaSession *self)
     }
 
   if (ice_up && self->peer_verified && self->decoding)
-    set_state (self, BATON_MEDIA_STATE_CONNECTED);
+    {
+      set_state (self, BATON_MEDIA_STATE_CONNECTED);
+      start_watchdog (self);
+    }
 }
 
 static void
@@ -671,6 +721,10 @@ rtp_probe_cb (GstPad          *pad,
 
   if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&self->lock);
+  self->last_packet_us = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
 
   /* RTP fixed header (RFC 3550): V=2, PT in byte 1, timestamp in 4..7,
    * then CSRCs and an optional extension before the payload */
@@ -1607,6 +1661,21 @@ baton_media_session_get_state (BatonMediaSession *self)
   return self->state;
 }
 
+/* Sources live in the session's context, which need not be the global default */
+static void
+clear_source (BatonMediaSession *self,
+              guint             *id)
+{
+  GSource *source;
+
+  if (*id == 0)
+    return;
+  source = g_main_context_find_source_by_id (self->context, *id);
+  if (source != NULL)
+    g_source_destroy (source);
+  *id = 0;
+}
+
 static gboolean
 return_closed_cb (gpointer user_data)
 {
@@ -1635,9 +1704,10 @@ baton_media_session_close (BatonMediaSession *self)
       defer (self->context, return_closed_cb, task, g_object_unref);
     }
 
-  g_clear_handle_id (&self->dtmf_timeout_id, g_source_remove);
+  clear_source (self, &self->dtmf_timeout_id);
+  clear_source (self, &self->watchdog_id);
   g_queue_clear (&self->dtmf_queue);
-  g_clear_handle_id (&self->bus_watch_id, g_source_remove);
+  clear_source (self, &self->bus_watch_id);
   if (self->devices != NULL)
     {
       g_clear_signal_handler (&self->mic_notify_id, self->devices);

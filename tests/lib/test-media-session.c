@@ -542,6 +542,25 @@ test_microphone_unplugged (Call          *call,
   g_assert_true (both_connected (call));
 }
 
+static gboolean
+a_state_failed (gpointer data)
+{
+  return baton_media_session_get_state (((Call *) data)->a.session) == BATON_MEDIA_STATE_FAILED;
+}
+
+/* The peer vanishes without a word (its process died, its network went):
+ * the session notices and fails, so the call can end with 410 */
+static void
+test_peer_lost (Call          *call,
+                gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  baton_media_session_close (call->b.session);
+  g_assert_true (wait_for (a_state_failed, call, 40000));
+  g_test_message ("FAILED after %.1f s", (g_get_monotonic_time () - start) / 1e6);
+}
+
 /* Without any audio device (no sound server at all), calls still connect:
  * silence goes out, what comes in is played to nothing. */
 static void
@@ -629,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
   g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
   g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
+  g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
 
   ret = g_test_run ();
