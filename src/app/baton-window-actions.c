@@ -194,25 +194,25 @@ toggle_mute_action (GtkWidget  *widget,
 }
 
 static void
+hold_failed (BatonWindow *self,
+             GError      *error)
+{
+  /* Translators: %s is an error message */
+  g_autofree char *message = g_strdup_printf (_("Can't hold or resume the call: %s"), error->message);
+
+  baton_window_add_toast (self, message);
+}
+
+static void
 hold_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(BatonWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok;
 
-  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "baton-resume")))
-    ok = baton_call_resume_finish (BATON_CALL (object), result, &error);
-  else
-    ok = baton_call_hold_finish (BATON_CALL (object), result, &error);
-  if (!ok)
-    {
-      /* Translators: %s is an error message */
-      g_autofree char *message = g_strdup_printf (_("Can't hold or resume the call: %s"), error->message);
-
-      baton_window_add_toast (self, message);
-    }
+  if (!baton_call_hold_finish (BATON_CALL (object), result, &error))
+    hold_failed (self, error);
 }
 
 static void
@@ -220,8 +220,11 @@ resume_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_object_set_data (G_OBJECT (result), "baton-resume", GINT_TO_POINTER (TRUE));
-  hold_done_cb (object, result, user_data);
+  g_autoptr(BatonWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!baton_call_resume_finish (BATON_CALL (object), result, &error))
+    hold_failed (self, error);
 }
 
 static void
