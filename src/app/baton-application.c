@@ -386,6 +386,10 @@ baton_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  /* Also an application accel: GtkWindow's own Ctrl+Shift+D binding (the
+   * inspector's, inactive unless enabled) would otherwise stop the window's
+   * binding from being reached. */
+  static const char *decline_accels[] = { "<Control><Shift>d", NULL };
 
   G_APPLICATION_CLASS (baton_application_parent_class)->startup (app);
 
@@ -393,6 +397,7 @@ baton_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.decline", decline_accels);
 
   self->client = baton_call_client_new ();
   self->ringer = baton_ringer_new (baton_call_client_get_device_manager (self->client));

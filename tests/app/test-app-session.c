@@ -114,6 +114,44 @@ test_play_test_sound (void)
   prefs = NULL;
 }
 
+/* The speaker chosen in Preferences is where the ringtone plays; Ctrl+Shift+D
+ * declines. */
+static void
+test_ringtone_on_chosen_speaker (void)
+{
+  g_autoptr(BatonTestDevice) speaker = baton_test_device_add_speaker ("baton-test-desk-speaker", "Desk Speaker");
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  g_autoptr(BatonCall) outgoing = NULL;
+  g_autoptr(BatonTestSpectrum) on_desk = NULL;
+  g_autoptr(BatonTestSpectrum) on_default = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwComboRow *row;
+
+  baton_app_test_key (GTK_WINDOW (T->window), "ctrl+comma");
+  BATON_WAIT_FOR ((prefs = (BatonPreferencesWindow *) baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
+  row = baton_preferences_window_get_speaker_row (prefs);
+  BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (row), "Desk Speaker"), 15);
+  adw_combo_row_set_selected (row, position_of (adw_combo_row_get_model (row), "Desk Speaker"));
+  g_assert_cmpstr (baton_audio_device_get_name (baton_device_manager_get_selected_speaker (baton_application_get_device_manager (T->app))),
+                   ==, "Desk Speaker");
+  baton_app_test_key (GTK_WINDOW (prefs), "Escape");
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW) == NULL, 5);
+  prefs = NULL;
+
+  outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
+  on_desk = baton_test_record_speaker (baton_test_device_get_node (speaker), 600);
+  g_assert_true (baton_test_spectrum_has_tone (on_desk, 480));
+  on_default = baton_test_record_speaker (g_getenv ("BATON_TEST_SPEAKER"), 300);
+  g_assert_false (baton_test_spectrum_has_tone (on_default, 480));
+
+  baton_app_test_key (GTK_WINDOW (T->window), "ctrl+shift+d");
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_DISCONNECTED, 10);
+  g_assert_cmpuint (baton_call_get_end_code (outgoing), ==, 603);
+  g_assert_cmpuint (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)), ==, 0);
+}
+
 /* Ctrl+? shows the shortcuts window. */
 static void
 test_shortcuts_window (void)
@@ -160,11 +198,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  baton_app_test_init (&argc, &argv, "tom", "Tom Baker", NULL);
+  baton_app_test_init (&argc, &argv, "tom", "Tom Baker", "alice", "Alice Liddell", NULL);
   g_test_add_func ("/Baton/App/preferences-shortcut", test_preferences_shortcut);
   g_test_add_func ("/Baton/App/level-meter", test_level_meter);
   g_test_add_func ("/Baton/App/devices-live", test_devices_live);
   g_test_add_func ("/Baton/App/play-test-sound", test_play_test_sound);
+  g_test_add_func ("/Baton/App/ringtone-on-chosen-speaker", test_ringtone_on_chosen_speaker);
   g_test_add_func ("/Baton/App/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/Baton/App/disconnected-banner", test_disconnected_banner);
   g_test_add_func ("/Baton/App/quit-shortcut", test_quit_shortcut);
