@@ -60,6 +60,8 @@
 /* Opus goes on sending (silence when muted or held): this long without a
  * packet from the peer means it is gone. libnice alone notices nothing. */
 #define MEDIA_TIMEOUT_S 10
+/* From the remote description to CONNECTED at most this long */
+#define CONNECT_TIMEOUT_S 30
 
 struct _BatonMediaSession
 {
@@ -118,6 +120,7 @@ struct _BatonMediaSession
   GPtrArray *pending_remote_candidates;  /* of LocalCandidate (reused), until the remote SDP is in */
 
   gint64 last_packet_us;      /* under lock: when the peer's last RTP packet came */
+  gint64 remote_applied_us;   /* when the remote description was applied */
   guint watchdog_id;
 
   gboolean closed;
@@ -224,6 +227,21 @@ run_in_main (BatonMediaSession *self,
   g_source_set_callback (source, invocation_run, inv, invocation_free);
   g_source_set_static_name (source, "[baton] media session");
   g_source_attach (source, self->context);
+}
+
+/* Always later, never synchronously, even if called from the owner's thread */
+static void
+defer (GMainContext   *context,
+       GSourceFunc     func,
+       gpointer        data,
+       GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[baton] media session");
+  g_source_attach (source, context);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -378,6 +396,15 @@ watchdog_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   last = self->last_packet_us;
   g_mutex_unlock (&self->lock);
+
+  if (self->state == BATON_MEDIA_STATE_CONNECTING &&
+      g_get_monotonic_time () - self->remote_applied_us > CONNECT_TIMEOUT_S * G_USEC_PER_SEC)
+    {
+      BATON_INFO ("Media session %p: not connected after %d s", self, CONNECT_TIMEOUT_S);
+      self->watchdog_id = 0;
+      set_state (self, BATON_MEDIA_STATE_FAILED);
+      return G_SOURCE_REMOVE;
+    }
 
   if (self->state == BATON_MEDIA_STATE_CONNECTED &&
       g_get_monotonic_time () - last > MEDIA_TIMEOUT_S * G_USEC_PER_SEC)
@@ -1361,6 +1388,44 @@ parse_description (GstWebRTCSDPType   type,
 }
 
 static void
+remote_description_failed_main (BatonMediaSession *self,
+                                gpointer           data)
+{
+  BATON_INFO ("Media session %p: the peer's description was refused: %s", self, (char *) data);
+  set_state (self, BATON_MEDIA_STATE_FAILED);
+}
+
+/* The error message of a settled promise, or NULL */
+static char *
+promise_error (GstPromise *promise)
+{
+  const GstStructure *reply;
+  g_autoptr(GError) error = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return NULL;
+  reply = gst_promise_get_reply (promise);
+  if (reply == NULL || !gst_structure_has_field (reply, "error"))
+    return NULL;
+  gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+  return g_strdup (error ? error->message : "unknown error");
+}
+
+/* @user_data is the session, unowned: webrtcbin settles its promises when
+ * the pipeline stops, which close() (and so dispose) does first. */
+static void
+remote_description_set_cb (GstPromise *promise,
+                           gpointer    user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  char *message = promise_error (promise);
+
+  gst_promise_unref (promise);
+  if (message != NULL)
+    run_in_main (self, remote_description_failed_main, message, g_free);
+}
+
+static void
 apply_remote_description (BatonMediaSession           *self,
                           GstWebRTCSessionDescription *desc,
                           GstPromise                  *promise)
@@ -1370,6 +1435,12 @@ apply_remote_description (BatonMediaSession           *self,
   g_mutex_unlock (&self->lock);
   g_free (self->remote_fingerprint);
   self->remote_fingerprint = find_fingerprint (desc->sdp);
+
+  if (promise == NULL)
+    promise = gst_promise_new_with_change_func (remote_description_set_cb, self, NULL);
+
+  self->remote_applied_us = g_get_monotonic_time ();
+  start_watchdog (self);
 
   g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
   /* webrtcbin runs its operations in order: candidates can follow at once */
@@ -1427,20 +1498,6 @@ local_description_main (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Always later, never synchronously, even if called from the owner's thread */
-static void
-defer (GMainContext   *context,
-       GSourceFunc     func,
-       gpointer        data,
-       GDestroyNotify  destroy)
-{
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, destroy);
-  g_source_set_static_name (source, "[baton] media session");
-  g_source_attach (source, context);
-}
 
 static void
 description_created_cb (GstPromise *promise,
@@ -1541,9 +1598,17 @@ remote_offer_set_cb (GstPromise *promise,
 {
   GTask *task = G_TASK (user_data);
   BatonMediaSession *self = g_task_get_source_object (task);
+  DescriptionResult *r = g_task_get_task_data (task);
   GstPromise *answer_promise;
 
+  r->error = promise_error (promise);
   gst_promise_unref (promise);
+  if (r->error != NULL)
+    {
+      /* no answer to an offer that was refused */
+      defer (self->context, local_description_main, task, g_object_unref);
+      return;
+    }
   answer_promise = gst_promise_new_with_change_func (description_created_cb, task, NULL);
   g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer_promise);
 }

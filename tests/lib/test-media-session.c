@@ -384,6 +384,36 @@ test_wrong_fingerprint (void)
   g_free (call.answer);
 }
 
+/* An answer webrtcbin cannot take (no ICE credentials): the session fails
+ * at once instead of waiting for nothing */
+static void
+test_refused_answer (void)
+{
+  Call call = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = NULL;
+
+  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+
+  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
+  g_assert_true (wait_for (has_offer, &call, 10000));
+  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
+  g_assert_true (wait_for (has_answer, &call, 10000));
+
+  answer = g_string_new (call.answer);
+  g_assert_cmpuint (g_string_replace (answer, "a=ice-ufrag:", "a=x-ice-ufrag:", 0), >=, 1);
+  g_assert_true (baton_media_session_set_remote_answer (call.a.session, answer->str, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (a_failed, &call, 5000));
+
+  party_clear (&call.a);
+  party_clear (&call.b);
+  g_free (call.offer);
+  g_free (call.answer);
+}
+
 static void
 test_tones_both_ways (Call          *call,
                       gconstpointer  data)
@@ -647,6 +677,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
   g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
   g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
+  g_test_add_func ("/Baton/MediaSession/refused-answer", test_refused_answer);
   g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
   g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
