@@ -414,6 +414,41 @@ test_refused_answer (void)
   g_free (call.answer);
 }
 
+/* STUN and TURN servers that do not answer (and a URI that is neither) do
+ * not stop a call whose host candidates work */
+static void
+test_ice_servers (void)
+{
+  const char * const servers[] = {
+    "stun://127.0.0.1:9", "turn://user:secret@127.0.0.1:9", "gopher://example.org", NULL
+  };
+  Call call = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+  /* replace the sessions by ones with ICE servers */
+  baton_media_session_close (call.a.session);
+  g_assert_finalize_object (call.a.session);
+  call.a.session = baton_media_session_new (call.a.devices, servers);
+  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
+  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
+
+  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
+  g_assert_true (wait_for (has_offer, &call, 10000));
+  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
+  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (both_connected, &call, 15000));
+  assert_hears (&call.b, TONE_A, TONE_B);
+
+  party_clear (&call.a);
+  party_clear (&call.b);
+  g_free (call.offer);
+  g_free (call.answer);
+}
+
 static void
 test_tones_both_ways (Call          *call,
                       gconstpointer  data)
@@ -678,6 +713,7 @@ main (int   argc,
   g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
   g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
   g_test_add_func ("/Baton/MediaSession/refused-answer", test_refused_answer);
+  g_test_add_func ("/Baton/MediaSession/ice-servers", test_ice_servers);
   g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
   g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
