@@ -542,3 +542,15 @@ baton_app_test_click (GtkWidget *widget)
   baton_app_test_button (TRUE);
   baton_app_test_button (FALSE);
 }
+
+void
+baton_app_test_resize (GtkWindow *window,
+                       int        width,
+                       int        height)
+{
+  g_autofree char *xid = xid_of (GTK_WIDGET (window));
+  g_autofree char *w = g_strdup_printf ("%d", width);
+  g_autofree char *h = g_strdup_printf ("%d", height);
+
+  xdotool ((const char *[]) { "windowsize", xid, w, h, NULL });
+}

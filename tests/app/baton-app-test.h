@@ -54,6 +54,10 @@ int             baton_app_test_run_full      (gboolean     with_server_option);
 /* The first descendant of @root that is a button with this label. */
 GtkWidget      *baton_app_test_find_button   (GtkWidget   *root,
                                               const char  *label);
+/* Resizes @window through the X server, as a window manager would. */
+void            baton_app_test_resize        (GtkWindow   *window,
+                                              int          width,
+                                              int          height);
 /* A real click on the centre of @widget. */
 void            baton_app_test_click         (GtkWidget   *widget);
 void            baton_app_test_stop_server   (void);

@@ -165,6 +165,27 @@ test_shortcuts_window (void)
   BATON_WAIT_FOR (baton_app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == NULL, 5);
 }
 
+/* At 360 px the window folds to one pane: the calls list, then the call
+ * with a back button. */
+static void
+test_narrow (void)
+{
+  BatonWindow *window = T->window;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  g_assert_false (adw_leaflet_get_folded (window->leaflet));
+  baton_app_test_resize (GTK_WINDOW (window), 360, 640);
+  BATON_WAIT_FOR (adw_leaflet_get_folded (window->leaflet), 5);
+  baton_app_test_key (GTK_WINDOW (window), "ctrl+n");
+  BATON_WAIT_FOR (gtk_widget_get_child_visible (GTK_WIDGET (window->search_entry)) &&
+                  adw_leaflet_get_visible_child (window->leaflet) ==
+                  gtk_widget_get_ancestor (GTK_WIDGET (window->search_entry), GTK_TYPE_BOX), 5);
+  baton_app_test_screenshot (GTK_WIDGET (window), "narrow");
+  baton_app_test_resize (GTK_WINDOW (window), width, height);
+  BATON_WAIT_FOR (!adw_leaflet_get_folded (window->leaflet), 5);
+}
+
 /* Ctrl+Q quits, signing out of the service first. */
 static void
 test_quit_shortcut (void)
@@ -205,6 +226,7 @@ main (int   argc,
   g_test_add_func ("/Baton/App/play-test-sound", test_play_test_sound);
   g_test_add_func ("/Baton/App/ringtone-on-chosen-speaker", test_ringtone_on_chosen_speaker);
   g_test_add_func ("/Baton/App/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/Baton/App/narrow", test_narrow);
   g_test_add_func ("/Baton/App/disconnected-banner", test_disconnected_banner);
   g_test_add_func ("/Baton/App/quit-shortcut", test_quit_shortcut);
   return baton_app_test_run ();
