@@ -326,19 +326,11 @@ baton_incoming_call_accept (BatonIncomingCall  *self,
   return accept_internal (self, TRUE, error);
 }
 
-/**
- * baton_incoming_call_reject:
- * @self: a #BatonIncomingCall
- *
- * Declines the call: the caller's call ends with 603/0 (declined), or with
- * 486/0 (busy) when the agent is already in another call.
- */
-void
-baton_incoming_call_reject (BatonIncomingCall *self)
+static void
+reject_internal (BatonIncomingCall *self,
+                 gboolean           busy)
 {
   JsonObject *message;
-
-  g_return_if_fail (BATON_IS_INCOMING_CALL (self));
 
   if (self->done)
     return;
@@ -350,11 +342,41 @@ baton_incoming_call_reject (BatonIncomingCall *self)
   message = json_object_new ();
   json_object_set_string_member (message, "type", "call.reject");
   json_object_set_string_member (message, "call_id", self->id);
-  json_object_set_string_member (message, "reason",
-                                 g_list_model_get_n_items (baton_call_agent_get_calls (self->agent)) > 0
-                                 ? "busy" : "declined");
+  json_object_set_string_member (message, "reason", busy ? "busy" : "declined");
   baton_call_agent_send (self->agent, message);
   baton_call_agent_incoming_done (self->agent, self->id);
+}
+
+/**
+ * baton_incoming_call_reject:
+ * @self: a #BatonIncomingCall
+ *
+ * Declines the call: the caller's call ends with 603/0 (declined), or with
+ * 486/0 (busy) when the agent is already in another call.
+ */
+void
+baton_incoming_call_reject (BatonIncomingCall *self)
+{
+  g_return_if_fail (BATON_IS_INCOMING_CALL (self));
+
+  reject_internal (self, self->agent != NULL &&
+                   g_list_model_get_n_items (baton_call_agent_get_calls (self->agent)) > 0);
+}
+
+/**
+ * baton_incoming_call_reject_busy:
+ * @self: a #BatonIncomingCall
+ *
+ * Declines the call as busy whatever the agent is doing: the caller's call
+ * ends with 486/0 (busy). For a do-not-disturb setting, or an agent that
+ * takes one call at a time in its own way.
+ */
+void
+baton_incoming_call_reject_busy (BatonIncomingCall *self)
+{
+  g_return_if_fail (BATON_IS_INCOMING_CALL (self));
+
+  reject_internal (self, TRUE);
 }
 
 /**

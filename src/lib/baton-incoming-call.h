@@ -35,5 +35,7 @@ BatonCall  *baton_incoming_call_accept                      (BatonIncomingCall *
                                                              GError           **error);
 BATON_AVAILABLE_IN_ALL
 void        baton_incoming_call_reject                      (BatonIncomingCall *self);
+BATON_AVAILABLE_IN_ALL
+void        baton_incoming_call_reject_busy                 (BatonIncomingCall *self);
 
 G_END_DECLS
