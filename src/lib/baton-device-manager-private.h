@@ -24,4 +24,10 @@ GstElement         *baton_device_manager_create_microphone_element (BatonDeviceM
 GstElement         *baton_device_manager_create_speaker_element    (BatonDeviceManager *self,
                                                                     const char         *name);
 
+/* Asks the sound server for its current default devices (asynchronously;
+ * is-system-default, and a selection that follows the default, are updated
+ * when the answer comes). Media sessions call it when they start, so that a
+ * call uses the default of the moment. */
+void                baton_device_manager_refresh_defaults          (BatonDeviceManager *self);
+
 G_END_DECLS

@@ -62,6 +62,10 @@ struct _BatonDeviceManager
 
   char *error_message;
   gboolean logged_no_device;
+
+  /* The system defaults as last probed (see baton_device_manager_refresh_defaults()),
+   * by device type; NULL: trust the providers' is-default */
+  char *probed_defaults[2];
 };
 
 G_DEFINE_FINAL_TYPE (BatonDeviceManager, baton_device_manager, G_TYPE_OBJECT)
@@ -326,14 +330,24 @@ refresh_selection (BatonDeviceManager   *self,
 }
 
 static void
-entry_refresh (Entry *entry)
+entry_refresh (BatonDeviceManager *self,
+               Entry              *entry)
 {
   GstDevice *best = entry_best_device (entry);
   g_autofree char *name = NULL;
   gboolean is_default = FALSE;
+  BatonAudioDeviceType type = baton_audio_device_get_device_type (entry->device);
 
-  for (guint i = 0; i < entry->gst_devices->len; i++)
-    is_default |= device_is_default (g_ptr_array_index (entry->gst_devices, i));
+  if (self->probed_defaults[type] != NULL)
+    {
+      /* what the sound server said last time we asked */
+      is_default = g_strcmp0 (self->probed_defaults[type], baton_audio_device_get_id (entry->device)) == 0;
+    }
+  else
+    {
+      for (guint i = 0; i < entry->gst_devices->len; i++)
+        is_default |= device_is_default (g_ptr_array_index (entry->gst_devices, i));
+    }
 
   baton_audio_device_set_gst_device (entry->device, best);
   if (best != NULL)
@@ -366,7 +380,7 @@ add_gst_device (BatonDeviceManager *self,
     {
       if (!g_ptr_array_find (entry->gst_devices, gst_device, NULL))
         g_ptr_array_add (entry->gst_devices, g_object_ref (gst_device));
-      entry_refresh (entry);
+      entry_refresh (self, entry);
       return NULL;
     }
 
@@ -375,7 +389,7 @@ add_gst_device (BatonDeviceManager *self,
   entry->gst_devices = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (entry->gst_devices, g_object_ref (gst_device));
   entry->device = baton_audio_device_new (id, name, type, gst_device);
-  entry_refresh (entry);
+  entry_refresh (self, entry);
   g_hash_table_insert (self->entries, g_steal_pointer (&key), entry);
 
   BATON_VERBOSE ("Found %s %s (%s)",
@@ -407,7 +421,7 @@ remove_gst_device (BatonDeviceManager *self,
 
       if (entry->gst_devices->len > 0)
         {
-          entry_refresh (entry);
+          entry_refresh (self, entry);
           return NULL;
         }
 
@@ -447,7 +461,7 @@ replace_gst_device (BatonDeviceManager *self,
 
       g_object_unref (g_ptr_array_index (entry->gst_devices, index));
       g_ptr_array_index (entry->gst_devices, index) = g_object_ref (new_device);
-      entry_refresh (entry);
+      entry_refresh (self, entry);
       return TRUE;
     }
 
@@ -707,6 +721,8 @@ baton_device_manager_finalize (GObject *object)
   g_clear_object (&self->microphones);
   g_clear_object (&self->speakers);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->probed_defaults[0], g_free);
+  g_clear_pointer (&self->probed_defaults[1], g_free);
 
   G_OBJECT_CLASS (baton_device_manager_parent_class)->finalize (object);
 }
@@ -1017,4 +1033,124 @@ baton_device_manager_create_speaker_element (BatonDeviceManager *self,
     }
 
   return element;
+}
+
+/* The system defaults of the moment, asked in a worker thread.
+ *
+ * GStreamer 1.22's PulseAudio device provider sets is-default when it lists
+ * a device and never updates it when the default changes later; and
+ * gst_device_provider_factory_get_by_name() returns the very instance the
+ * monitor runs. A fresh instance, started and stopped, asks the server anew
+ * (stopping the PulseAudio provider is safe, unlike PipeWire's). */
+typedef struct
+{
+  char *defaults[2];
+} ProbedDefaults;
+
+static void
+probed_defaults_free (gpointer data)
+{
+  ProbedDefaults *d = data;
+
+  g_free (d->defaults[0]);
+  g_free (d->defaults[1]);
+  g_free (d);
+}
+
+static void
+probe_defaults_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  g_autoptr(GstDeviceProviderFactory) factory = gst_device_provider_factory_find ("pulsedeviceprovider");
+  g_autoptr(GstPluginFeature) loaded = NULL;
+  g_autoptr(GstDeviceProvider) provider = NULL;
+  ProbedDefaults *d = g_new0 (ProbedDefaults, 1);
+  GList *devices = NULL;
+  GType type;
+
+  if (factory != NULL)
+    loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (factory));
+  if (loaded != NULL &&
+      (type = gst_device_provider_factory_get_device_provider_type (GST_DEVICE_PROVIDER_FACTORY (loaded))) != G_TYPE_INVALID)
+    provider = gst_object_ref_sink (g_object_new (type, NULL));
+
+  if (provider != NULL && gst_device_provider_start (provider))
+    {
+      devices = gst_device_provider_get_devices (provider);
+      gst_device_provider_stop (provider);
+    }
+
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      BatonAudioDeviceType device_type;
+
+      if (!device_is_default (l->data) || !device_type_of (l->data, &device_type) ||
+          device_is_monitor (l->data) || d->defaults[device_type] != NULL)
+        continue;
+      d->defaults[device_type] = device_stable_id (l->data);
+    }
+  g_list_free_full (devices, gst_object_unref);
+
+  g_task_return_pointer (task, d, probed_defaults_free);
+}
+
+/* @user_data: a GWeakRef to the manager, which the probe does not keep alive */
+static void
+probe_defaults_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BatonDeviceManager) self = g_weak_ref_get (user_data);
+  ProbedDefaults *d = g_task_propagate_pointer (G_TASK (result), NULL);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+
+  if (d == NULL)
+    return;
+  if (self == NULL)
+    {
+      probed_defaults_free (d);
+      return;
+    }
+
+  for (guint type = 0; type < 2; type++)
+    {
+      if (d->defaults[type] == NULL)
+        continue;
+      BATON_VERBOSE ("System default %s: %s",
+                     type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE ? "microphone" : "speaker",
+                     d->defaults[type]);
+      g_free (self->probed_defaults[type]);
+      self->probed_defaults[type] = g_steal_pointer (&d->defaults[type]);
+    }
+  probed_defaults_free (d);
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    entry_refresh (self, value);
+  refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_MICROPHONE);
+  refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
+}
+
+void
+baton_device_manager_refresh_defaults (BatonDeviceManager *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *ref;
+
+  g_return_if_fail (BATON_IS_DEVICE_MANAGER (self));
+
+  if (!self->have_monitor)
+    return;
+
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, probe_defaults_cb, ref);
+  g_task_set_source_tag (task, baton_device_manager_refresh_defaults);
+  g_task_run_in_thread (task, probe_defaults_thread);
 }

@@ -373,6 +373,77 @@ test_select_wrong_type (Fixture       *fixture,
 }
 
 static void
+set_system_default_speaker (const char *node)
+{
+  g_autofree char *value = g_strdup_printf ("{ \"name\": \"%s\" }", node);
+  const char *argv[] = { "pw-metadata", "-n", "default", "0", "default.configured.audio.sink",
+                         value, "Spa:String:JSON", NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  const char *id;
+} FollowData;
+
+static gboolean
+selected_speaker_is (gpointer user_data)
+{
+  FollowData *d = user_data;
+  BatonAudioDevice *selected = baton_device_manager_get_selected_speaker (d->fixture->manager);
+
+  return selected != NULL && g_str_equal (baton_audio_device_get_id (selected), d->id);
+}
+
+/* the new default takes a moment to reach the sound server: ask again and again */
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  baton_device_manager_refresh_defaults (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The system default changes (in the desktop's settings): once asked (media
+ * sessions ask when they start), the selection not chosen by hand follows */
+static void
+test_follow_system_default (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
+  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *other = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+  FollowData d = { fixture, g_getenv ("BATON_TEST_MIC_INPUT") };
+  guint refresh_id;
+
+  g_assert_true (baton_device_manager_get_selected_speaker (fixture->manager) == speaker);
+
+  set_system_default_speaker (g_getenv ("BATON_TEST_MIC_INPUT"));
+  refresh_id = g_timeout_add (200, refresh_cb, fixture->manager);
+  g_assert_true (wait_for (selected_speaker_is, &d, 10000));
+  g_assert_true (baton_audio_device_get_is_system_default (other));
+  g_assert_false (baton_audio_device_get_is_system_default (speaker));
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 1);
+  g_assert_cmpuint (fixture->mic_notifies, ==, 0);
+
+  /* and back */
+  set_system_default_speaker (g_getenv ("BATON_TEST_SPEAKER"));
+  d.id = g_getenv ("BATON_TEST_SPEAKER");
+  g_assert_true (wait_for (selected_speaker_is, &d, 10000));
+  g_assert_true (baton_audio_device_get_is_system_default (speaker));
+  g_assert_false (baton_audio_device_get_is_system_default (other));
+  g_assert_cmpuint (fixture->speaker_notifies, ==, 2);
+  g_source_remove (refresh_id);
+}
+
+static void
 test_elements (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -407,6 +478,7 @@ main (int   argc,
   g_test_add ("/Baton/DeviceManager/select-and-fall-back", Fixture, NULL, fixture_setup, test_select_and_fall_back, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/select-property", Fixture, NULL, fixture_setup, test_select_property, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/select-wrong-type", Fixture, NULL, fixture_setup, test_select_wrong_type, fixture_teardown);
+  g_test_add ("/Baton/DeviceManager/follow-system-default", Fixture, NULL, fixture_setup, test_follow_system_default, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/elements", Fixture, NULL, fixture_setup, test_elements, fixture_teardown);
 
   return g_test_run ();
