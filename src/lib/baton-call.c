@@ -164,8 +164,10 @@ update (BatonCall *self)
     {
       gboolean held = self->local_held || self->remote_held;
 
+      /* On hold nothing is sent either way; the holder also plays nothing
+       * (the peer sends silence anyway). */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
-      baton_media_session_set_playing (self->media, !held);
+      baton_media_session_set_playing (self->media, !self->local_held);
     }
 
   if (self->answered && self->start_time == NULL)
