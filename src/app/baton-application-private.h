@@ -8,6 +8,7 @@
 #pragma once
 
 #include "baton-application.h"
+#include "baton-demo-session.h"
 #include "baton-ringer.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ struct _BatonApplication
   BatonRinger *ringer;
   GListStore *incoming;
   GCancellable *cancellable;
+  BatonDemoSession *demo;
 
   char *server_uri;
   char *token;

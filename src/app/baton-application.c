@@ -235,14 +235,61 @@ baton_application_sign_out (BatonApplication *self)
   set_agent (self, NULL);
 }
 
+static void
+demo_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BatonApplication) self = user_data;
+  BatonDemoSession *demo = BATON_DEMO_SESSION (object);
+  g_autoptr(GError) error = NULL;
+  const char * const *contacts;
+
+  if (!baton_demo_session_start_finish (demo, result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (demo != self->demo)
+        return;
+      set_signing_in (self, FALSE);
+      g_message ("The demo did not start: %s", error->message);
+      /* Translators: %s is an error message */
+      message = g_strdup_printf (_("Could not start the demo: %s"), error->message);
+      set_sign_in_error (self, message);
+      return;
+    }
+  if (demo != self->demo)
+    return;
+
+  /* The directory is not in libbaton yet: the demo says who is there. */
+  contacts = baton_demo_session_get_contacts (demo);
+  for (guint i = 0; contacts[i] != NULL && contacts[i + 1] != NULL; i += 2)
+    baton_contacts_add (self->contacts, contacts[i], contacts[i + 1]);
+  set_signing_in (self, FALSE);
+  baton_application_sign_in (self, baton_demo_session_get_server_uri (demo),
+                             baton_demo_session_get_token (demo), FALSE);
+}
+
+/* `baton --demo` and "Try It on This Computer": the real baton-server on
+ * 127.0.0.1 with the demo contacts (src/demo), signed in as the local user.
+ * They stop when the app quits (or dies). */
 void
 baton_application_start_demo (BatonApplication *self)
 {
   g_return_if_fail (BATON_IS_APPLICATION (self));
 
-  /* The embedded demo service is another piece of work (not in this build). */
-  set_sign_in_error (self, _("The demo is not available yet in this version of Baton. "
-                             "Sign in to a Baton server instead."));
+  if (self->demo != NULL && baton_demo_session_is_running (self->demo))
+    {
+      if (baton_demo_session_get_token (self->demo) != NULL)
+        baton_application_sign_in (self, baton_demo_session_get_server_uri (self->demo),
+                                   baton_demo_session_get_token (self->demo), FALSE);
+      return;
+    }
+  g_clear_object (&self->demo);
+  self->demo = baton_demo_session_new (NULL);
+  set_sign_in_error (self, NULL);
+  set_signing_in (self, TRUE);
+  baton_demo_session_start_async (self->demo, NULL, demo_started_cb, g_object_ref (self));
 }
 
 static void
@@ -422,6 +469,9 @@ baton_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   set_agent (self, NULL);
   g_clear_object (&self->ringer);
+  if (self->demo != NULL)
+    baton_demo_session_stop (self->demo);
+  g_clear_object (&self->demo);
 
   G_APPLICATION_CLASS (baton_application_parent_class)->shutdown (app);
 }

@@ -1,5 +1,5 @@
 /* test-app-welcome.c: first run — the welcome page, signing in by typing the
- * server and the token, the demo button, and an expired sign-in
+ * server and the token, and an expired sign-in (the demo button: tests/demo)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,22 +19,6 @@ test_welcome_shown (void)
   g_assert_true (showing_welcome ());
   g_assert_null (baton_application_get_agent (T->app));
   baton_app_test_screenshot (GTK_WIDGET (T->window), "welcome");
-}
-
-/* "Try It on This Computer" goes the way of `baton --demo`, which says
- * plainly that the demo is not there yet. */
-static void
-test_demo_not_available (void)
-{
-  GtkWidget *button = baton_app_test_find_button (GTK_WIDGET (T->window->welcome_page),
-                                                  "_Try It on This Computer");
-
-  g_assert_nonnull (button);
-  baton_app_test_click (button);
-  BATON_WAIT_FOR (baton_welcome_page_get_error (T->window->welcome_page) != NULL, 5);
-  g_assert_true (g_str_has_prefix (baton_welcome_page_get_error (T->window->welcome_page),
-                                   "The demo is not available yet"));
-  g_assert_true (showing_welcome ());
 }
 
 /* A wrong address is caught before anything is sent. */
@@ -82,7 +66,6 @@ main (int   argc,
 {
   baton_app_test_init (&argc, &argv, "tom", "Tom Baker", NULL);
   g_test_add_func ("/Baton/App/welcome-shown", test_welcome_shown);
-  g_test_add_func ("/Baton/App/demo-not-available", test_demo_not_available);
   g_test_add_func ("/Baton/App/bad-address", test_bad_address);
   g_test_add_func ("/Baton/App/sign-in-and-expiry", test_sign_in_and_expiry);
   return baton_app_test_run_full (FALSE);
