@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "baton-lib-test-util.h"
@@ -301,6 +302,96 @@ test_connection_lost (void)
   test_party_free (alice);
 }
 
+typedef struct {
+  BatonCallAgent *agent;
+  GError         *error;
+  gboolean        done;
+} Created;
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Created *c = user_data;
+
+  c->agent = baton_call_client_create_call_agent_finish (BATON_CALL_CLIENT (object), result, &c->error);
+  c->done = TRUE;
+}
+
+static BatonCallAgent *
+create_with_options (BatonTestServer       *tls_server,
+                     BatonCallAgentOptions *options,
+                     GError               **error)
+{
+  g_autofree char *token = baton_test_server_token (tls_server, "alice", 600);
+  g_autoptr(BatonCallClient) client = baton_call_client_new ();
+  g_autoptr(BatonTokenCredential) credential = baton_token_credential_new (token);
+  Created c = { 0 };
+
+  baton_call_client_create_call_agent_async (client, credential, options, NULL, created_cb, &c);
+  test_wait_until (c.done);
+  if (c.error)
+    g_propagate_error (error, c.error);
+  return c.agent;
+}
+
+/* wss:// with a self-signed certificate: refused, unless its CA is given
+ * with tls-ca-file */
+static void
+test_tls_ca_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("baton-tls-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(BatonTestServer) tls_server = NULL;
+  g_autoptr(BatonCallAgentOptions) options = NULL;
+  g_autoptr(BatonCallAgent) refused = NULL;
+  BatonCallAgent *agent;
+  NotifyCounter ca_notify = { 0 };
+  const char *extra[] = { "--tls-certificate", cert, "--tls-private-key", key, NULL };
+
+  g_assert_no_error (error);
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "ec",
+                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "1",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                              NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  g_assert_no_error (error);
+
+  tls_server = baton_test_server_new_full (extra);
+  g_assert_true (g_str_has_prefix (baton_test_server_get_uri (tls_server), "wss://"));
+  baton_test_server_add_user (tls_server, "alice", NULL);
+
+  options = baton_call_agent_options_new (baton_test_server_get_uri (tls_server));
+  refused = create_with_options (tls_server, options, &error);
+  g_assert_null (refused);
+  g_assert_error (error, BATON_ERROR, BATON_ERROR_CONNECTION);
+  g_clear_error (&error);
+
+  test_count_notify (options, "tls-ca-file", &ca_notify);
+  baton_call_agent_options_set_tls_ca_file (options, cert);
+  baton_call_agent_options_set_tls_ca_file (options, cert);
+  g_assert_cmpuint (ca_notify.count, ==, 1);
+  g_assert_cmpstr (baton_call_agent_options_get_tls_ca_file (options), ==, cert);
+
+  agent = create_with_options (tls_server, options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (baton_call_agent_get_connection_state (agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+  baton_call_agent_shutdown (agent);
+  test_spin (50);
+  g_assert_finalize_object (agent);
+
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +413,7 @@ main (int   argc,
   g_test_add_func ("/Baton/CallAgent/reconnect", test_reconnect);
   g_test_add_func ("/Baton/CallAgent/server-restart", test_server_restart);
   g_test_add_func ("/Baton/CallAgent/connection-lost", test_connection_lost);
+  g_test_add_func ("/Baton/CallAgent/tls-ca-file", test_tls_ca_file);
 
   ret = g_test_run ();
   baton_test_server_free (server);
