@@ -423,6 +423,46 @@ test_preconditions (Fixture       *f,
   test_wait_until (baton_call_get_state (f->a_e) == BATON_CALL_STATE_DISCONNECTED);
 }
 
+/* T's connection drops while C rings; C answers meanwhile. Once T is back,
+ * the transfer is reported TRANSFERRED (it never stays TRANSFERRING). */
+static void
+test_connection_drop (void)
+{
+  TestProxy *proxy = test_proxy_new (baton_test_server_get_port (server));
+  TestParty *t = test_party_new_full (server, "tom", test_proxy_get_uri (proxy));
+  TestParty *e = test_party_new (server, "eve");
+  TestParty *c = test_party_new (server, "cara");
+  g_autoptr(BatonTransfer) transfer = NULL;
+  g_autoptr(BatonCall) c_call = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonCall *a_e, *a_t;
+
+  test_connect_call (e, t, &a_e, &a_t);
+  transfer = baton_transfer_call_feature_transfer_to_participant (baton_call_get_transfer_feature (a_t),
+                                                                  "cara", FALSE, &error);
+  g_assert_no_error (error);
+  test_party_wait_incoming (c);
+  test_wait_until (baton_call_get_state (a_t) == BATON_CALL_STATE_LOCAL_HOLD);
+
+  test_proxy_cut (proxy);
+  c_call = baton_incoming_call_accept (test_party_wait_incoming (c), &error);
+  g_assert_no_error (error);
+
+  test_wait_until (baton_transfer_get_state (transfer) != BATON_TRANSFER_STATE_TRANSFERRING);
+  g_assert_cmpint (baton_transfer_get_state (transfer), ==, BATON_TRANSFER_STATE_TRANSFERRED);
+  test_wait_until (baton_call_get_state (a_t) == BATON_CALL_STATE_DISCONNECTED);
+  g_assert_cmpint (baton_call_get_state (c_call), ==, BATON_CALL_STATE_CONNECTED);
+  g_assert_cmpint (baton_call_agent_get_connection_state (t->agent), ==, BATON_CONNECTION_STATE_CONNECTED);
+
+  baton_call_hang_up (c_call);
+  test_party_free (t);
+  test_party_free (e);
+  test_party_free (c);
+  test_proxy_free (proxy);
+  g_assert_finalize_object (a_e);
+  g_assert_finalize_object (a_t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +497,7 @@ main (int   argc,
   ADD ("/Baton/Transfer/to-call-gone", test_to_call_gone);
   ADD ("/Baton/Transfer/preconditions", test_preconditions);
 #undef ADD
+  g_test_add_func ("/Baton/Transfer/connection-drop", test_connection_drop);
 
   ret = g_test_run ();
   baton_test_server_free (server);
