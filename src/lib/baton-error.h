@@ -21,6 +21,32 @@ G_BEGIN_DECLS
  * [enum@Error] code; when the calling service reported the failure, the
  * message ends with the service's HTTP-style code and subcode in the form
  * ` (CODE/SUBCODE)`, which [func@error_get_service_code] extracts.
+ *
+ * The same codes are the end reasons of calls ([property@Call:end-code],
+ * [property@Call:end-subcode]) and the failures of transfers
+ * ([property@Transfer:error-code], [property@Transfer:error-subcode]). The
+ * full table is in the protocol documentation (`docs/PROTOCOL.md`, § 9); the
+ * ones applications meet most:
+ *
+ * | code / subcode | meaning |
+ * |---|---|
+ * | 0 / 0 | ended normally by a hang-up |
+ * | 0 / 10206 | replaced by a transferred call (transfer to a call) |
+ * | 0 / 10207 | the call was transferred |
+ * | 401 / 0 | the token is invalid or expired |
+ * | 403 / 0 | not allowed (not a party of the call, …) |
+ * | 404 / 0 | unknown user id |
+ * | 404 / 10202 | transfer to a call: the target call was not found or is not ours |
+ * | 408 / 10204 | the transferee did not answer the transfer request in time |
+ * | 410 / 10008 | the call ended while this agent or the other party was disconnected |
+ * | 410 / 301005 | media connectivity was lost or could not be established |
+ * | 480 / 0 | the callee is offline |
+ * | 486 / 0 | the callee is busy |
+ * | 487 / 0 | the caller cancelled before the answer |
+ * | 487 / 10003 | answered on another device |
+ * | 487 / 10004 | nobody answered before the unanswered timeout |
+ * | 603 / 0 | the callee declined |
+ * | 603 / 10203 | the transferee refused the transfer |
  */
 #define BATON_ERROR (baton_error_quark ())
 
