@@ -222,48 +222,50 @@ register_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-expiry_cb (gpointer user_data)
+static void
+expire (BatonConnection *conn)
 {
-  BatonConnection *conn = user_data;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(JsonObject) ev = baton_event_new ("token.expired");
 
-  conn->expiry_source = 0;
-  if (conn->token_exp > now)
-    {
-      /* refreshed meanwhile, or woke up early */
-      baton_connection_schedule_expiry (conn);
-      return G_SOURCE_REMOVE;
-    }
   g_debug ("token %s of %s expired", conn->token_tag, conn->user_id);
   if (conn->session)
-    {
-      g_autoptr(JsonObject) ev = baton_event_new ("token.expired");
-
-      baton_session_send (conn->session, ev);
-    }
+    baton_session_send (conn->session, ev);
   else
     {
-      g_autoptr(JsonObject) ev = baton_event_new ("token.expired");
-
       json_object_set_int_member (ev, "seq", ++conn->seq);
       baton_connection_send (conn, ev);
     }
   baton_connection_close (conn, BATON_CLOSE_TOKEN, "token expired");
-  return G_SOURCE_REMOVE;
+}
+
+/* One timer for every connection's token: a timer per connection would cost
+ * every main loop iteration a look at thousands of sources. */
+static gboolean
+expiry_sweep_cb (gpointer user_data)
+{
+  BatonServer *server = user_data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      BatonConnection *conn = key;
+
+      if (!conn->closing && conn->token_exp <= now)
+        expire (conn);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 void
 baton_connection_schedule_expiry (BatonConnection *conn)
 {
-  gint64 now_us = g_get_real_time ();
-  gint64 delay_ms = (conn->token_exp * G_USEC_PER_SEC - now_us) / 1000;
+  BatonServer *server = conn->server;
 
-  g_clear_handle_id (&conn->expiry_source, g_source_remove);
-  if (delay_ms < 0)
-    delay_ms = 0;
-  /* exp is in whole seconds: fire just after it */
-  conn->expiry_source = g_timeout_add ((guint) MIN (delay_ms + 5, G_MAXUINT), expiry_cb, conn);
+  if (server->expiry_source == 0)
+    server->expiry_source = g_timeout_add (250, expiry_sweep_cb, server);
 }
 
 BatonConnection *
@@ -307,7 +309,6 @@ baton_connection_free (BatonConnection *conn)
   if (conn->session)
     conn->session->conn = NULL;
   g_clear_handle_id (&conn->register_source, g_source_remove);
-  g_clear_handle_id (&conn->expiry_source, g_source_remove);
   g_clear_object (&conn->ws);
   g_free (conn->user_id);
   g_free (conn->user_name);

@@ -55,6 +55,7 @@ struct _BatonServer
   gboolean shutting_down;
   GPtrArray *graveyard;      /* ended calls, freed from an idle */
   guint graveyard_source;
+  guint expiry_source;       /* one sweep for every connection's token */
 };
 
 struct _BatonConnection
@@ -65,7 +66,6 @@ struct _BatonConnection
   char *user_name;
   char *token_tag;           /* for logs: never the token */
   gint64 token_exp;
-  guint expiry_source;
   guint register_source;
   BatonSession *session;     /* after register */
   gint64 last_id;

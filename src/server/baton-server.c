@@ -8,6 +8,8 @@
 #include "baton-server-jwt.h"
 #include "baton-server-private.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #define AGENT_PATH "/v1/agent"
@@ -163,6 +165,22 @@ agent_http_cb (SoupServer        *soup,
   g_object_set_data (G_OBJECT (msg), "baton-token-exp", GSIZE_TO_POINTER ((gsize) exp));
 }
 
+/* Small frames (a reply, then an event) must not wait for delayed ACKs. */
+static void
+set_nodelay (SoupWebsocketConnection *ws)
+{
+  GIOStream *stream = soup_websocket_connection_get_io_stream (ws);
+
+  if (G_IS_TLS_CONNECTION (stream))
+    g_object_get (stream, "base-io-stream", &stream, NULL);
+  else
+    g_object_ref (stream);
+  if (G_IS_SOCKET_CONNECTION (stream))
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)),
+                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  g_object_unref (stream);
+}
+
 static void
 agent_ws_cb (SoupServer              *soup,
              SoupServerMessage       *msg,
@@ -181,6 +199,7 @@ agent_ws_cb (SoupServer              *soup,
       soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
       return;
     }
+  set_nodelay (ws);
   conn = baton_connection_new (server, ws, user->id, user->display_name, tag, exp);
   g_hash_table_add (server->connections, conn);
 }
@@ -274,8 +293,18 @@ baton_server_listen (BatonServer  *server,
       server->tls = TRUE;
     }
 
-  if (!soup_server_listen (server->soup, sa, options, error))
-    return FALSE;
+  {
+    /* our own socket, for a listen backlog that takes bursts of connections */
+    g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (sa), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+    if (sock == NULL)
+      return FALSE;
+    g_socket_set_listen_backlog (sock, 4096);
+    if (!g_socket_bind (sock, sa, TRUE, error) || !g_socket_listen (sock, error) ||
+        !soup_server_listen_socket (server->soup, sock, options, error))
+      return FALSE;
+  }
 
   uris = soup_server_get_uris (server->soup);
   if (uris && out_uri)
@@ -325,6 +354,7 @@ baton_server_free (BatonServer *server)
     }
   /* Calls and transfers point at sessions: free them first. */
   g_clear_handle_id (&server->graveyard_source, g_source_remove);
+  g_clear_handle_id (&server->expiry_source, g_source_remove);
   g_clear_pointer (&server->graveyard, g_ptr_array_unref);
   g_clear_pointer (&server->transfers, g_hash_table_destroy);
   g_clear_pointer (&server->calls, g_hash_table_destroy);

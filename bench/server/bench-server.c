@@ -1,0 +1,398 @@
+/* bench-server.c: load generator for baton-server (a benchmark, not a test)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starts the real server on loopback, connects N idle agents and P calling
+ * pairs, and reports: agents held, server memory per connected agent (VmRSS
+ * from /proc), call setups per second, and invite → call.accepted latency
+ * (p50 / p99). Signaling only, synthetic SDP.
+ *
+ *   bench-server --server BUILDDIR/src/server/baton-server [--agents 10000] [--pairs 100] [--seconds 10]
+ */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#define IDLE_USERS 50
+#define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n"
+
+typedef struct Agent Agent;
+struct Agent
+{
+  SoupWebsocketConnection *ws;
+  gint64 next_id;
+  gboolean registered;
+  gboolean caller;
+  Agent *peer;
+  char *peer_id;
+  char *call_id;
+  gint64 invite_sent;
+};
+
+static char *server_bin;
+static char *data_dir;
+static char *uri;
+static GSubprocess *server_proc;
+static guint registered_count;
+static guint connect_failures;
+static gboolean measuring;
+static gboolean stopping;
+static GArray *latencies;     /* double ms */
+static guint setups;
+
+static void
+die (const char *what)
+{
+  g_printerr ("bench-server: %s\n", what);
+  exit (1);
+}
+
+static void
+run_cli (const char * const *args,
+         char              **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, server_bin);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, data_dir);
+  g_ptr_array_add (argv, NULL);
+  p = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  if (p == NULL || !g_subprocess_communicate_utf8 (p, NULL, NULL, out, NULL, &error) ||
+      g_subprocess_get_exit_status (p) != 0)
+    die ("CLI failed");
+  if (out)
+    g_strstrip (*out);
+}
+
+static char *
+add_user (const char *id)
+{
+  const char *add[] = { "user", "add", id, NULL };
+  const char *tok[] = { "token", id, "--ttl", "3600", NULL };
+  char *token = NULL;
+
+  run_cli (add, NULL);
+  run_cli (tok, &token);
+  return token;
+}
+
+static gint64
+rss_kb (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server_proc));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+static void
+send_json (Agent      *a,
+           const char *fmt,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static void
+send_json (Agent      *a,
+           const char *fmt,
+           ...)
+{
+  va_list args;
+  g_autofree char *body = NULL;
+  g_autofree char *text = NULL;
+
+  va_start (args, fmt);
+  body = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  text = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",%s}", a->next_id++, body);
+  soup_websocket_connection_send_text (a->ws, text);
+}
+
+static void
+place_call (Agent *a)
+{
+  if (stopping)
+    return;
+  a->invite_sent = g_get_monotonic_time ();
+  send_json (a, "\"type\":\"call.invite\",\"to\":\"%s\",\"sdp\":\"" SDP "\"", a->peer_id);
+}
+
+static void
+message_cb (SoupWebsocketConnection *ws,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  Agent *a = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len = 0;
+  const char *data = g_bytes_get_data (message, &len);
+  JsonObject *o;
+  const char *t;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
+    return;
+  o = json_node_get_object (json_parser_get_root (parser));
+  t = json_object_get_string_member_with_default (o, "type", "");
+
+  if (!a->registered && g_str_equal (t, "ok"))
+    {
+      a->registered = TRUE;
+      registered_count++;
+      return;
+    }
+  if (g_str_equal (t, "error"))
+    {
+      g_printerr ("error: %.*s\n", (int) MIN (len, 200), data);
+      return;
+    }
+  if (g_str_equal (t, "call.incoming"))
+    send_json (a, "\"type\":\"call.accept\",\"call_id\":\"%s\",\"sdp\":\"" SDP "\"",
+               json_object_get_string_member (o, "call_id"));
+  else if (g_str_equal (t, "call.accepted") && a->caller)
+    {
+      double ms = (g_get_monotonic_time () - a->invite_sent) / 1000.0;
+
+      if (measuring)
+        {
+          g_array_append_val (latencies, ms);
+          setups++;
+        }
+      send_json (a, "\"type\":\"call.hangup\",\"call_id\":\"%s\"",
+                 json_object_get_string_member (o, "call_id"));
+      place_call (a);
+    }
+  else if (g_str_equal (t, "call.ended") && a->caller)
+    {
+      /* a failed setup (should not happen): try again */
+      place_call (a);
+    }
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Agent *a = user_data;
+  g_autoptr(GError) error = NULL;
+
+  a->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (a->ws == NULL)
+    {
+      connect_failures++;
+      g_printerr ("connect: %s\n", error->message);
+      return;
+    }
+  {
+    GIOStream *stream = soup_websocket_connection_get_io_stream (a->ws);
+
+    if (G_IS_SOCKET_CONNECTION (stream))
+      g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)),
+                           IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  }
+  g_signal_connect (a->ws, "message", G_CALLBACK (message_cb), a);
+  send_json (a, "\"type\":\"register\"");
+}
+
+static void
+connect_agent (SoupSession *session,
+               Agent       *a,
+               const char  *token)
+{
+  g_autofree char *http = g_strconcat ("http://", uri + 5, "/v1/agent", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", http);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  a->next_id = 1;
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        connected_cb, a);
+}
+
+static void
+wait_registered (guint target,
+                 int   seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (registered_count + connect_failures < target && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (double seconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add ((guint) (seconds * 1000), flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int n_agents = 10000, pairs = 100, seconds = 10;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_bin, "baton-server binary", "PATH" },
+    { "agents", 0, 0, G_OPTION_ARG_INT, &n_agents, "Idle agents to hold (default 10000)", "N" },
+    { "pairs", 0, 0, G_OPTION_ARG_INT, &pairs, "Calling pairs (default 100)", "P" },
+    { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Call phase length (default 10)", "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- baton-server load generator");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *idle_tokens[IDLE_USERS] = { 0 };
+  Agent *idle, *callers;
+  struct rlimit rl;
+  gint64 rss0, rss1, rss2;
+  double elapsed;
+  gint64 t0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    die (error->message);
+  if (server_bin == NULL)
+    server_bin = g_strdup (g_getenv ("BATON_SERVER"));
+  if (server_bin == NULL)
+    die ("--server PATH is required");
+
+  /* both we and the server need a descriptor per agent */
+  getrlimit (RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = rl.rlim_max;
+  setrlimit (RLIMIT_NOFILE, &rl);
+  if (rl.rlim_cur < (rlim_t) (n_agents + 2 * pairs) * 2 + 100)
+    g_printerr ("warning: RLIMIT_NOFILE %lu may be too low\n", (unsigned long) rl.rlim_cur);
+
+  data_dir = g_dir_make_tmp ("baton-bench-XXXXXX", &error);
+  if (data_dir == NULL)
+    die (error->message);
+  {
+    const char *args[] = { server_bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir, NULL };
+
+    server_proc = g_subprocess_newv (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    if (server_proc == NULL)
+      die (error->message);
+    out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server_proc));
+    line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+    if (line == NULL || !g_str_has_prefix (line, "listening on ws://"))
+      die ("server did not start");
+    uri = g_strdup (line + strlen ("listening on "));
+  }
+
+  g_print ("creating %d users…\n", IDLE_USERS + 2 * pairs);
+  for (int i = 0; i < IDLE_USERS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("idle%d", i);
+
+      idle_tokens[i] = add_user (id);
+    }
+  callers = g_new0 (Agent, 2 * pairs);
+  {
+    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+    session = soup_session_new_with_options ("max-conns", G_MAXINT, "max-conns-per-host", G_MAXINT,
+                                             "proxy-resolver", direct, "timeout", 0, NULL);
+  }
+  {
+    g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+
+    for (int i = 0; i < 2 * pairs; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("u%d", i);
+
+        g_ptr_array_add (tokens, add_user (id));
+        callers[i].caller = i % 2 == 0;
+        callers[i].peer_id = g_strdup_printf ("u%d", i % 2 == 0 ? i + 1 : i - 1);
+      }
+    g_usleep (500 * 1000);
+    rss0 = rss_kb ();
+
+    /* idle agents, in batches so the accept queue keeps up */
+    idle = g_new0 (Agent, n_agents);
+    t0 = g_get_monotonic_time ();
+    for (int i = 0; i < n_agents; i++)
+      {
+        connect_agent (session, &idle[i], idle_tokens[i % IDLE_USERS]);
+        if (i % 200 == 199)
+          wait_registered (i + 1, 30);
+      }
+    wait_registered (n_agents, 60);
+    elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+    run_for (1.0);
+    rss1 = rss_kb ();
+    g_print ("idle agents registered: %u of %d (%u failed) in %.1f s\n",
+             registered_count, n_agents, connect_failures, elapsed);
+    g_print ("server VmRSS: %" G_GINT64_FORMAT " kB before, %" G_GINT64_FORMAT " kB after → %.1f kB per agent\n",
+             rss0, rss1, registered_count ? (double) (rss1 - rss0) / registered_count : 0.0);
+
+    for (int i = 0; i < 2 * pairs; i++)
+      connect_agent (session, &callers[i], tokens->pdata[i]);
+    wait_registered (n_agents + 2 * pairs, 60);
+  }
+
+  /* calls: each caller loops invite → accepted → hangup */
+  latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < 2 * pairs; i += 2)
+    place_call (&callers[i]);
+  run_for (1.0); /* warm-up */
+  measuring = TRUE;
+  t0 = g_get_monotonic_time ();
+  run_for (seconds);
+  measuring = FALSE;
+  elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  stopping = TRUE;
+  rss2 = rss_kb ();
+  g_array_sort (latencies, cmp_double);
+  g_print ("call setups: %u in %.1f s → %.0f per second (%d pairs)\n", setups, elapsed,
+           setups / elapsed, pairs);
+  if (latencies->len)
+    g_print ("invite → call.accepted: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+             g_array_index (latencies, double, latencies->len / 2),
+             g_array_index (latencies, double, (guint) (latencies->len * 0.99)),
+             g_array_index (latencies, double, latencies->len - 1));
+  g_print ("server VmRSS during calls: %" G_GINT64_FORMAT " kB\n", rss2);
+
+  g_subprocess_send_signal (server_proc, SIGTERM);
+  g_subprocess_wait (server_proc, NULL, NULL);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
+
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", data_dir);
+  }
+  return 0;
+}
