@@ -921,10 +921,14 @@ baton_call_agent_dispose (GObject *object)
       g_clear_pointer (&self->reconnect_source, g_source_unref);
     }
   g_cancellable_cancel (self->cancellable);
-  self->shut_down = TRUE;
   self->reconnecting = FALSE;
   drop_connection (self);
   flush_queue (self);
+  /* Dropped without baton_call_agent_shutdown(): stop the media of the
+   * calls left (the service ends them for the peers after its grace period). */
+  if (!self->shut_down && self->calls)
+    end_everything (self, 0, 0, "The agent was destroyed");
+  self->shut_down = TRUE;
   if (self->incoming_table)
     g_hash_table_remove_all (self->incoming_table);
   if (self->call_table)

@@ -442,6 +442,30 @@ test_dtmf (void)
   g_assert_finalize_object (in);
 }
 
+/* An agent dropped without shutdown: its calls end locally (their media
+ * stops). (The peer learns it from the service after its grace period.) */
+static void
+test_agent_destroyed (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  TestParty *bob = test_party_new (server, "bob");
+  BatonCall *out, *in;
+
+  test_connect_call (alice, bob, &out, &in);
+  g_clear_object (&alice->agent);
+  g_assert_cmpint (baton_call_get_state (out), ==, BATON_CALL_STATE_DISCONNECTED);
+  g_assert_finalize_object (out);
+
+  baton_call_hang_up (in);
+  test_party_free (bob);
+  g_assert_finalize_object (in);
+  g_ptr_array_unref (alice->incoming);
+  g_object_unref (alice->credential);
+  g_object_unref (alice->client);
+  g_free (alice->user);
+  g_free (alice);
+}
+
 static void
 test_preconditions (void)
 {
@@ -486,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/Baton/Call/mute", test_mute);
   g_test_add_func ("/Baton/Call/desk-phone", test_desk_phone);
   g_test_add_func ("/Baton/Call/dtmf", test_dtmf);
+  g_test_add_func ("/Baton/Call/agent-destroyed", test_agent_destroyed);
   g_test_add_func ("/Baton/Call/preconditions", test_preconditions);
 
   ret = g_test_run ();
