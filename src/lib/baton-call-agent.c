@@ -71,6 +71,7 @@ struct _BatonCallAgent
   guint                     attempt;
   GSource                  *reconnect_source;
   GCancellable             *cancellable;
+  GMainContext             *context;        /* where the agent was made */
 
   guint                     first_delay_ms;
   guint                     max_delay_ms;
@@ -817,7 +818,7 @@ schedule_reconnect (BatonCallAgent *self)
   self->reconnect_source = g_timeout_source_new (delay);
   g_source_set_static_name (self->reconnect_source, "[baton] reconnect");
   g_source_set_callback (self->reconnect_source, reconnect_timeout_cb, self, NULL);
-  g_source_attach (self->reconnect_source, g_main_context_get_thread_default ());
+  g_source_attach (self->reconnect_source, self->context);
 }
 
 static void
@@ -957,6 +958,7 @@ baton_call_agent_finalize (GObject *object)
   g_clear_pointer (&self->incoming_table, g_hash_table_unref);
   g_clear_pointer (&self->transfers, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (baton_call_agent_parent_class)->finalize (object);
 }
@@ -1132,6 +1134,7 @@ baton_call_agent_init (BatonCallAgent *self)
   self->incoming_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
   self->first_delay_ms = RECONNECT_FIRST_DELAY_MS;
   self->max_delay_ms = RECONNECT_MAX_DELAY_MS;
   self->attempts = RECONNECT_ATTEMPTS;
