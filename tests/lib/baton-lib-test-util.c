@@ -177,6 +177,7 @@ struct _TestProxy
   guint16         target_port;
   char           *uri;
   GPtrArray      *streams; /* GIOStream */
+  gboolean        refusing;
 };
 
 static void
@@ -197,6 +198,11 @@ proxy_incoming_cb (GSocketService    *service,
   g_autoptr(GSocketConnection) upstream = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (proxy->refusing)
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
   upstream = g_socket_client_connect_to_host (client, "127.0.0.1", proxy->target_port, NULL, &error);
   if (upstream == NULL)
     {
@@ -247,6 +253,13 @@ test_proxy_cut (TestProxy *proxy)
     g_socket_shutdown (g_socket_connection_get_socket (g_ptr_array_index (proxy->streams, i)),
                        TRUE, TRUE, NULL);
   g_ptr_array_set_size (proxy->streams, 0);
+}
+
+void
+test_proxy_set_refusing (TestProxy *proxy,
+                         gboolean   refusing)
+{
+  proxy->refusing = refusing;
 }
 
 void

@@ -85,6 +85,10 @@ TestProxy  *test_proxy_new     (guint16    target_port);
 const char *test_proxy_get_uri (TestProxy *proxy);
 /* Closes every connection through the proxy; new ones still work. */
 void        test_proxy_cut     (TestProxy *proxy);
+/* While refusing, new connections are closed at once (the service is
+ * unreachable); connections already open are left alone. */
+void        test_proxy_set_refusing (TestProxy *proxy,
+                                     gboolean   refusing);
 void        test_proxy_free    (TestProxy *proxy);
 
 G_END_DECLS

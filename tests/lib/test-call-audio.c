@@ -79,8 +79,9 @@ users_teardown (void)
 }
 
 static AudioParty *
-audio_party_new (const char *user,
-                 double      freq)
+audio_party_new_full (const char *user,
+                      double      freq,
+                      const char *uri)
 {
   AudioParty *p = g_new0 (AudioParty, 1);
   BatonDeviceManager *devices;
@@ -94,7 +95,7 @@ audio_party_new (const char *user,
   g_assert_cmpfloat (p->audio->freq, ==, freq);
   p->freq = freq;
   p->speaker = p->audio->speaker;
-  p->party = test_party_new (server, user);
+  p->party = test_party_new_full (server, user, uri ? uri : baton_test_server_get_uri (server));
   speaker_name = baton_test_device_get_node (p->speaker);
 
   devices = baton_call_client_get_device_manager (p->party->client);
@@ -104,6 +105,13 @@ audio_party_new (const char *user,
   baton_device_manager_select_microphone (devices, find_device (mics, p->audio->mic_name));
   baton_device_manager_select_speaker (devices, find_device (speakers, speaker_name));
   return p;
+}
+
+static AudioParty *
+audio_party_new (const char *user,
+                 double      freq)
+{
+  return audio_party_new_full (user, freq, NULL);
 }
 
 static void
@@ -330,6 +338,41 @@ test_transfer_failed (void)
   g_assert_finalize_object (a_t);
 }
 
+/* While alice cannot reach the service, the call goes on: media is peer to
+ * peer. Once she is back, so is signaling. */
+static void
+test_reconnect (void)
+{
+  TestProxy *proxy = test_proxy_new (baton_test_server_get_port (server));
+  AudioParty *alice = audio_party_new_full ("alice", 440, test_proxy_get_uri (proxy));
+  AudioParty *bob = audio_party_new ("bob", 1000);
+  BatonCall *out, *in;
+
+  test_connect_call (alice->party, bob->party, &out, &in);
+  assert_hears (bob, alice, NULL);
+
+  test_proxy_set_refusing (proxy, TRUE);
+  test_proxy_cut (proxy);
+  assert_hears (bob, alice, NULL);
+  assert_hears (alice, bob, NULL);
+  g_assert_cmpint (baton_call_get_state (out), ==, BATON_CALL_STATE_CONNECTED);
+  g_assert_cmpint (baton_call_agent_get_connection_state (alice->party->agent), ==,
+                   BATON_CONNECTION_STATE_CONNECTED);
+
+  test_proxy_set_refusing (proxy, FALSE);
+  baton_call_hold_async (out, NULL, NULL, NULL);
+  test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_REMOTE_HOLD);
+  assert_silent (bob);
+
+  baton_call_hang_up (out);
+  test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_DISCONNECTED);
+  audio_party_free (alice);
+  audio_party_free (bob);
+  test_proxy_free (proxy);
+  g_assert_finalize_object (out);
+  g_assert_finalize_object (in);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +393,7 @@ main (int   argc,
   g_test_add_func ("/Baton/CallAudio/mute", test_mute);
   g_test_add_func ("/Baton/CallAudio/transfer", test_transfer);
   g_test_add_func ("/Baton/CallAudio/transfer-failed", test_transfer_failed);
+  g_test_add_func ("/Baton/CallAudio/reconnect", test_reconnect);
 
   users_setup ();
   ret = g_test_run ();
