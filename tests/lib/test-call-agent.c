@@ -242,6 +242,8 @@ test_reconnect (void)
   test_party_free (alice);
   test_party_free (bob);
   test_proxy_free (proxy);
+  g_assert_finalize_object (out);
+  g_assert_finalize_object (in);
 }
 
 /* The service restarts: it has forgotten every session, so the agent
@@ -279,6 +281,8 @@ test_server_restart (void)
 
   test_party_free (alice);
   test_party_free (bob);
+  g_assert_finalize_object (out);
+  g_assert_finalize_object (in);
 }
 
 static void
