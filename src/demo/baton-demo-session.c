@@ -196,6 +196,7 @@ bots_line_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
                                                                      result, NULL, &error);
+  GCancellable *cancellable;
 
   if (g_task_get_completed (task) || g_task_had_error (task))
     return;
@@ -226,9 +227,9 @@ bots_line_cb (GObject      *source,
       g_task_return_boolean (task, TRUE);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), bots_line_cb,
-                                       g_steal_pointer (&task));
+                                       cancellable, bots_line_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -276,6 +277,7 @@ server_line_cb (GObject      *source,
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
                                                                      result, NULL, &error);
   const char *prefix = "listening on ";
+  GCancellable *cancellable;
 
   if (g_task_get_completed (task) || g_task_had_error (task))
     return;
@@ -296,9 +298,9 @@ server_line_cb (GObject      *source,
       start_bots (task);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), server_line_cb,
-                                       g_steal_pointer (&task));
+                                       cancellable, server_line_cb, g_steal_pointer (&task));
 }
 
 static gboolean
