@@ -22,6 +22,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "baton-demo-session.h"
 
 #define START_TIMEOUT_S 45
@@ -265,6 +267,25 @@ start_bots (GTask *task)
                                        bots_line_cb, g_object_ref (task));
 }
 
+/* DATA_DIR/server-uri names the running demo service, for scripts and tests
+ * (e.g. to run more bots against it); removed when it stops. */
+static char *
+uri_file (BatonDemoSession *self)
+{
+  return g_build_filename (self->data_dir, "server-uri", NULL);
+}
+
+static void
+write_uri_file (BatonDemoSession *self)
+{
+  g_autofree char *path = uri_file (self);
+  g_autofree char *contents = g_strconcat (self->server_uri, "\n", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents (path, contents, -1, &error))
+    g_debug ("%s", error->message);
+}
+
 static void
 server_line_cb (GObject      *source,
                 GAsyncResult *result,
@@ -294,6 +315,7 @@ server_line_cb (GObject      *source,
     {
       g_free (self->server_uri);
       self->server_uri = g_strstrip (g_strdup (line + strlen (prefix)));
+      write_uri_file (self);
       drain (self, data->server_out);
       start_bots (task);
       return;
@@ -416,6 +438,12 @@ baton_demo_session_stop (BatonDemoSession *self)
     g_cancellable_cancel (self->drain);
   /* The contacts first, so that they hang up while the service still runs. */
   stop_process (&self->bots);
+  if (self->server != NULL)
+    {
+      g_autofree char *path = uri_file (self);
+
+      g_unlink (path);
+    }
   stop_process (&self->server);
 }
 

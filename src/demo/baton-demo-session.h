@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (BatonDemoSession, baton_demo_session, BATON, DEMO_SESSION,
 BatonDemoSession   *baton_demo_session_new             (const char           *data_dir);
 /* Starts `baton-server serve` on 127.0.0.1 (a free port), makes the local
  * user, mints its token and starts baton-demo-bots; completes once every demo
- * contact is connected. The programs are found through the environment
+ * contact is connected. While it runs, DATA_DIR/server-uri holds its address.
+ * The programs are found through the environment
  * variables BATON_SERVER and BATON_DEMO_BOTS, else in BINDIR. */
 void                baton_demo_session_start_async     (BatonDemoSession     *self,
                                                         GCancellable         *cancellable,
