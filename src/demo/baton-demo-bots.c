@@ -51,12 +51,12 @@ typedef struct
 
 static const BotSpec bot_specs[] = {
   { "echo", "Echo test", BOT_ECHO, 1000 },
-  { "alice", "Alice (demo)", BOT_COLLEAGUE, 4000 },
-  { "bob", "Bob (demo)", BOT_COLLEAGUE, 4000 },
-  { "carol", "Carol (demo)", BOT_COLLEAGUE, 4000 },
-  { "dave", "Dave (demo, calls you)", BOT_CALLER, 3000 },
-  { "erin", "Erin (demo, always busy)", BOT_BUSY, 1500 },
-  { "frank", "Frank (demo, forwards to Alice)", BOT_NO_ANSWER, 0 },
+  { "alice", "Alice · demo", BOT_COLLEAGUE, 4000 },
+  { "bob", "Bob · demo", BOT_COLLEAGUE, 4000 },
+  { "carol", "Carol · demo", BOT_COLLEAGUE, 4000 },
+  { "dave", "Dave · calls you", BOT_CALLER, 3000 },
+  { "erin", "Erin · always busy", BOT_BUSY, 1500 },
+  { "frank", "Frank · forwards to Alice", BOT_NO_ANSWER, 0 },
 };
 
 #define FORWARDER_ID "frank"
