@@ -10,10 +10,12 @@
 #include "baton-call-private.h"
 #include "baton-enum-types.h"
 #include "baton-error-private.h"
+#include "baton-forwarding-settings-private.h"
 #include "baton-incoming-call-private.h"
 #include "baton-log-private.h"
 #include "baton-signaling-connection-private.h"
 #include "baton-transfer-private.h"
+#include "baton-user-private.h"
 #include "baton-util-private.h"
 
 /* Reconnection schedule: 0.25 s, 0.5 s, 1 s, 2 s, then every 4 s, ten
@@ -1323,4 +1325,251 @@ baton_call_agent_shutdown (BatonCallAgent *self)
 
   self->shut_down = TRUE;
   disconnect (self, BATON_DISCONNECT_REASON_NONE);
+}
+
+/* Directory and forwarding settings */
+
+#define USERS_LIST_MAX_LIMIT 500
+
+static void
+list_users_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GListStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *users;
+
+  reply = baton_call_agent_request_finish (BATON_CALL_AGENT (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  users = baton_json_get_array (reply, "users");
+  if (users == NULL)
+    {
+      g_task_return_new_error (task, BATON_ERROR, BATON_ERROR_PROTOCOL,
+                               "The service's list of users has no \"users\"");
+      return;
+    }
+
+  store = g_list_store_new (BATON_TYPE_USER);
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonNode *node = json_array_get_element (users, i);
+      g_autoptr(BatonUser) user = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        user = baton_user_new_from_json (json_node_get_object (node));
+      if (user)
+        g_list_store_append (store, user);
+    }
+  BATON_VERBOSE ("users.list: %u users", g_list_model_get_n_items (G_LIST_MODEL (store)));
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+/**
+ * baton_call_agent_list_users_async:
+ * @self: a #BatonCallAgent
+ * @query: (nullable): a part of the id or display name to look for
+ *   (case-insensitive), or %NULL (or "") for everybody
+ * @limit: the most users to return, 1 to 500; 0 for the service's default (100)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the list is there
+ * @user_data: data for @callback
+ *
+ * Asks the service's directory for its users whose id or display name
+ * contains @query, each with whether it is online now. Finish with
+ * [method@CallAgent.list_users_finish].
+ *
+ * While the agent silently reconnects the request waits; when it is
+ * disconnected the request fails with %BATON_ERROR_NOT_CONNECTED.
+ */
+void
+baton_call_agent_list_users_async (BatonCallAgent      *self,
+                                   const char          *query,
+                                   guint                limit,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  JsonObject *message;
+
+  g_return_if_fail (BATON_IS_CALL_AGENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, baton_call_agent_list_users_async);
+
+  message = new_message ("users.list");
+  if (query && *query)
+    json_object_set_string_member (message, "query", query);
+  if (limit > 0)
+    json_object_set_int_member (message, "limit", MIN (limit, USERS_LIST_MAX_LIMIT));
+  baton_call_agent_request_async (self, message, cancellable, list_users_cb,
+                                  g_steal_pointer (&task));
+}
+
+/**
+ * baton_call_agent_list_users_finish:
+ * @self: a #BatonCallAgent
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@CallAgent.list_users_async]. The users come in the
+ * service's order (by id). The list is a snapshot: it does not follow
+ * later changes.
+ *
+ * Returns: (transfer full): a list of [class@User], or %NULL with @error
+ *   set (in the [const@ERROR] domain, with the service's code when it
+ *   refused)
+ */
+GListModel *
+baton_call_agent_list_users_finish (BatonCallAgent  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == baton_call_agent_list_users_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+forwarding_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonForwardingSettings *settings;
+
+  reply = baton_call_agent_request_finish (BATON_CALL_AGENT (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  settings = baton_forwarding_settings_new_from_json (reply);
+  BATON_VERBOSE ("forwarding: always %s, unanswered %s after %u s",
+                 baton_forwarding_settings_get_always_target (settings) ? baton_forwarding_settings_get_always_target (settings) : "(none)",
+                 baton_forwarding_settings_get_unanswered_target (settings) ? baton_forwarding_settings_get_unanswered_target (settings) : "(none)",
+                 baton_forwarding_settings_get_unanswered_timeout (settings));
+  g_task_return_pointer (task, settings, g_object_unref);
+}
+
+/**
+ * baton_call_agent_get_forwarding_async:
+ * @self: a #BatonCallAgent
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the settings are there
+ * @user_data: data for @callback
+ *
+ * Reads the user's forwarding settings from the service. Finish with
+ * [method@CallAgent.get_forwarding_finish].
+ */
+void
+baton_call_agent_get_forwarding_async (BatonCallAgent      *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BATON_IS_CALL_AGENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, baton_call_agent_get_forwarding_async);
+  baton_call_agent_request_async (self, new_message ("forwarding.get"), cancellable,
+                                  forwarding_cb, task);
+}
+
+/**
+ * baton_call_agent_get_forwarding_finish:
+ * @self: a #BatonCallAgent
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@CallAgent.get_forwarding_async].
+ *
+ * Returns: (transfer full): the stored settings, or %NULL with @error set
+ */
+BatonForwardingSettings *
+baton_call_agent_get_forwarding_finish (BatonCallAgent  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == baton_call_agent_get_forwarding_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * baton_call_agent_set_forwarding_async:
+ * @self: a #BatonCallAgent
+ * @settings: the settings to store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service stored them
+ * @user_data: data for @callback
+ *
+ * Replaces the user's forwarding settings on the service by @settings: a
+ * %NULL target clears that forwarding. Finish with
+ * [method@CallAgent.set_forwarding_finish].
+ *
+ * A target must be an existing user (404/0) other than oneself (400/10012);
+ * when the service refuses, nothing changes.
+ */
+void
+baton_call_agent_set_forwarding_async (BatonCallAgent          *self,
+                                       BatonForwardingSettings *settings,
+                                       GCancellable            *cancellable,
+                                       GAsyncReadyCallback      callback,
+                                       gpointer                 user_data)
+{
+  GTask *task;
+  JsonObject *message;
+
+  g_return_if_fail (BATON_IS_CALL_AGENT (self));
+  g_return_if_fail (BATON_IS_FORWARDING_SETTINGS (settings));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, baton_call_agent_set_forwarding_async);
+  message = new_message ("forwarding.set");
+  baton_forwarding_settings_to_json (settings, message);
+  baton_call_agent_request_async (self, message, cancellable, forwarding_cb, task);
+}
+
+/**
+ * baton_call_agent_set_forwarding_finish:
+ * @self: a #BatonCallAgent
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@CallAgent.set_forwarding_async].
+ *
+ * Returns: (transfer full): the settings as the service stored them, or
+ *   %NULL with @error set (in the [const@ERROR] domain, with the service's
+ *   code and subcode, see [func@error_get_service_code])
+ */
+BatonForwardingSettings *
+baton_call_agent_set_forwarding_finish (BatonCallAgent  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == baton_call_agent_set_forwarding_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

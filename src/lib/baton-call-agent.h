@@ -13,6 +13,8 @@
 #include "baton-version.h"
 #include "baton-enums.h"
 #include "baton-call.h"
+#include "baton-forwarding-settings.h"
+#include "baton-user.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +44,36 @@ BatonCall            *baton_call_agent_start_call            (BatonCallAgent *se
                                                               GError        **error);
 BATON_AVAILABLE_IN_ALL
 void                  baton_call_agent_shutdown              (BatonCallAgent *self);
+
+BATON_AVAILABLE_IN_ALL
+void                     baton_call_agent_list_users_async      (BatonCallAgent           *self,
+                                                                 const char               *query,
+                                                                 guint                     limit,
+                                                                 GCancellable             *cancellable,
+                                                                 GAsyncReadyCallback       callback,
+                                                                 gpointer                  user_data);
+BATON_AVAILABLE_IN_ALL
+GListModel              *baton_call_agent_list_users_finish     (BatonCallAgent           *self,
+                                                                 GAsyncResult             *result,
+                                                                 GError                  **error);
+BATON_AVAILABLE_IN_ALL
+void                     baton_call_agent_get_forwarding_async  (BatonCallAgent           *self,
+                                                                 GCancellable             *cancellable,
+                                                                 GAsyncReadyCallback       callback,
+                                                                 gpointer                  user_data);
+BATON_AVAILABLE_IN_ALL
+BatonForwardingSettings *baton_call_agent_get_forwarding_finish (BatonCallAgent           *self,
+                                                                 GAsyncResult             *result,
+                                                                 GError                  **error);
+BATON_AVAILABLE_IN_ALL
+void                     baton_call_agent_set_forwarding_async  (BatonCallAgent           *self,
+                                                                 BatonForwardingSettings  *settings,
+                                                                 GCancellable             *cancellable,
+                                                                 GAsyncReadyCallback       callback,
+                                                                 gpointer                  user_data);
+BATON_AVAILABLE_IN_ALL
+BatonForwardingSettings *baton_call_agent_set_forwarding_finish (BatonCallAgent           *self,
+                                                                 GAsyncResult             *result,
+                                                                 GError                  **error);
 
 G_END_DECLS

@@ -23,6 +23,8 @@
 #include "baton-transfer-call-feature.h"
 #include "baton-call.h"
 #include "baton-incoming-call.h"
+#include "baton-user.h"
+#include "baton-forwarding-settings.h"
 #include "baton-call-agent.h"
 #include "baton-call-client.h"
 
