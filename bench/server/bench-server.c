@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #define IDLE_USERS 50
 #define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n"
@@ -44,6 +45,7 @@ static gboolean measuring;
 static gboolean stopping;
 static GArray *latencies;     /* double ms */
 static guint setups;
+static guint interval_ms;     /* between a caller's calls: pairs / rate */
 
 static void
 die (const char *what)
@@ -99,6 +101,31 @@ rss_kb (void)
   return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
 }
 
+/* CPU seconds used so far by the server and by this generator */
+static double
+server_cpu (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (server_proc));
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", -1);
+  /* fields 14 and 15 of stat (utime, stime), counted from the state field (3) */
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+static double
+self_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void
 send_json (Agent      *a,
            const char *fmt,
@@ -118,6 +145,24 @@ send_json (Agent      *a,
   va_end (args);
   text = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",%s}", a->next_id++, body);
   soup_websocket_connection_send_text (a->ws, text);
+}
+
+static void place_call (Agent *a);
+
+static gboolean
+place_call_cb (gpointer user_data)
+{
+  place_call (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+place_call_later (Agent *a)
+{
+  if (interval_ms == 0)
+    place_call (a);
+  else
+    g_timeout_add (interval_ms, place_call_cb, a);
 }
 
 static void
@@ -172,12 +217,12 @@ message_cb (SoupWebsocketConnection *ws,
         }
       send_json (a, "\"type\":\"call.hangup\",\"call_id\":\"%s\"",
                  json_object_get_string_member (o, "call_id"));
-      place_call (a);
+      place_call_later (a);
     }
   else if (g_str_equal (t, "call.ended") && a->caller)
     {
       /* a failed setup (should not happen): try again */
-      place_call (a);
+      place_call_later (a);
     }
 }
 
@@ -262,12 +307,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  int n_agents = 10000, pairs = 100, seconds = 10;
+  int n_agents = 10000, pairs = 100, seconds = 10, rate = 1000;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_bin, "baton-server binary", "PATH" },
     { "agents", 0, 0, G_OPTION_ARG_INT, &n_agents, "Idle agents to hold (default 10000)", "N" },
     { "pairs", 0, 0, G_OPTION_ARG_INT, &pairs, "Calling pairs (default 100)", "P" },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Call phase length (default 10)", "S" },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Offered call setups per second, 0: as fast as possible (default 1000)", "R" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- baton-server load generator");
@@ -279,7 +325,7 @@ main (int   argc,
   Agent *idle, *callers;
   struct rlimit rl;
   gint64 rss0, rss1, rss2;
-  double elapsed;
+  double elapsed, cpu_server, cpu_self;
   gint64 t0;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -366,24 +412,37 @@ main (int   argc,
 
   /* calls: each caller loops invite → accepted → hangup */
   latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  interval_ms = rate > 0 ? (guint) (1000.0 * pairs / rate) : 0;
   for (int i = 0; i < 2 * pairs; i += 2)
-    place_call (&callers[i]);
+    {
+      /* spread the first calls over one interval */
+      if (interval_ms)
+        g_timeout_add (1 + g_random_int_range (0, interval_ms), place_call_cb, &callers[i]);
+      else
+        place_call (&callers[i]);
+    }
   run_for (1.0); /* warm-up */
   measuring = TRUE;
+  cpu_server = server_cpu ();
+  cpu_self = self_cpu ();
   t0 = g_get_monotonic_time ();
   run_for (seconds);
+  cpu_server = server_cpu () - cpu_server;
+  cpu_self = self_cpu () - cpu_self;
   measuring = FALSE;
   elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
   stopping = TRUE;
   rss2 = rss_kb ();
   g_array_sort (latencies, cmp_double);
-  g_print ("call setups: %u in %.1f s → %.0f per second (%d pairs)\n", setups, elapsed,
-           setups / elapsed, pairs);
+  g_print ("call setups: %u in %.1f s → %.0f per second (%d pairs, offered %d/s)\n", setups, elapsed,
+           setups / elapsed, pairs, rate);
   if (latencies->len)
     g_print ("invite → call.accepted: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
              g_array_index (latencies, double, latencies->len / 2),
              g_array_index (latencies, double, (guint) (latencies->len * 0.99)),
              g_array_index (latencies, double, latencies->len - 1));
+  g_print ("CPU during the call phase: server %.0f %%, generator %.0f %% (of one core)\n",
+           100 * cpu_server / elapsed, 100 * cpu_self / elapsed);
   g_print ("server VmRSS during calls: %" G_GINT64_FORMAT " kB\n", rss2);
 
   g_subprocess_send_signal (server_proc, SIGTERM);
