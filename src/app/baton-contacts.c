@@ -2,8 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * libbaton has no directory call yet (the protocol's users.list is not
- * exposed), so contacts are the people met in calls and in Recent.
+ * Once signed in, the contacts are the service's directory
+ * (baton_call_agent_list_users_async()), re-read when the agent connects,
+ * when calls come and go, and every half minute (the service has no
+ * presence events) so that "online" stays fresh. The store is the view's
+ * model: contacts are updated in place (rows keep their focus), added and
+ * removed as the directory says. Before the directory was read (signed out,
+ * or the service unreachable), the people met in calls and in Recent stand in.
  */
 
 #include "config.h"
@@ -12,11 +17,17 @@
 
 #include "baton-contacts.h"
 
+/* The most users the service lists at once (docs/PROTOCOL.md § 4). */
+#define DIRECTORY_LIMIT 500
+#define REFRESH_INTERVAL_SECONDS 30
+#define REFRESH_SOON_MS 500
+
 struct _BatonContact
 {
   GObject parent_instance;
   char *id;
   char *display_name;
+  gboolean online;
 };
 
 G_DEFINE_FINAL_TYPE (BatonContact, baton_contact, G_TYPE_OBJECT)
@@ -25,6 +36,7 @@ enum {
   CONTACT_PROP_0,
   CONTACT_PROP_ID,
   CONTACT_PROP_DISPLAY_NAME,
+  CONTACT_PROP_ONLINE,
   CONTACT_N_PROPS
 };
 
@@ -56,6 +68,9 @@ baton_contact_get_property (GObject    *object,
     case CONTACT_PROP_DISPLAY_NAME:
       g_value_set_string (value, self->display_name);
       break;
+    case CONTACT_PROP_ONLINE:
+      g_value_set_boolean (value, self->online);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -72,6 +87,9 @@ baton_contact_class_init (BatonContactClass *klass)
     g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   contact_properties[CONTACT_PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  contact_properties[CONTACT_PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, CONTACT_N_PROPS, contact_properties);
 }
 
@@ -94,13 +112,33 @@ baton_contact_get_display_name (BatonContact *self)
   return self->display_name;
 }
 
+gboolean
+baton_contact_get_online (BatonContact *self)
+{
+  g_return_val_if_fail (BATON_IS_CONTACT (self), FALSE);
+  return self->online;
+}
+
 struct _BatonContacts
 {
   GObject parent_instance;
   GListStore *store;
+  BatonCallAgent *agent;
+  GCancellable *cancellable;    /* of the users.list in flight */
+  gboolean from_directory;      /* the store holds the directory */
+  gboolean again;               /* refresh once the one in flight is done */
+  guint interval_id;
+  guint soon_id;
 };
 
 G_DEFINE_FINAL_TYPE (BatonContacts, baton_contacts, G_TYPE_OBJECT)
+
+static void
+baton_contacts_dispose (GObject *object)
+{
+  baton_contacts_set_agent (BATON_CONTACTS (object), NULL);
+  G_OBJECT_CLASS (baton_contacts_parent_class)->dispose (object);
+}
 
 static void
 baton_contacts_finalize (GObject *object)
@@ -112,6 +150,7 @@ baton_contacts_finalize (GObject *object)
 static void
 baton_contacts_class_init (BatonContactsClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = baton_contacts_dispose;
   G_OBJECT_CLASS (klass)->finalize = baton_contacts_finalize;
 }
 
@@ -171,6 +210,13 @@ baton_contacts_add (BatonContacts *self,
 
   if (id == NULL || *id == '\0')
     return;
+  if (self->from_directory)
+    {
+      /* The directory has everybody; somebody new is read with it. */
+      if (find (self, id) == NULL)
+        baton_contacts_refresh (self);
+      return;
+    }
   contact = find (self, id);
   if (contact != NULL)
     {
@@ -244,4 +290,187 @@ baton_contacts_new_filtered (BatonContacts *self,
   g_signal_connect_object (search, "changed", G_CALLBACK (search_changed_cb), filter, 0);
   return G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
                                                   GTK_FILTER (filter)));
+}
+
+/* The directory */
+
+static void
+set_online (BatonContact *contact,
+            gboolean      online)
+{
+  online = !!online;
+  if (contact->online == online)
+    return;
+  contact->online = online;
+  g_object_notify_by_pspec (G_OBJECT (contact), contact_properties[CONTACT_PROP_ONLINE]);
+}
+
+/* Makes the store say what @users says, touching only what changed. */
+static void
+apply_directory (BatonContacts *self,
+                 GListModel    *users)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *own_id = self->agent ? baton_call_agent_get_user_id (self->agent) : NULL;
+  guint n = g_list_model_get_n_items (users);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonUser) user = g_list_model_get_item (users, i);
+      const char *id = baton_user_get_id (user);
+      const char *name = baton_user_get_display_name (user);
+      BatonContact *contact;
+      guint position;
+
+      if (g_strcmp0 (id, own_id) == 0)
+        continue;
+      g_hash_table_add (seen, (gpointer) id);
+      contact = find (self, id);
+      if (contact != NULL && g_strcmp0 (contact->display_name, name) != 0 &&
+          g_list_store_find (self->store, contact, &position))
+        {
+          /* renamed: it moves */
+          g_list_store_remove (self->store, position);
+          contact = NULL;
+        }
+      if (contact == NULL)
+        {
+          contact = g_object_new (BATON_TYPE_CONTACT, NULL);
+          contact->id = g_strdup (id);
+          contact->display_name = g_strdup (name);
+          contact->online = baton_user_get_online (user);
+          g_list_store_insert_sorted (self->store, contact, compare_contacts, NULL);
+          g_object_unref (contact);
+        }
+      else
+        set_online (contact, baton_user_get_online (user));
+    }
+
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->store)); i > 0; i--)
+    {
+      g_autoptr(BatonContact) contact = g_list_model_get_item (G_LIST_MODEL (self->store), i - 1);
+
+      if (!g_hash_table_contains (seen, contact->id))
+        g_list_store_remove (self->store, i - 1);
+    }
+  self->from_directory = TRUE;
+}
+
+static void
+list_users_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BatonContacts) self = user_data;
+  g_autoptr(GListModel) users = NULL;
+  g_autoptr(GError) error = NULL;
+
+  users = baton_call_agent_list_users_finish (BATON_CALL_AGENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  if (users == NULL)
+    g_debug ("could not read the directory: %s", error->message);
+  else if (BATON_CALL_AGENT (object) == self->agent)
+    apply_directory (self, users);
+
+  if (self->again)
+    {
+      self->again = FALSE;
+      baton_contacts_refresh (self);
+    }
+}
+
+/**
+ * baton_contacts_refresh:
+ *
+ * Reads the directory again (now, or after the read in flight).
+ */
+void
+baton_contacts_refresh (BatonContacts *self)
+{
+  g_return_if_fail (BATON_IS_CONTACTS (self));
+
+  if (self->agent == NULL ||
+      baton_call_agent_get_connection_state (self->agent) != BATON_CONNECTION_STATE_CONNECTED)
+    return;
+  if (self->cancellable != NULL)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  baton_call_agent_list_users_async (self->agent, NULL, DIRECTORY_LIMIT, self->cancellable,
+                                     list_users_cb, g_object_ref (self));
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  BatonContacts *self = user_data;
+
+  baton_contacts_refresh (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+refresh_soon_cb (gpointer user_data)
+{
+  BatonContacts *self = user_data;
+
+  self->soon_id = 0;
+  baton_contacts_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls come and go: somebody's presence may have changed. */
+static void
+calls_changed_cb (BatonContacts *self)
+{
+  if (self->soon_id == 0)
+    self->soon_id = g_timeout_add (REFRESH_SOON_MS, refresh_soon_cb, self);
+}
+
+static void
+connection_state_cb (BatonContacts *self)
+{
+  baton_contacts_refresh (self);
+}
+
+/**
+ * baton_contacts_set_agent:
+ * @agent: (nullable): the signed-in agent
+ *
+ * Follows @agent's directory. Signing out keeps the last list (names stay
+ * known for Recent) but no longer refreshes it.
+ */
+void
+baton_contacts_set_agent (BatonContacts  *self,
+                          BatonCallAgent *agent)
+{
+  g_return_if_fail (BATON_IS_CONTACTS (self));
+  g_return_if_fail (agent == NULL || BATON_IS_CALL_AGENT (agent));
+
+  if (self->agent == agent)
+    return;
+  if (self->agent != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->agent, self);
+      g_signal_handlers_disconnect_by_data (baton_call_agent_get_calls (self->agent), self);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->again = FALSE;
+  g_clear_handle_id (&self->interval_id, g_source_remove);
+  g_clear_handle_id (&self->soon_id, g_source_remove);
+  g_set_object (&self->agent, agent);
+  if (agent == NULL)
+    return;
+
+  g_signal_connect_object (agent, "notify::connection-state", G_CALLBACK (connection_state_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (baton_call_agent_get_calls (agent), "items-changed",
+                           G_CALLBACK (calls_changed_cb), self, G_CONNECT_SWAPPED);
+  self->interval_id = g_timeout_add_seconds (REFRESH_INTERVAL_SECONDS, refresh_cb, self);
+  baton_contacts_refresh (self);
 }

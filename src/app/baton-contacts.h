@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <baton.h>
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ G_DECLARE_FINAL_TYPE (BatonContacts, baton_contacts, BATON, CONTACTS, GObject)
 
 const char    *baton_contact_get_id           (BatonContact  *self);
 const char    *baton_contact_get_display_name (BatonContact  *self);
+/* As the directory said when last read (FALSE for people not from it). */
+gboolean       baton_contact_get_online       (BatonContact  *self);
 
 BatonContacts *baton_contacts_new             (void);
 /* A GListModel of BatonContact, sorted by name. */
@@ -25,6 +28,11 @@ void           baton_contacts_add             (BatonContacts *self,
                                                const char    *display_name);
 const char    *baton_contacts_lookup_name     (BatonContacts *self,
                                                const char    *id);
+/* Follows @agent's directory (users.list): the contacts become its users
+ * (but the agent's own), refreshed while signed in. */
+void           baton_contacts_set_agent       (BatonContacts  *self,
+                                               BatonCallAgent *agent);
+void           baton_contacts_refresh         (BatonContacts  *self);
 /* A new filter model of contacts whose id or name contains the text. */
 GListModel    *baton_contacts_new_filtered    (BatonContacts *self,
                                                GtkEditable   *search);

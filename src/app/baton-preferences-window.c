@@ -6,6 +6,11 @@
  * GListModels (names through a GtkPropertyExpression); the selection goes
  * both ways between the row and the manager's selected-microphone /
  * selected-speaker.
+ *
+ * Call forwarding is the service's (baton_call_agent_get/set_forwarding_async()):
+ * the rows show what it stored, and applying a row (Enter, or its apply
+ * button; the seconds a moment after they change) sends all three rows and
+ * shows the stored result. The page stays insensitive while not signed in.
  */
 
 #include "config.h"
@@ -35,7 +40,19 @@ struct _BatonPreferencesWindow
   GtkSwitch *ringtone_switch;
   AdwActionRow *server_row;
   AdwActionRow *user_row;
+
+  AdwPreferencesGroup *forwarding_group;
+  AdwEntryRow *always_row;
+  AdwEntryRow *unanswered_row;
+  GtkSpinButton *timeout_spin;
+  BatonCallAgent *agent;
+  GCancellable *forwarding_cancellable;
+  guint forwarding_serial;      /* of the last request; older replies are stale */
+  guint timeout_save_id;
+  gboolean forwarding_syncing;
 };
+
+#define TIMEOUT_SAVE_DELAY_MS 700
 
 G_DEFINE_FINAL_TYPE (BatonPreferencesWindow, baton_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -234,6 +251,199 @@ manager_microphone_cb (BatonPreferencesWindow *self)
   start_level (self);
 }
 
+/* Call forwarding */
+
+typedef struct
+{
+  BatonPreferencesWindow *self;
+  guint serial;
+  gboolean saving;
+} ForwardingRequest;
+
+static void
+forwarding_request_free (ForwardingRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+static void
+show_forwarding (BatonPreferencesWindow  *self,
+                 BatonForwardingSettings *settings)
+{
+  const char *always = baton_forwarding_settings_get_always_target (settings);
+  const char *unanswered = baton_forwarding_settings_get_unanswered_target (settings);
+
+  self->forwarding_syncing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->always_row), always ? always : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->unanswered_row), unanswered ? unanswered : "");
+  gtk_spin_button_set_value (self->timeout_spin, baton_forwarding_settings_get_unanswered_timeout (settings));
+  self->forwarding_syncing = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->forwarding_group), TRUE);
+}
+
+static char *
+describe_forwarding_error (const GError *error)
+{
+  guint code = 0, subcode = 0;
+
+  if (g_error_matches (error, BATON_ERROR, BATON_ERROR_NOT_CONNECTED))
+    return g_strdup (_("Not connected to the service"));
+  if (baton_error_get_service_code (error, &code, &subcode))
+    {
+      if (code == 404 && subcode == 0)
+        return g_strdup (_("There is no user with that id"));
+      if (code == 400 && subcode == 10012)
+        return g_strdup (_("You can't forward calls to yourself"));
+    }
+  return g_strdup (error->message);
+}
+
+static void load_forwarding (BatonPreferencesWindow *self);
+
+static void
+forwarding_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ForwardingRequest *request = user_data;
+  BatonPreferencesWindow *self = request->self;
+  BatonCallAgent *agent = BATON_CALL_AGENT (object);
+  g_autoptr(BatonForwardingSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (request->saving)
+    settings = baton_call_agent_set_forwarding_finish (agent, result, &error);
+  else
+    settings = baton_call_agent_get_forwarding_finish (agent, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->application == NULL)
+    goto out;
+
+  if (settings == NULL)
+    {
+      g_autofree char *reason = describe_forwarding_error (error);
+      g_autofree char *message = NULL;
+
+      g_message ("Call forwarding: %s", error->message);
+      if (request->saving)
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("Call forwarding was not changed: %s"), reason);
+      else
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("Could not read call forwarding: %s"), reason);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      /* Nothing changed on the service: show what it has. */
+      if (request->saving && request->serial == self->forwarding_serial)
+        load_forwarding (self);
+      goto out;
+    }
+
+  if (request->serial == self->forwarding_serial)
+    show_forwarding (self, settings);
+  if (request->saving)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (_("Call forwarding saved")));
+
+out:
+  forwarding_request_free (request);
+}
+
+static ForwardingRequest *
+new_forwarding_request (BatonPreferencesWindow *self,
+                        gboolean                saving)
+{
+  ForwardingRequest *request = g_new0 (ForwardingRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->serial = ++self->forwarding_serial;
+  request->saving = saving;
+  return request;
+}
+
+static void
+load_forwarding (BatonPreferencesWindow *self)
+{
+  if (self->agent == NULL ||
+      baton_call_agent_get_connection_state (self->agent) != BATON_CONNECTION_STATE_CONNECTED)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->forwarding_group), FALSE);
+      return;
+    }
+  baton_call_agent_get_forwarding_async (self->agent, self->forwarding_cancellable, forwarding_cb,
+                                         new_forwarding_request (self, FALSE));
+}
+
+static void
+save_forwarding (BatonPreferencesWindow *self)
+{
+  g_autoptr(BatonForwardingSettings) settings = baton_forwarding_settings_new ();
+  g_autofree char *always = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->always_row))));
+  g_autofree char *unanswered = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->unanswered_row))));
+
+  g_clear_handle_id (&self->timeout_save_id, g_source_remove);
+  if (self->agent == NULL)
+    return;
+  baton_forwarding_settings_set_always_target (settings, always);
+  baton_forwarding_settings_set_unanswered_target (settings, unanswered);
+  baton_forwarding_settings_set_unanswered_timeout (settings,
+                                                    (guint) gtk_spin_button_get_value_as_int (self->timeout_spin));
+  baton_call_agent_set_forwarding_async (self->agent, settings, self->forwarding_cancellable, forwarding_cb,
+                                         new_forwarding_request (self, TRUE));
+}
+
+static void
+forwarding_apply_cb (BatonPreferencesWindow *self)
+{
+  save_forwarding (self);
+}
+
+static gboolean
+timeout_save_cb (gpointer user_data)
+{
+  BatonPreferencesWindow *self = user_data;
+
+  self->timeout_save_id = 0;
+  save_forwarding (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+timeout_changed_cb (BatonPreferencesWindow *self)
+{
+  if (self->forwarding_syncing)
+    return;
+  g_clear_handle_id (&self->timeout_save_id, g_source_remove);
+  self->timeout_save_id = g_timeout_add (TIMEOUT_SAVE_DELAY_MS, timeout_save_cb, self);
+}
+
+static void
+agent_connection_cb (BatonPreferencesWindow *self)
+{
+  load_forwarding (self);
+}
+
+static void
+set_agent (BatonPreferencesWindow *self,
+           BatonCallAgent         *agent)
+{
+  if (self->agent == agent)
+    return;
+  if (self->agent != NULL)
+    g_signal_handlers_disconnect_by_data (self->agent, self);
+  g_set_object (&self->agent, agent);
+  if (agent != NULL)
+    g_signal_connect_object (agent, "notify::connection-state", G_CALLBACK (agent_connection_cb),
+                             self, G_CONNECT_SWAPPED);
+  load_forwarding (self);
+}
+
+static void
+application_agent_cb (BatonPreferencesWindow *self)
+{
+  set_agent (self, baton_application_get_agent (self->application));
+}
+
 static void
 baton_preferences_window_dispose (GObject *object)
 {
@@ -241,6 +451,14 @@ baton_preferences_window_dispose (GObject *object)
 
   stop_level (self);
   stop_tone (self);
+  /* A change of the seconds still waiting goes out now. */
+  if (self->timeout_save_id != 0 && self->agent != NULL)
+    save_forwarding (self);
+  g_clear_handle_id (&self->timeout_save_id, g_source_remove);
+  if (self->agent != NULL)
+    g_signal_handlers_disconnect_by_data (self->agent, self);
+  g_clear_object (&self->agent);
+  g_clear_object (&self->forwarding_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->devices);
   g_clear_object (&self->application);
@@ -264,7 +482,13 @@ baton_preferences_window_class_init (BatonPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, ringtone_switch);
   gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, forwarding_group);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, always_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, unanswered_row);
+  gtk_widget_class_bind_template_child (widget_class, BatonPreferencesWindow, timeout_spin);
   gtk_widget_class_bind_template_callback (widget_class, play_test_sound_cb);
+  gtk_widget_class_bind_template_callback (widget_class, forwarding_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, timeout_changed_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -272,7 +496,10 @@ baton_preferences_window_class_init (BatonPreferencesWindowClass *klass)
 static void
 baton_preferences_window_init (BatonPreferencesWindow *self)
 {
+  self->forwarding_syncing = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->forwarding_syncing = FALSE;
+  self->forwarding_cancellable = g_cancellable_new ();
 }
 
 static void
@@ -328,6 +555,10 @@ baton_preferences_window_new (BatonApplication *application)
   else
     adw_action_row_set_subtitle (self->user_row, _("Not signed in"));
 
+  g_signal_connect_object (application, "notify::agent", G_CALLBACK (application_agent_cb),
+                           self, G_CONNECT_SWAPPED);
+  set_agent (self, agent);
+
   return self;
 }
 
@@ -350,4 +581,33 @@ baton_preferences_window_get_level (BatonPreferencesWindow *self)
 {
   g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), 0);
   return self->level;
+}
+
+AdwEntryRow *
+baton_preferences_window_get_always_row (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->always_row;
+}
+
+AdwEntryRow *
+baton_preferences_window_get_unanswered_row (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->unanswered_row;
+}
+
+GtkSpinButton *
+baton_preferences_window_get_timeout_spin (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->timeout_spin;
+}
+
+/* Whether the forwarding rows show the service's settings (signed in and read). */
+gboolean
+baton_preferences_window_get_forwarding_ready (BatonPreferencesWindow *self)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), FALSE);
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->forwarding_group));
 }

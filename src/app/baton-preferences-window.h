@@ -17,5 +17,9 @@ BatonPreferencesWindow *baton_preferences_window_new (BatonApplication *applicat
 AdwComboRow            *baton_preferences_window_get_microphone_row (BatonPreferencesWindow *self);
 AdwComboRow            *baton_preferences_window_get_speaker_row    (BatonPreferencesWindow *self);
 double                  baton_preferences_window_get_level          (BatonPreferencesWindow *self);
+AdwEntryRow            *baton_preferences_window_get_always_row     (BatonPreferencesWindow *self);
+AdwEntryRow            *baton_preferences_window_get_unanswered_row (BatonPreferencesWindow *self);
+GtkSpinButton          *baton_preferences_window_get_timeout_spin   (BatonPreferencesWindow *self);
+gboolean                baton_preferences_window_get_forwarding_ready (BatonPreferencesWindow *self);
 
 G_END_DECLS

@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The calls list is bound to the ringing calls followed by the agent's own
- * `calls` GListModel; nothing is copied.
+ * `calls` GListModel; nothing is copied. Contacts is bound to the
+ * application's BatonContacts, the service's directory (searchable through
+ * the search entry), each row with the person's name, id and presence.
  */
 
 #include "config.h"
@@ -109,6 +111,26 @@ create_recent_row (gpointer item,
   return row;
 }
 
+static void
+update_presence (GtkWidget    *label,
+                 GParamSpec   *pspec,
+                 BatonContact *contact)
+{
+  gboolean online = baton_contact_get_online (contact);
+
+  gtk_label_set_text (GTK_LABEL (label), online ? _("Online") : _("Offline"));
+  if (online)
+    {
+      gtk_widget_remove_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (label, "success");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+}
+
 static GtkWidget *
 create_contact_row (gpointer item,
                     gpointer user_data)
@@ -117,11 +139,18 @@ create_contact_row (gpointer item,
   BatonContact *contact = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *avatar = adw_avatar_new (32, baton_contact_get_display_name (contact), TRUE);
+  GtkWidget *presence = gtk_label_new (NULL);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), baton_contact_get_display_name (contact));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), baton_contact_get_id (contact));
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  gtk_widget_add_css_class (presence, "caption");
+  gtk_widget_set_valign (presence, GTK_ALIGN_CENTER);
+  update_presence (presence, NULL, contact);
+  g_signal_connect_object (contact, "notify::online", G_CALLBACK (update_presence), presence, G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), presence);
+  gtk_widget_set_name (presence, "presence");
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, _("Call, or drop a call here to transfer it"));
   g_object_set_data_full (G_OBJECT (row), "baton-peer-id", g_strdup (baton_contact_get_id (contact)), g_free);
@@ -178,6 +207,9 @@ baton_window_sidebar_set_agent (BatonWindow    *self,
     g_list_store_remove (self->call_models, 1);
   if (agent != NULL)
     g_list_store_append (self->call_models, baton_call_agent_get_calls (agent));
+  /* Contacts follow the signed-in agent's directory (every window says the
+   * same agent; the contacts ignore a repeat). */
+  baton_contacts_set_agent (baton_application_get_contacts (self->application), agent);
 }
 
 GtkWidget *
