@@ -262,7 +262,6 @@ baton_server_listen (BatonServer  *server,
   g_autoptr(GSocketConnectable) addr = NULL;
   g_autoptr(GSocketAddressEnumerator) en = NULL;
   g_autoptr(GSocketAddress) sa = NULL;
-  GSList *uris;
   SoupServerListenOptions options = 0;
   g_autofree char *host = NULL;
 
@@ -297,6 +296,7 @@ baton_server_listen (BatonServer  *server,
     /* our own socket, for a listen backlog that takes bursts of connections */
     g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (sa), G_SOCKET_TYPE_STREAM,
                                             G_SOCKET_PROTOCOL_TCP, error);
+    g_autoptr(GSocketAddress) local = NULL;
 
     if (sock == NULL)
       return FALSE;
@@ -304,18 +304,21 @@ baton_server_listen (BatonServer  *server,
     if (!g_socket_bind (sock, sa, TRUE, error) || !g_socket_listen (sock, error) ||
         !soup_server_listen_socket (server->soup, sock, options, error))
       return FALSE;
+    local = g_socket_get_local_address (sock, error);
+    if (local == NULL)
+      return FALSE;
+    if (out_uri)
+      {
+        g_autofree char *addr_str = g_inet_address_to_string (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+        const char *shown = strchr (host, ':') ? addr_str : host;
+        gboolean v6 = strchr (shown, ':') != NULL;
+
+        *out_uri = g_strdup_printf ("%s://%s%s%s:%u", server->tls ? "wss" : "ws",
+                                    v6 ? "[" : "", shown, v6 ? "]" : "",
+                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+      }
   }
-
-  uris = soup_server_get_uris (server->soup);
-  if (uris && out_uri)
-    {
-      GUri *uri = uris->data;
-
-      *out_uri = g_strdup_printf ("%s://%s:%d", server->tls ? "wss" : "ws",
-                                  strchr (host, ':') ? g_uri_get_host (uri) : host,
-                                  g_uri_get_port (uri));
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
 }
 
