@@ -119,6 +119,8 @@ transfer_state_cb (BatonTransfer *transfer,
 
   if (call == NULL)
     return;
+  /* Hanging up below may drop the agent's (the only) reference. */
+  g_object_ref (call);
   name = baton_call_dup_remote_name (call);
   switch (baton_transfer_get_state (transfer))
     {
@@ -150,6 +152,7 @@ transfer_state_cb (BatonTransfer *transfer,
       break;
     }
   refresh_call (self, call);
+  g_object_unref (call);
 }
 
 static void
