@@ -429,9 +429,16 @@ test_too_many_calls (Fixture       *f,
   g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
   g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
 
+  g_autoptr(BatonTestClient) c = fixture_connect (f, f->carol);
+  g_autofree char *id = NULL;
+
   for (int i = 0; i < 32; i++)
     g_free (invite (a, "bob"));
+  /* the caller is at its limit */
   btc_error (a, 409, 10018, "{'type':'call.invite','to':'bob','sdp':'x'}");
+  /* the callee is at its limit: a 33rd call to bob is busy */
+  id = invite (c, "bob");
+  btc_wait_ended (c, id, 486, 0);
 }
 
 int
