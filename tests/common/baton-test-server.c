@@ -285,8 +285,8 @@ baton_test_server_set_forwarding (BatonTestServer *self,
 
   g_ptr_array_add (args, g_strdup ("forwarding"));
   g_ptr_array_add (args, g_strdup (user));
-  if (always == NULL && unanswered == NULL && after_seconds <= 0)
-    g_ptr_array_add (args, g_strdup ("--clear"));
+  /* exactly these settings: clear, then set */
+  g_ptr_array_add (args, g_strdup ("--clear"));
   if (always)
     {
       g_ptr_array_add (args, g_strdup ("--always"));

@@ -33,8 +33,8 @@ void             baton_test_server_add_user       (BatonTestServer *self,
 char            *baton_test_server_token          (BatonTestServer *self,
                                                    const char      *user,
                                                    gint64           ttl_seconds);
-/* always / unanswered may be NULL (no target); after_seconds <= 0 keeps the
- * current timeout. Calling it with both NULL and after_seconds <= 0 clears. */
+/* Sets exactly these settings (earlier ones are cleared): always / unanswered
+ * may be NULL (no target); after_seconds <= 0 means the default 20 s. */
 void             baton_test_server_set_forwarding (BatonTestServer *self,
                                                    const char      *user,
                                                    const char      *always,
