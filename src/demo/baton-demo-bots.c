@@ -64,6 +64,10 @@ static const BotSpec bot_specs[] = {
 #define FORWARD_AFTER_S "6"
 #define TOKEN_TTL_S "2592000"
 #define CALL_RETRY_MS 2000
+/* Calls between two demo contacts (left over after a transfer) end after a
+ * while, and so does any call, so that nothing runs forever. */
+#define BOT_TO_BOT_CALL_S 30
+#define LONGEST_CALL_S (30 * 60)
 #define CALL_MAX_ATTEMPTS 60
 
 typedef struct _Bots Bots;
@@ -74,6 +78,7 @@ typedef struct
   const BotSpec *spec;
   BatonCallAgent *agent;
   GHashTable *ringing;          /* BatonIncomingCall → timeout id */
+  GHashTable *limits;           /* BatonCall → timeout id, once connected */
   /* BOT_CALLER */
   BatonCall *outgoing;
   guint call_timeout_id;
@@ -253,6 +258,92 @@ incoming_call_cb (BatonCallAgent    *agent,
   g_signal_connect (incoming, "ended", G_CALLBACK (incoming_ended_cb), bot);
 }
 
+/* Ending calls that went on long enough */
+
+static gboolean
+is_demo_contact (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bot_specs); i++)
+    if (g_strcmp0 (bot_specs[i].id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  Bot *bot;
+  BatonCall *call;
+} Limit;
+
+static gboolean
+limit_cb (gpointer user_data)
+{
+  Limit *limit = user_data;
+  g_autoptr(BatonCall) call = g_object_ref (limit->call);
+
+  g_message ("%s: call %s went on long enough", limit->bot->spec->id, baton_call_get_id (call));
+  /* This timeout is ending: out of the table without removing it. */
+  if (g_hash_table_steal (limit->bot->limits, call))
+    g_object_unref (call);
+  baton_call_hang_up (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_state_cb (BatonCall      *call,
+               BatonCallState  old_state,
+               BatonCallState  new_state,
+               Bot            *bot)
+{
+  GListModel *peers = baton_call_get_remote_participants (call);
+  g_autoptr(BatonRemoteParticipant) peer = NULL;
+  Limit *limit;
+  guint id;
+
+  if (new_state == BATON_CALL_STATE_DISCONNECTED)
+    {
+      g_signal_handlers_disconnect_by_data (call, bot);
+      g_hash_table_remove (bot->limits, call);
+      return;
+    }
+  if (new_state != BATON_CALL_STATE_CONNECTED || g_hash_table_contains (bot->limits, call))
+    return;
+  if (g_list_model_get_n_items (peers) > 0)
+    peer = g_list_model_get_item (peers, 0);
+  limit = g_new0 (Limit, 1);
+  limit->bot = bot;
+  limit->call = call;
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                   peer != NULL && is_demo_contact (baton_remote_participant_get_id (peer))
+                                   ? BOT_TO_BOT_CALL_S : LONGEST_CALL_S,
+                                   limit_cb, limit, g_free);
+  g_hash_table_insert (bot->limits, g_object_ref (call), GUINT_TO_POINTER (id));
+}
+
+static void
+calls_changed_cb (GListModel *calls,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Bot        *bot)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(BatonCall) call = g_list_model_get_item (calls, i);
+
+      g_signal_handlers_disconnect_by_data (call, bot);
+      g_signal_connect (call, "state-changed", G_CALLBACK (call_state_cb), bot);
+      if (baton_call_get_state (call) == BATON_CALL_STATE_CONNECTED)
+        call_state_cb (call, BATON_CALL_STATE_NONE, BATON_CALL_STATE_CONNECTED, bot);
+    }
+}
+
+static void
+limit_free (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
 /* Calling the user */
 
 static gboolean place_call_cb (gpointer user_data);
@@ -310,12 +401,21 @@ bot_free (Bot *bot)
       g_hash_table_iter_steal (&iter);
     }
   g_hash_table_unref (bot->ringing);
+  {
+    GList *calls = g_hash_table_get_keys (bot->limits);
+
+    for (GList *l = calls; l != NULL; l = l->next)
+      g_signal_handlers_disconnect_by_data (l->data, bot);
+    g_list_free (calls);
+  }
+  g_hash_table_unref (bot->limits);
   if (bot->outgoing != NULL)
     g_signal_handlers_disconnect_by_data (bot->outgoing, bot);
   g_clear_object (&bot->outgoing);
   if (bot->agent != NULL)
     {
       g_signal_handlers_disconnect_by_data (bot->agent, bot);
+      g_signal_handlers_disconnect_by_data (baton_call_agent_get_calls (bot->agent), bot);
       baton_call_agent_shutdown (bot->agent);
     }
   g_clear_object (&bot->agent);
@@ -355,6 +455,7 @@ agent_created_cb (GObject      *object,
       return;
     }
   g_signal_connect (bot->agent, "incoming-call", G_CALLBACK (incoming_call_cb), bot);
+  g_signal_connect (baton_call_agent_get_calls (bot->agent), "items-changed", G_CALLBACK (calls_changed_cb), bot);
   if (++bots->n_connected == bots->bots->len)
     all_connected (bots);
 }
@@ -416,6 +517,7 @@ start_bots (Bots    *bots,
       bot->bots = bots;
       bot->spec = &bot_specs[i];
       bot->ringing = g_hash_table_new (NULL, NULL);
+      bot->limits = g_hash_table_new_full (NULL, NULL, g_object_unref, limit_free);
       g_ptr_array_add (bots->bots, bot);
 
       credential = baton_token_credential_new (token);
