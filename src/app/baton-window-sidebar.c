@@ -193,6 +193,10 @@ baton_window_sidebar_init (BatonWindow *self)
   g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (update_section_visibility),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->contacts_list, "row-activated", G_CALLBACK (person_row_activated_cb), self, 0);
+  /* Looking somebody up reads the directory again, so that who is online
+   * (and who is new) is current. */
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (baton_contacts_refresh),
+                           baton_application_get_contacts (app), G_CONNECT_SWAPPED);
 
   update_section_visibility (self);
 }

@@ -251,9 +251,9 @@ test_transfer_dialog_person_fails (void)
   g_assert_cmpuint (baton_transfer_get_error_code (baton_call_get_app_transfer (a)), ==, 480);
   BATON_WAIT_FOR (baton_call_get_state (a) == BATON_CALL_STATE_CONNECTED, 10);
   g_assert_true (baton_window_get_selected_call (T->window) == a);
-  /* carol by her id: libbaton has no directory yet to learn her name. */
+  /* carol by her name, from the service's directory (she was never in a call) */
   g_assert_cmpstr (baton_window_get_last_toast (T->window), ==,
-                   "carol is offline — Alice Liddell is back on the line");
+                   "Carol Danvers is offline — Alice Liddell is back on the line");
   baton_app_test_screenshot (GTK_WIDGET (T->window), "transfer-failed");
 }
 
@@ -267,7 +267,7 @@ subtitle_cb (BatonCallViewModel *vm,
 
 /* The same with forwarding allowed: carol's "always forward" to bob applies,
  * bob answers, the transfer succeeds. Meanwhile the call said "Transferring
- * to carol…". */
+ * to Carol Danvers…" (her name from the directory). */
 static void
 test_transfer_dialog_person_forwarded (void)
 {
@@ -285,7 +285,7 @@ test_transfer_dialog_person_forwarded (void)
   wait_transferred (a);
   g_signal_handler_disconnect (vm, id);
   g_ptr_array_add (seen, NULL);
-  g_assert_true (g_strv_contains ((const char * const *) seen->pdata, "Transferring to carol…"));
+  g_assert_true (g_strv_contains ((const char * const *) seen->pdata, "Transferring to Carol Danvers…"));
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
   hang_up_all (alice);
