@@ -285,6 +285,8 @@ baton_application_start_demo (BatonApplication *self)
                                    baton_demo_session_get_token (self->demo), FALSE);
       return;
     }
+  if (self->demo != NULL && self->signing_in)
+    return; /* still starting */
   g_clear_object (&self->demo);
   self->demo = baton_demo_session_new (NULL);
   set_sign_in_error (self, NULL);
