@@ -1451,6 +1451,7 @@ typedef struct
 {
   GstWebRTCSessionDescription *desc;
   char *error;
+  gint64 caps_deadline;
 } DescriptionResult;
 
 static void
@@ -1461,6 +1462,40 @@ description_result_free (gpointer data)
   g_clear_pointer (&r->desc, gst_webrtc_session_description_free);
   g_free (r->error);
   g_free (r);
+}
+
+/* Sets the local description and hands out its text, once the encoder's
+ * caps reached webrtcbin (or after half a second without). */
+static gboolean
+finish_local_description_cb (gpointer user_data)
+{
+  GTask *task = user_data;   /* owned by the source */
+  BatonMediaSession *self = g_task_get_source_object (task);
+  DescriptionResult *r = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+
+  if (!g_ptr_array_find (self->pending_tasks, task, NULL))
+    return G_SOURCE_REMOVE;    /* closed meanwhile */
+
+  if (!gst_pad_has_current_caps (self->webrtc_sink) && g_get_monotonic_time () < r->caps_deadline)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (5);
+
+      g_source_set_callback (source, finish_local_description_cb, g_object_ref (task), g_object_unref);
+      g_source_set_static_name (source, "[baton] media session caps");
+      g_source_attach (source, self->context);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_ptr_array_remove (self->pending_tasks, task);
+  g_signal_emit_by_name (self->webrtc, "set-local-description", r->desc, NULL);
+  text = gst_sdp_message_as_text (r->desc->sdp);
+  g_task_return_pointer (task, g_steal_pointer (&text), g_free);
+
+  /* Candidates go out after the description they belong to */
+  run_in_main (self, flush_local_candidates_main, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
 }
 
 /* In the owner's context: set the local description, hand out its text.
@@ -1487,13 +1522,15 @@ local_description_main (gpointer user_data)
 
   if (r->desc->type == GST_WEBRTC_SDP_TYPE_ANSWER)
     answer_add_telephone_event (self, r->desc->sdp);
-  g_signal_emit_by_name (self->webrtc, "set-local-description", r->desc, NULL);
-  start_sending (self);
-  text = gst_sdp_message_as_text (r->desc->sdp);
-  g_task_return_pointer (task, g_steal_pointer (&text), g_free);
 
-  /* Candidates go out after the description they belong to */
-  run_in_main (self, flush_local_candidates_main, NULL, NULL);
+  /* Link the encoder now that the m-line is made, and set the local
+   * description only once its caps reached webrtcbin: webrtcbin 1.22 now and
+   * then never connects a sink pad whose caps arrive while it applies the
+   * descriptions, and the call then sends nothing. */
+  start_sending (self);
+  r->caps_deadline = g_get_monotonic_time () + 500 * 1000;
+  g_ptr_array_add (self->pending_tasks, g_object_ref (task));
+  defer (self->context, finish_local_description_cb, g_object_ref (task), g_object_unref);
 
   return G_SOURCE_REMOVE;
 }

@@ -18,6 +18,7 @@
 #define TONE_A 440.0
 #define TONE_B 1000.0
 #define TONE_C 700.0
+#define TONE_D 1500.0
 #define RECORD_MS 1000
 #define MIC_A "baton-ms-mic-a"
 #define MIC_B "baton-ms-mic-b"
@@ -593,14 +594,14 @@ test_microphone_unplugged (Call          *call,
   assert_hears (&call->b, TONE_C, TONE_A);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
-  /* the system default microphone says 1000 Hz... */
-  tone_default = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), TONE_B);
+  /* the system default microphone says 1500 Hz (not B's 1000 Hz: A's echo
+   * canceller would rightly take that for an echo of B)... */
+  tone_default = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), TONE_D);
   g_clear_pointer (&tone_d, baton_test_tone_stop);
   baton_test_device_remove (mic_d);
 
-  /* ...and that is what B hears now (B's own tone is 1000 Hz too, but B
-   * never hears itself: see tones-both-ways) */
-  assert_hears (&call->b, TONE_B, TONE_C);
+  /* ...and that is what B hears now */
+  assert_hears (&call->b, TONE_D, TONE_C);
   g_assert_cmpstr (baton_audio_device_get_id (baton_device_manager_get_selected_microphone (call->a.devices)),
                    ==, g_getenv ("BATON_TEST_MIC"));
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
