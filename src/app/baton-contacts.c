@@ -381,7 +381,7 @@ list_users_cb (GObject      *object,
     }
 }
 
-/**
+/*
  * baton_contacts_refresh:
  *
  * Reads the directory again (now, or after the read in flight).
@@ -437,7 +437,7 @@ connection_state_cb (BatonContacts *self)
   baton_contacts_refresh (self);
 }
 
-/**
+/*
  * baton_contacts_set_agent:
  * @agent: (nullable): the signed-in agent
  *

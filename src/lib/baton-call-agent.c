@@ -1377,7 +1377,8 @@ list_users_cb (GObject      *object,
  * @self: a #BatonCallAgent
  * @query: (nullable): a part of the id or display name to look for
  *   (case-insensitive), or %NULL (or "") for everybody
- * @limit: the most users to return, 1 to 500; 0 for the service's default (100)
+ * @limit: the most users to return, 1 to 500 (more is capped at 500); 0 for
+ *   the service's default (100)
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the list is there
  * @user_data: data for @callback
