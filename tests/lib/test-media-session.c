@@ -131,6 +131,30 @@ dtmf_received_cb (BatonMediaSession *session,
   g_array_append_val (party->dtmf, tone);
 }
 
+/* Precondition: the tone reaches the microphone. The first time a tone
+ * plays into a new device, PipeWire takes a moment to link it; later ones
+ * are there at once (and checking every time would double the run time). */
+static void
+wait_for_tone_in (const char *source_node,
+                  double      freq)
+{
+  static GHashTable *checked;
+
+  if (checked == NULL)
+    checked = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!g_hash_table_add (checked, (gpointer) source_node))
+    return;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(BatonTestSpectrum) s = baton_test_record_source (source_node, 100);
+
+      if (baton_test_spectrum_has_tone (s, freq))
+        return;
+    }
+  g_error ("the tone of %.0f Hz never reached %s", freq, source_node);
+}
+
 static void
 party_init (Party           *party,
             const char      *mic_name,
@@ -155,6 +179,7 @@ party_init (Party           *party,
 
   /* for a microphone, the node is the input sink that feeds it */
   party->tone = baton_test_tone_start (baton_test_device_get_node (mic), freq);
+  wait_for_tone_in (mic_name, freq);
 }
 
 static void
