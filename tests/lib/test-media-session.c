@@ -355,6 +355,28 @@ assert_hears (Party  *party,
   g_assert_false (baton_test_spectrum_has_tone (s, not_heard));
 }
 
+/* After a device switch: what was already on its way (a good 200 ms of
+ * it, mouth to ear) still comes out of the old device; the new state must
+ * settle within a few recordings */
+static void
+assert_comes_to_hear (Party  *party,
+                      double  heard,
+                      double  not_heard)
+{
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(BatonTestSpectrum) s = hear (party);
+
+      g_test_message ("%s: peak %.0f Hz at %.1f dB; %.0f Hz at %.1f dB, %.0f Hz at %.1f dB",
+                      party->speaker, baton_test_spectrum_peak_hz (s), baton_test_spectrum_peak_db (s),
+                      heard, baton_test_spectrum_level_db (s, heard),
+                      not_heard, baton_test_spectrum_level_db (s, not_heard));
+      if (baton_test_spectrum_has_tone (s, heard) && !baton_test_spectrum_has_tone (s, not_heard))
+        return;
+    }
+  g_assert_not_reached ();
+}
+
 static void
 assert_silent (Party *party)
 {
@@ -566,7 +588,7 @@ test_switch_microphone (Call          *call,
 
   baton_device_manager_select_microphone (call->a.devices, device);
 
-  assert_hears (&call->b, TONE_C, TONE_A);
+  assert_comes_to_hear (&call->b, TONE_C, TONE_A);
   assert_hears (&call->a, TONE_B, TONE_A);
   /* the call never left CONNECTED */
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
@@ -577,7 +599,7 @@ test_switch_microphone (Call          *call,
   baton_device_manager_select_microphone (call->a.devices,
                                           find_device (baton_device_manager_get_microphones (call->a.devices),
                                                        MIC_A));
-  assert_hears (&call->b, TONE_A, TONE_C);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_C);
 }
 
 static void
@@ -616,7 +638,7 @@ test_microphone_unplugged (Call          *call,
   baton_device_manager_select_microphone (call->a.devices,
                                           wait_for_device (baton_device_manager_get_microphones (call->a.devices),
                                                            "baton-ms-mic-d"));
-  assert_hears (&call->b, TONE_C, TONE_A);
+  assert_comes_to_hear (&call->b, TONE_C, TONE_A);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
   /* the system default microphone says 1500 Hz (not B's 1000 Hz: A's echo
@@ -626,7 +648,7 @@ test_microphone_unplugged (Call          *call,
   baton_test_device_remove (mic_d);
 
   /* ...and that is what B hears now */
-  assert_hears (&call->b, TONE_D, TONE_C);
+  assert_comes_to_hear (&call->b, TONE_D, TONE_C);
   g_assert_cmpstr (baton_audio_device_get_id (baton_device_manager_get_selected_microphone (call->a.devices)),
                    ==, g_getenv ("BATON_TEST_MIC"));
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
