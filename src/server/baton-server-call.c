@@ -134,6 +134,7 @@ baton_call_set_server_hold (BatonServer *server,
   gboolean before = effective_hold (call, party);
 
   call->server_held[party] = held;
+  baton_live_call_changed (server, call);
   if (effective_hold (call, party) != before && call->state == CALL_CONNECTED)
     {
       g_autoptr(JsonObject) ev = baton_event_new ("call.hold");
@@ -167,6 +168,7 @@ baton_call_new (BatonServer    *server,
   call->allow_forwarding = allow_forwarding;
   call->started_at = g_get_real_time () / G_USEC_PER_SEC;
   g_hash_table_insert (server->calls, call->id, call);
+  baton_live_call_changed (server, call);
   return call;
 }
 
@@ -197,6 +199,7 @@ baton_call_end (BatonServer  *server,
   g_debug ("call %s ends %d/%d (%s)", call->id, code, subcode, message);
   call->state = CALL_ENDED;
   g_clear_handle_id (&call->timer, g_source_remove);
+  baton_live_call_changed (server, call);
 
   ev = baton_event_new ("call.ended");
   json_object_set_string_member (ev, "call_id", call->id);
@@ -297,6 +300,7 @@ retarget (BatonServer    *server,
   call->user[CALLEE] = g_strdup (to->id);
   call->name[CALLEE] = g_strdup (to->display_name);
   call->allow_forwarding = FALSE; /* one hop only */
+  baton_live_call_changed (server, call);
 
   json_object_set_string_member (ev, "call_id", call->id);
   json_object_set_object_member (ev, "to", baton_user_object (to->id, to->display_name));
@@ -484,6 +488,7 @@ handle_accept (BatonConnection *conn,
   call->session[CALLEE] = me;
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
   g_clear_handle_id (&call->timer, g_source_remove);
+  baton_live_call_changed (conn->server, call);
   others = g_ptr_array_copy (call->ringing, NULL, NULL);
   g_ptr_array_remove (others, me);
   g_ptr_array_set_size (call->ringing, 0);
@@ -621,6 +626,7 @@ baton_call_handle (BatonConnection *conn,
         gboolean before = effective_hold (call, party);
 
         call->held[party] = msg->flag;
+        baton_live_call_changed (server, call);
         if (effective_hold (call, party) != before)
           send_flag (call, "call.hold", "held", !before, party, TRUE);
       }
@@ -636,6 +642,7 @@ baton_call_handle (BatonConnection *conn,
       if (call->muted[party] != msg->flag)
         {
           call->muted[party] = msg->flag;
+          baton_live_call_changed (server, call);
           if (call->state == CALL_CONNECTED)
             send_flag (call, "call.mute", "muted", msg->flag, party, FALSE);
         }

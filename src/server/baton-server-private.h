@@ -56,6 +56,10 @@ struct _BatonServer
   GPtrArray *graveyard;      /* ended calls, freed from an idle */
   guint graveyard_source;
   guint expiry_source;       /* one sweep for every connection's token */
+  GHashTable *live_dirty_sessions; /* ids (owned) whose stored live state is stale */
+  GHashTable *live_dirty_calls;
+  guint live_source;
+  gboolean live_frozen;      /* being freed: the stored state stays as it is */
 };
 
 struct _BatonConnection
@@ -182,6 +186,7 @@ void          baton_reply_error           (BatonConnection *conn, gint64 re, int
 void          baton_session_handle_register (BatonConnection *conn, BatonMessage *msg);
 void          baton_session_detach        (BatonServer *server, BatonSession *session, gboolean said_goodbye);
 void          baton_session_free          (BatonSession *session);
+void          baton_session_start_grace   (BatonServer *server, BatonSession *session);
 void          baton_handle_misc           (BatonConnection *conn, BatonMessage *msg);
 
 /* baton-server-call.c */
@@ -211,6 +216,15 @@ void          baton_transfer_call_ended   (BatonServer *server, BatonCall *call,
 void          baton_transfer_call_answered (BatonServer *server, BatonCall *call);
 void          baton_transfer_media        (BatonServer *server, BatonCall *call, gboolean ok);
 JsonObject   *baton_transfer_snapshot     (BatonTransfer *tr);
+void          baton_transfer_restore_failed (BatonServer *server, const char *id, BatonCall *a,
+                                           const char *transferor_session,
+                                           int code, int subcode, const char *message);
 void          baton_transfer_free         (BatonTransfer *tr);
+
+/* baton-server-live.c */
+void          baton_live_session_changed  (BatonServer *server, BatonSession *session);
+void          baton_live_call_changed     (BatonServer *server, BatonCall *call);
+void          baton_live_flush            (BatonServer *server);
+void          baton_live_restore          (BatonServer *server);
 
 G_END_DECLS

@@ -72,6 +72,7 @@ session_end (BatonServer  *server,
         baton_call_end (server, call, 410, 10008,
                         "the other party lost its connection to the service", session);
     }
+  baton_live_session_changed (server, session);
   g_hash_table_remove (server->sessions, session->id);
 }
 
@@ -86,6 +87,15 @@ grace_cb (gpointer user_data)
 }
 
 void
+baton_session_start_grace (BatonServer  *server,
+                           BatonSession *session)
+{
+  g_debug ("session %s of %s in its grace period", session->id, session->user_id);
+  g_clear_handle_id (&session->grace_source, g_source_remove);
+  session->grace_source = baton_server_timeout_add (server, BATON_GRACE_PERIOD, grace_cb, session);
+}
+
+void
 baton_session_detach (BatonServer  *server,
                       BatonSession *session,
                       gboolean      said_goodbye)
@@ -97,9 +107,7 @@ baton_session_detach (BatonServer  *server,
         session_end (server, session, TRUE);
       return;
     }
-  g_debug ("session %s of %s in its grace period", session->id, session->user_id);
-  g_clear_handle_id (&session->grace_source, g_source_remove);
-  session->grace_source = baton_server_timeout_add (server, BATON_GRACE_PERIOD, grace_cb, session);
+  baton_session_start_grace (server, session);
 }
 
 static void
@@ -162,6 +170,7 @@ baton_session_handle_register (BatonConnection *conn,
         {
           g_free (session->agent_name);
           session->agent_name = g_strdup (msg->display_name);
+          baton_live_session_changed (server, session);
         }
 
       /* Calls the client forgot end as if it had hung up. */
@@ -206,6 +215,7 @@ baton_session_handle_register (BatonConnection *conn,
       session->user_name = g_strdup (conn->user_name);
       session->agent_name = g_strdup (msg->display_name);
       g_hash_table_insert (server->sessions, session->id, session);
+      baton_live_session_changed (server, session);
       attach (conn, session);
       g_debug ("session %s of %s registered", session->id, session->user_id);
     }

@@ -39,7 +39,24 @@ static const char schema[] =
   "  answered_at INTEGER,"
   "  ended_at INTEGER NOT NULL,"
   "  code INTEGER NOT NULL,"
-  "  subcode INTEGER NOT NULL);";
+  "  subcode INTEGER NOT NULL);"
+  /* live state: what a resume needs after a restart of `serve` */
+  "CREATE TABLE IF NOT EXISTS live_sessions ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  user_id TEXT NOT NULL,"
+  "  user_name TEXT,"
+  "  agent_name TEXT);"
+  "CREATE TABLE IF NOT EXISTS live_calls ("
+  "  call_id TEXT PRIMARY KEY NOT NULL,"
+  "  connected INTEGER NOT NULL,"
+  "  caller TEXT NOT NULL, caller_name TEXT, caller_session TEXT NOT NULL,"
+  "  callee TEXT NOT NULL, callee_name TEXT, callee_session TEXT,"
+  "  caller_held INTEGER NOT NULL, callee_held INTEGER NOT NULL,"
+  "  caller_muted INTEGER NOT NULL, callee_muted INTEGER NOT NULL,"
+  "  started_at INTEGER NOT NULL, answered_at INTEGER,"
+  "  forwarded_from TEXT,"
+  "  transfer_leg INTEGER NOT NULL,"
+  "  transfer_id TEXT, transferor_session TEXT);";
 
 void
 baton_store_user_free (BatonStoreUser *user)
@@ -265,6 +282,210 @@ sqlite_record_call (BatonStore            *store,
   sqlite3_finalize (stmt);
 }
 
+void
+baton_live_session_free (BatonLiveSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->id);
+  g_free (s->user_id);
+  g_free (s->user_name);
+  g_free (s->agent_name);
+  g_free (s);
+}
+
+void
+baton_live_call_free (BatonLiveCall *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->call_id);
+  for (int i = 0; i < 2; i++)
+    {
+      g_free (c->user[i]);
+      g_free (c->name[i]);
+      g_free (c->session[i]);
+    }
+  g_free (c->forwarded_from);
+  g_free (c->transfer_id);
+  g_free (c->transferor_session);
+  g_free (c);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+static void
+run_each (SqliteStore  *self,
+          const char   *sql,
+          GPtrArray    *ids)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (ids == NULL || ids->len == 0)
+    return;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_warning ("save_live: %s", sqlite3_errmsg (self->db));
+      return;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_bind_text (stmt, 1, ids->pdata[i], -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        g_warning ("save_live: %s", sqlite3_errmsg (self->db));
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static void
+sqlite_save_live (BatonStore *store,
+                  GPtrArray  *sessions,
+                  GPtrArray  *gone_sessions,
+                  GPtrArray  *calls,
+                  GPtrArray  *gone_calls)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *stmt = NULL;
+
+  sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  run_each (self, "DELETE FROM live_sessions WHERE id = ?", gone_sessions);
+  run_each (self, "DELETE FROM live_calls WHERE call_id = ?", gone_calls);
+  if (sessions && sessions->len > 0 &&
+      sqlite3_prepare_v2 (self->db,
+                          "INSERT OR REPLACE INTO live_sessions (id, user_id, user_name, agent_name)"
+                          " VALUES (?, ?, ?, ?)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      for (guint i = 0; i < sessions->len; i++)
+        {
+          BatonLiveSession *s = sessions->pdata[i];
+
+          sqlite3_bind_text (stmt, 1, s->id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 2, s->user_id, -1, SQLITE_TRANSIENT);
+          bind_text_or_null (stmt, 3, s->user_name);
+          bind_text_or_null (stmt, 4, s->agent_name);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            g_warning ("save_live: %s", sqlite3_errmsg (self->db));
+          sqlite3_reset (stmt);
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  if (calls && calls->len > 0 &&
+      sqlite3_prepare_v2 (self->db,
+                          "INSERT OR REPLACE INTO live_calls (call_id, connected,"
+                          " caller, caller_name, caller_session, callee, callee_name, callee_session,"
+                          " caller_held, callee_held, caller_muted, callee_muted, started_at, answered_at,"
+                          " forwarded_from, transfer_leg, transfer_id, transferor_session)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      for (guint i = 0; i < calls->len; i++)
+        {
+          BatonLiveCall *c = calls->pdata[i];
+
+          sqlite3_bind_text (stmt, 1, c->call_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 2, c->connected);
+          for (int p = 0; p < 2; p++)
+            {
+              sqlite3_bind_text (stmt, 3 + 3 * p, c->user[p], -1, SQLITE_TRANSIENT);
+              bind_text_or_null (stmt, 4 + 3 * p, c->name[p]);
+              bind_text_or_null (stmt, 5 + 3 * p, c->session[p]);
+              sqlite3_bind_int (stmt, 9 + p, c->held[p]);
+              sqlite3_bind_int (stmt, 11 + p, c->muted[p]);
+            }
+          sqlite3_bind_int64 (stmt, 13, c->started_at);
+          sqlite3_bind_int64 (stmt, 14, c->answered_at);
+          bind_text_or_null (stmt, 15, c->forwarded_from);
+          sqlite3_bind_int (stmt, 16, c->transfer_leg);
+          bind_text_or_null (stmt, 17, c->transfer_id);
+          bind_text_or_null (stmt, 18, c->transferor_session);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            g_warning ("save_live: %s", sqlite3_errmsg (self->db));
+          sqlite3_reset (stmt);
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_warning ("save_live: %s", sqlite3_errmsg (self->db));
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+static void
+sqlite_load_live (BatonStore  *store,
+                  GPtrArray  **out_sessions,
+                  GPtrArray  **out_calls)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  GPtrArray *sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) baton_live_session_free);
+  GPtrArray *calls = g_ptr_array_new_with_free_func ((GDestroyNotify) baton_live_call_free);
+  sqlite3_stmt *stmt = NULL;
+
+  *out_sessions = sessions;
+  *out_calls = calls;
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, user_id, user_name, agent_name FROM live_sessions",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          BatonLiveSession *s = g_new0 (BatonLiveSession, 1);
+
+          s->id = col_text (stmt, 0);
+          s->user_id = col_text (stmt, 1);
+          s->user_name = col_text (stmt, 2);
+          s->agent_name = col_text (stmt, 3);
+          g_ptr_array_add (sessions, s);
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  else
+    g_warning ("load_live: %s", sqlite3_errmsg (self->db));
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT call_id, connected,"
+                          " caller, caller_name, caller_session, callee, callee_name, callee_session,"
+                          " caller_held, callee_held, caller_muted, callee_muted, started_at, answered_at,"
+                          " forwarded_from, transfer_leg, transfer_id, transferor_session FROM live_calls",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          BatonLiveCall *c = g_new0 (BatonLiveCall, 1);
+
+          c->call_id = col_text (stmt, 0);
+          c->connected = sqlite3_column_int (stmt, 1);
+          for (int p = 0; p < 2; p++)
+            {
+              c->user[p] = col_text (stmt, 2 + 3 * p);
+              c->name[p] = col_text (stmt, 3 + 3 * p);
+              c->session[p] = col_text (stmt, 4 + 3 * p);
+              c->held[p] = sqlite3_column_int (stmt, 8 + p);
+              c->muted[p] = sqlite3_column_int (stmt, 10 + p);
+            }
+          c->started_at = sqlite3_column_int64 (stmt, 12);
+          c->answered_at = sqlite3_column_int64 (stmt, 13);
+          c->forwarded_from = col_text (stmt, 14);
+          c->transfer_leg = sqlite3_column_int (stmt, 15);
+          c->transfer_id = col_text (stmt, 16);
+          c->transferor_session = col_text (stmt, 17);
+          g_ptr_array_add (calls, c);
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  else
+    g_warning ("load_live: %s", sqlite3_errmsg (self->db));
+}
+
 static void
 sqlite_free (BatonStore *store)
 {
@@ -281,6 +502,8 @@ static const BatonStoreVTable sqlite_vtable = {
   sqlite_get_forwarding,
   sqlite_set_forwarding,
   sqlite_record_call,
+  sqlite_save_live,
+  sqlite_load_live,
   sqlite_free,
 };
 

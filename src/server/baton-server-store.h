@@ -38,6 +38,33 @@ typedef struct
   int subcode;
 } BatonCallRecord;
 
+/* The live signaling state, kept so that calls survive a restart of the
+ * server (PROTOCOL.md § 3.1). Media is peer to peer: only this is needed. */
+typedef struct
+{
+  char *id;
+  char *user_id;
+  char *user_name;
+  char *agent_name;  /* nullable */
+} BatonLiveSession;
+
+typedef struct
+{
+  char *call_id;
+  gboolean connected;      /* FALSE: still ringing */
+  char *user[2];           /* caller, callee */
+  char *name[2];
+  char *session[2];        /* session ids; the callee's is NULL while ringing */
+  gboolean held[2];        /* by the party itself (not the server's hold) */
+  gboolean muted[2];
+  gint64 started_at;
+  gint64 answered_at;
+  char *forwarded_from;    /* nullable */
+  gboolean transfer_leg;   /* A′ of a transfer still in progress */
+  char *transfer_id;       /* a transfer of this call (as A) in progress, nullable */
+  char *transferor_session;
+} BatonLiveCall;
+
 typedef struct _BatonStore BatonStore;
 
 typedef struct
@@ -49,6 +76,12 @@ typedef struct
   void             (*get_forwarding) (BatonStore *store, const char *user, BatonForwarding *out);
   gboolean         (*set_forwarding) (BatonStore *store, const char *user, const BatonForwarding *fwd, GError **error);
   void             (*record_call)    (BatonStore *store, const BatonCallRecord *record);
+  /* One batch of changes to the live state, in one transaction: rows to
+   * write (BatonLiveSession*, BatonLiveCall*) and ids whose rows go. */
+  void             (*save_live)      (BatonStore *store, GPtrArray *sessions, GPtrArray *gone_sessions,
+                                      GPtrArray *calls, GPtrArray *gone_calls);
+  /* Everything save_live() left, as new arrays with free functions. */
+  void             (*load_live)      (BatonStore *store, GPtrArray **sessions, GPtrArray **calls);
   void             (*free)           (BatonStore *store);
 } BatonStoreVTable;
 
@@ -96,6 +129,19 @@ baton_store_record_call (BatonStore *s, const BatonCallRecord *record)
 }
 
 static inline void
+baton_store_save_live (BatonStore *s, GPtrArray *sessions, GPtrArray *gone_sessions,
+                       GPtrArray *calls, GPtrArray *gone_calls)
+{
+  s->vtable->save_live (s, sessions, gone_sessions, calls, gone_calls);
+}
+
+static inline void
+baton_store_load_live (BatonStore *s, GPtrArray **sessions, GPtrArray **calls)
+{
+  s->vtable->load_live (s, sessions, calls);
+}
+
+static inline void
 baton_store_free (BatonStore *s)
 {
   if (s)
@@ -104,8 +150,12 @@ baton_store_free (BatonStore *s)
 
 void baton_store_user_free       (BatonStoreUser  *user);
 void baton_forwarding_clear      (BatonForwarding *fwd);
+void baton_live_session_free     (BatonLiveSession *session);
+void baton_live_call_free        (BatonLiveCall   *call);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonStore, baton_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonStoreUser, baton_store_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonLiveSession, baton_live_session_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonLiveCall, baton_live_call_free)
 
 G_END_DECLS

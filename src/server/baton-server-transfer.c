@@ -92,6 +92,10 @@ finish (BatonTransfer *tr,
   tr->message = g_strdup (message);
   tr->ended_at = g_get_real_time () / G_USEC_PER_SEC;
   g_clear_handle_id (&tr->timer, g_source_remove);
+  if (tr->a)
+    baton_live_call_changed (tr->server, tr->a);
+  if (tr->new_call)
+    baton_live_call_changed (tr->server, tr->new_call);
   if (tr->a && tr->a->transfer == tr)
     tr->a->transfer = NULL;
   if (tr->b && tr->b->replaced_by == tr)
@@ -99,6 +103,32 @@ finish (BatonTransfer *tr,
   if (tr->new_call && tr->new_call->leg_of == tr)
     tr->new_call->leg_of = NULL;
   tr->cleanup_source = g_timeout_add_seconds ((guint) BATON_TRANSFER_KEEP, cleanup_cb, tr);
+}
+
+/* A transfer that was in progress when the server stopped: it cannot go on
+ * (its new leg is not kept), so it is failed, for the transferor's resume. */
+void
+baton_transfer_restore_failed (BatonServer *server,
+                               const char  *id,
+                               BatonCall   *a,
+                               const char  *transferor_session,
+                               int          code,
+                               int          subcode,
+                               const char  *message)
+{
+  BatonTransfer *tr = g_new0 (BatonTransfer, 1);
+  int t = a->session[CALLEE] && g_str_equal (a->session[CALLEE]->id, transferor_session) ? CALLEE : CALLER;
+
+  tr->server = server;
+  tr->id = g_strdup (id);
+  tr->a_id = g_strdup (a->id);
+  tr->transferor = g_strdup (a->user[t]);
+  tr->transferor_name = g_strdup (a->name[t]);
+  tr->transferor_session = g_strdup (transferor_session);
+  tr->transferee = g_strdup (a->user[1 - t]);
+  tr->transferee_session = a->session[1 - t];
+  g_hash_table_replace (server->transfers, tr->id, tr);
+  finish (tr, code, subcode, message);
 }
 
 static void
@@ -322,6 +352,7 @@ handle_request (BatonConnection *conn,
       b->replaced_by = tr;
     }
   a->transfer = tr;
+  baton_live_call_changed (server, a);
   g_hash_table_insert (server->transfers, tr->id, tr);
   g_debug ("transfer %s of call %s to %s%s", tr->id, a->id, b ? "the call of " : "", target->id);
 
@@ -393,6 +424,7 @@ handle_accept (BatonConnection *conn,
   call = baton_call_new (server, conn->session, conn->user_name, target, msg->sdp,
                          tr->b == NULL && !tr->disable_forwarding);
   call->leg_of = tr;
+  baton_live_call_changed (server, call);
   tr->new_call = call;
   tr->new_call_id = g_strdup (call->id);
   tr->stage = TRANSFER_RINGING;

@@ -238,6 +238,9 @@ baton_server_new (const char  *data_dir,
                                              (GDestroyNotify) baton_transfer_free);
   server->connections = g_hash_table_new (NULL, NULL);
   server->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) baton_call_free);
+  server->live_dirty_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->live_dirty_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  baton_live_restore (server);
 
   server->soup = soup_server_new ("server-header", "baton-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (server->soup, AGENT_PATH, agent_http_cb, server, NULL);
@@ -346,6 +349,11 @@ baton_server_free (BatonServer *server)
 {
   if (server == NULL)
     return;
+  /* What a resume needs stays in the store for the next start. */
+  if (server->live_dirty_sessions && server->store)
+    baton_live_flush (server);
+  server->live_frozen = TRUE;
+  g_clear_handle_id (&server->live_source, g_source_remove);
   if (server->soup)
     soup_server_disconnect (server->soup);
   if (server->connections)
@@ -363,6 +371,8 @@ baton_server_free (BatonServer *server)
   g_clear_pointer (&server->calls, g_hash_table_destroy);
   g_clear_pointer (&server->sessions, g_hash_table_destroy);
   g_clear_pointer (&server->connections, g_hash_table_destroy);
+  g_clear_pointer (&server->live_dirty_sessions, g_hash_table_destroy);
+  g_clear_pointer (&server->live_dirty_calls, g_hash_table_destroy);
   if (server->router)
     server->router->vtable->free (server->router);
   baton_store_free (server->store);

@@ -1,0 +1,304 @@
+/* test-restart.c: calls survive a restart of the server (PROTOCOL.md § 3.1)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Before each kill -9 every client does a ping round trip: the server writes
+ * the live state in the main-loop iteration after a change, so by the time a
+ * later request is answered the change is in the store.
+ */
+#include "server-fixture.h"
+
+static void
+sync_state (BatonTestClient *c)
+{
+  btc_do (c, "{'type':'ping'}");
+}
+
+/* Resumes `session` with `calls` (a JSON array text) on a new connection. */
+static BatonTestClient *
+resume (Fixture     *f,
+        const char  *token,
+        const char  *session,
+        const char  *calls_json,
+        JsonObject **out_reply)
+{
+  BatonTestClient *c = btc_connect (baton_test_server_get_uri (f->server), token, NULL);
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_assert_nonnull (c);
+  reply = btc_ok (c, "{'type':'register','resume':{'session_id':'%s','calls':%s}}", session, calls_json);
+  if (out_reply)
+    *out_reply = g_steal_pointer (&reply);
+  return c;
+}
+
+static JsonObject *
+only_call (JsonObject *reply)
+{
+  JsonArray *calls = json_object_get_array_member (reply, "calls");
+
+  g_assert_cmpuint (json_array_get_length (calls), ==, 1);
+  return json_array_get_object_element (calls, 0);
+}
+
+static void
+expect_hold (BatonTestClient *c,
+             const char      *call_id,
+             gboolean         held)
+{
+  g_autoptr(JsonObject) ev = btc_wait_event (c, "call.hold");
+
+  g_assert_cmpstr (btc_str (ev, "call_id"), ==, call_id);
+  g_assert_cmpint (btc_bool (ev, "held"), ==, held);
+}
+
+/* kill -9 mid-call: both resume the same sessions, the call is live with its
+ * flags, and hold and hang-up go through the new process. */
+static void
+test_crash_call (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autofree char *id = fixture_call (a, b, "bob");
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+  JsonObject *snap;
+
+  btc_do (a, "{'type':'call.hold','call_id':'%s','held':true}", id);
+  expect_hold (b, id, TRUE);
+  btc_do (b, "{'type':'call.mute','call_id':'%s','muted':true}", id);
+  json_object_unref (btc_wait_event (a, "call.mute"));
+  sync_state (a);
+  sync_state (b);
+
+  baton_test_server_kill (f->server);
+  g_assert_cmpuint (btc_wait_closed (a, 3000), !=, 1000);
+  btc_wait_closed (b, 3000);
+  baton_test_server_restart (f->server);
+
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
+  snap = only_call (ra);
+  g_assert_cmpstr (btc_str (snap, "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (snap, "state"), ==, "connected");
+  g_assert_cmpstr (btc_str (snap, "direction"), ==, "outgoing");
+  g_assert_cmpstr (btc_str (json_object_get_object_member (snap, "peer"), "id"), ==, "bob");
+  g_assert_true (btc_bool (snap, "held_by_me"));
+  g_assert_false (btc_bool (snap, "held_by_peer"));
+  g_assert_true (btc_bool (snap, "peer_muted"));
+
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
+  snap = only_call (rb);
+  g_assert_cmpstr (btc_str (snap, "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (snap, "state"), ==, "connected");
+  g_assert_cmpstr (btc_str (snap, "direction"), ==, "incoming");
+  g_assert_false (btc_bool (snap, "held_by_me"));
+  g_assert_true (btc_bool (snap, "held_by_peer"));
+  g_assert_false (btc_bool (snap, "peer_muted"));
+
+  /* the new process relays: a takes the call off hold, b hangs up */
+  btc_do (a2, "{'type':'call.hold','call_id':'%s','held':false}", id);
+  expect_hold (b2, id, FALSE);
+  btc_do (b2, "{'type':'call.hangup','call_id':'%s'}", id);
+  btc_wait_ended (a2, id, 0, 0);
+  btc_assert_no_event (b2, "call.ended");
+
+  /* and the hung-up call is not brought back by a second restart */
+  baton_test_server_kill (f->server);
+  btc_wait_closed (a2, 3000);
+  btc_wait_closed (b2, 3000);
+  baton_test_server_restart (f->server);
+  {
+    g_autoptr(JsonObject) r3 = NULL;
+    g_autoptr(BatonTestClient) a3 = resume (f, f->alice, sa, list, &r3);
+
+    g_assert_cmpstr (btc_str (r3, "session_id"), ==, sa);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r3, "calls")), ==, 0);
+  }
+}
+
+/* SIGTERM: the agents are told (1001) and resume against the next start. */
+static void
+test_stop_call (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autofree char *id = fixture_call (a, b, "bob");
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+
+  baton_test_server_stop (f->server);
+  g_assert_cmpuint (btc_wait_closed (a, 3000), ==, 1001);
+  g_assert_cmpuint (btc_wait_closed (b, 3000), ==, 1001);
+  baton_test_server_restart (f->server);
+
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
+  g_assert_cmpstr (btc_str (only_call (rb), "state"), ==, "connected");
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
+  g_assert_cmpstr (btc_str (only_call (ra), "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
+
+  btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", id);
+  btc_wait_ended (b2, id, 0, 0);
+}
+
+/* A call still ringing at the crash ends 410/10008: neither side gets it back. */
+static void
+test_crash_ringing (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autoptr(JsonObject) invite = btc_ok (a, "{'type':'call.invite','to':'bob','sdp':'v=0 offer'}");
+  const char *id = btc_str (invite, "call_id");
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+  g_autoptr(JsonObject) incoming = btc_wait_event (b, "call.incoming");
+
+  g_assert_cmpstr (btc_str (incoming, "call_id"), ==, id);
+  json_object_unref (btc_wait_event (a, "call.ringing"));
+  sync_state (a);
+  sync_state (b);
+
+  baton_test_server_kill (f->server);
+  btc_wait_closed (a, 3000);
+  btc_wait_closed (b, 3000);
+  baton_test_server_restart (f->server);
+
+  /* the sessions come back, the ringing call does not */
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ra, "calls")), ==, 0);
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rb, "calls")), ==, 0);
+  btc_error (b2, 404, 10017, "{'type':'call.accept','call_id':'%s','sdp':'v=0 answer'}", id);
+
+  /* calls work again through the restored sessions */
+  g_free (fixture_call (a2, b2, "bob"));
+}
+
+/* One party never comes back after the crash: when its grace period (which
+ * started at boot) runs out, the other gets 410/10008. */
+static void
+test_crash_grace_expiry (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autofree char *id = fixture_call (a, b, "bob");
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+  g_autoptr(JsonObject) ended = NULL;
+
+  sync_state (a);
+  sync_state (b);
+  baton_test_server_kill (f->server);
+  btc_wait_closed (a, 3000);
+  btc_wait_closed (b, 3000);
+  baton_test_server_restart (f->server);
+
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
+  /* grace period: 30 s × 0.05 = 1.5 s from boot */
+  ended = btc_wait_event_timeout (a2, "call.ended", 5000);
+  g_assert_nonnull (ended);
+  g_assert_cmpstr (btc_str (ended, "call_id"), ==, id);
+  g_assert_cmpint (btc_int (ended, "code"), ==, 410);
+  g_assert_cmpint (btc_int (ended, "subcode"), ==, 10008);
+
+  /* too late for b: a new session, no calls */
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_cmpstr (btc_str (rb, "session_id"), !=, sb);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rb, "calls")), ==, 0);
+}
+
+/* A transfer in progress at the crash fails 410/10008, reported in the
+ * transferor's resume; A comes off the server's hold and stays live. */
+static void
+test_crash_transfer (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) t = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) e = fixture_connect (f, f->bob);
+  g_autoptr(BatonTestClient) c = fixture_connect (f, f->carol);
+  g_autofree char *id = fixture_call (t, e, "bob");
+  g_autofree char *st = g_strdup (btc_session_id (t));
+  g_autofree char *se = g_strdup (btc_session_id (e));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(JsonObject) req = btc_ok (t, "{'type':'transfer.request','call_id':'%s','target':{'user_id':'carol'}}", id);
+  g_autofree char *transfer = g_strdup (btc_str (req, "transfer_id"));
+  g_autoptr(BatonTestClient) t2 = NULL;
+  g_autoptr(BatonTestClient) e2 = NULL;
+  g_autoptr(JsonObject) rt = NULL;
+  g_autoptr(JsonObject) re = NULL;
+  g_autoptr(JsonObject) asked = btc_wait_event (e, "transfer.request");
+  JsonArray *transfers;
+  JsonObject *tr;
+
+  g_assert_cmpstr (btc_str (asked, "transfer_id"), ==, transfer);
+  sync_state (t);
+  sync_state (e);
+  baton_test_server_kill (f->server);
+  btc_wait_closed (t, 3000);
+  btc_wait_closed (e, 3000);
+  btc_wait_closed (c, 3000);
+  baton_test_server_restart (f->server);
+
+  t2 = resume (f, f->alice, st, list, &rt);
+  transfers = json_object_get_array_member (rt, "transfers");
+  g_assert_cmpuint (json_array_get_length (transfers), ==, 1);
+  tr = json_array_get_object_element (transfers, 0);
+  g_assert_cmpstr (btc_str (tr, "transfer_id"), ==, transfer);
+  g_assert_cmpstr (btc_str (tr, "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (tr, "state"), ==, "failed");
+  g_assert_cmpint (btc_int (tr, "code"), ==, 410);
+  g_assert_cmpint (btc_int (tr, "subcode"), ==, 10008);
+  g_assert_cmpstr (btc_str (only_call (rt), "state"), ==, "connected");
+  g_assert_false (btc_bool (only_call (rt), "held_by_me"));
+
+  e2 = resume (f, f->bob, se, list, &re);
+  g_assert_false (btc_bool (only_call (re), "held_by_peer"));
+  /* the transfer is over: accepting it now fails, the call goes on */
+  btc_error (e2, 409, 10018, "{'type':'transfer.accept','transfer_id':'%s','sdp':'v=0 e'}", transfer);
+  btc_do (e2, "{'type':'call.hangup','call_id':'%s'}", id);
+  btc_wait_ended (t2, id, 0, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  FIXTURE_TEST ("/Baton/Server/Restart/crash-call", test_crash_call);
+  FIXTURE_TEST ("/Baton/Server/Restart/stop-call", test_stop_call);
+  FIXTURE_TEST ("/Baton/Server/Restart/crash-ringing", test_crash_ringing);
+  FIXTURE_TEST ("/Baton/Server/Restart/crash-grace-expiry", test_crash_grace_expiry);
+  FIXTURE_TEST ("/Baton/Server/Restart/crash-transfer", test_crash_transfer);
+  return g_test_run ();
+}
