@@ -3,8 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Changes are only marked here; one idle at default priority writes the
- * batch in one transaction, in the main-loop iteration after the change (the
+ * Changes are only marked here; one high-priority idle writes the batch in
+ * one transaction at the start of the next main-loop iteration, before any
+ * other source (any request read from then on is answered after it) (the
  * SQLite store runs in WAL mode with synchronous=NORMAL: a commit is a write
  * to the page cache, no fsync, so a killed process loses nothing written).
  * On start the sessions come back without a connection, in a grace period
@@ -31,7 +32,7 @@ static void
 schedule (BatonServer *server)
 {
   if (server->live_source == 0 && !server->live_frozen)
-    server->live_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, server, NULL);
+    server->live_source = g_idle_add_full (G_PRIORITY_HIGH, flush_cb, server, NULL);
 }
 
 void

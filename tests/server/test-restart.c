@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Before each kill -9 every client does a ping round trip: the server writes
- * the live state in the main-loop iteration after a change, so by the time a
- * later request is answered the change is in the store.
+ * the live state at the start of the main-loop iteration after a change,
+ * before reading anything else, so once a later request is answered the
+ * change is in the store.
  */
 #include "server-fixture.h"
 
