@@ -20,6 +20,8 @@ struct _BatonCallAgentOptions
   char    *display_name;
   char    *tls_ca_file;
   GStrv    ice_servers;
+  char    *audio_source;
+  char    *audio_sink;
 };
 
 G_DEFINE_FINAL_TYPE (BatonCallAgentOptions, baton_call_agent_options, G_TYPE_OBJECT)
@@ -30,6 +32,8 @@ enum {
   PROP_DISPLAY_NAME,
   PROP_TLS_CA_FILE,
   PROP_ICE_SERVERS,
+  PROP_AUDIO_SOURCE,
+  PROP_AUDIO_SINK,
   N_PROPS
 };
 
@@ -44,6 +48,8 @@ baton_call_agent_options_finalize (GObject *object)
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->tls_ca_file, g_free);
   g_clear_pointer (&self->ice_servers, g_strfreev);
+  g_clear_pointer (&self->audio_source, g_free);
+  g_clear_pointer (&self->audio_sink, g_free);
 
   G_OBJECT_CLASS (baton_call_agent_options_parent_class)->finalize (object);
 }
@@ -69,6 +75,12 @@ baton_call_agent_options_get_property (GObject    *object,
       break;
     case PROP_ICE_SERVERS:
       g_value_set_boxed (value, self->ice_servers);
+      break;
+    case PROP_AUDIO_SOURCE:
+      g_value_set_string (value, self->audio_source);
+      break;
+    case PROP_AUDIO_SINK:
+      g_value_set_string (value, self->audio_sink);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -96,6 +108,12 @@ baton_call_agent_options_set_property (GObject      *object,
       break;
     case PROP_ICE_SERVERS:
       baton_call_agent_options_set_ice_servers (self, g_value_get_boxed (value));
+      break;
+    case PROP_AUDIO_SOURCE:
+      baton_call_agent_options_set_audio_source (self, g_value_get_string (value));
+      break;
+    case PROP_AUDIO_SINK:
+      baton_call_agent_options_set_audio_sink (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -153,6 +171,46 @@ baton_call_agent_options_class_init (BatonCallAgentOptionsClass *klass)
     g_param_spec_boxed ("ice-servers", NULL, NULL,
                         G_TYPE_STRV,
                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BatonCallAgentOptions:audio-source:
+   *
+   * Where the agent's calls take their audio from instead of the device
+   * manager's selected microphone: a GStreamer bin description in
+   * `gst-launch-1.0` syntax whose unlinked source pad gives raw audio, e.g.
+   * `audiotestsrc is-live=true freq=440`. Every `{call_id}` in it is
+   * replaced by a string unique to the call: the service's call id for an
+   * incoming call, a local id for an outgoing one (whose service id is not
+   * known yet when its audio starts) — the same string as in
+   * [property@CallAgentOptions:audio-sink] for that call, so that the two
+   * can be joined (e.g. `interaudiosrc channel=echo-{call_id}`).
+   *
+   * For programs that are not a person at a desk — bots, test rigs,
+   * recorders — which must not open or appear as the user's devices.
+   * %NULL (the default) uses the selected microphone. A description that
+   * does not parse gives silence (and a warning). Set it before calls
+   * start; calls in progress keep what they started with.
+   */
+  properties[PROP_AUDIO_SOURCE] =
+    g_param_spec_string ("audio-source", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BatonCallAgentOptions:audio-sink:
+   *
+   * Where the agent's calls play the peer's audio instead of the device
+   * manager's selected speaker: a GStreamer bin description in
+   * `gst-launch-1.0` syntax whose unlinked sink pad takes raw audio, e.g.
+   * `fakesink sync=false`, with `{call_id}` replaced as for
+   * [property@CallAgentOptions:audio-source]. %NULL (the default) uses the
+   * selected speaker. A description that does not parse drops the audio
+   * (and warns).
+   */
+  properties[PROP_AUDIO_SINK] =
+    g_param_spec_string ("audio-sink", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -238,6 +296,38 @@ STRING_ACCESSORS (display_name, PROP_DISPLAY_NAME)
  * Sets [property@CallAgentOptions:tls-ca-file].
  */
 STRING_ACCESSORS (tls_ca_file, PROP_TLS_CA_FILE)
+
+/**
+ * baton_call_agent_options_get_audio_source:
+ * @self: a #BatonCallAgentOptions
+ *
+ * Returns: (nullable): the audio source's bin description
+ */
+/**
+ * baton_call_agent_options_set_audio_source:
+ * @self: a #BatonCallAgentOptions
+ * @audio_source: (nullable): a GStreamer bin description, or %NULL for the
+ *   selected microphone
+ *
+ * Sets [property@CallAgentOptions:audio-source].
+ */
+STRING_ACCESSORS (audio_source, PROP_AUDIO_SOURCE)
+
+/**
+ * baton_call_agent_options_get_audio_sink:
+ * @self: a #BatonCallAgentOptions
+ *
+ * Returns: (nullable): the audio sink's bin description
+ */
+/**
+ * baton_call_agent_options_set_audio_sink:
+ * @self: a #BatonCallAgentOptions
+ * @audio_sink: (nullable): a GStreamer bin description, or %NULL for the
+ *   selected speaker
+ *
+ * Sets [property@CallAgentOptions:audio-sink].
+ */
+STRING_ACCESSORS (audio_sink, PROP_AUDIO_SINK)
 
 /**
  * baton_call_agent_options_get_ice_servers:

@@ -41,5 +41,15 @@ const char * const    *baton_call_agent_options_get_ice_servers  (BatonCallAgent
 BATON_AVAILABLE_IN_ALL
 void                   baton_call_agent_options_set_ice_servers  (BatonCallAgentOptions *self,
                                                                   const char * const    *ice_servers);
+BATON_AVAILABLE_IN_ALL
+const char            *baton_call_agent_options_get_audio_source (BatonCallAgentOptions *self);
+BATON_AVAILABLE_IN_ALL
+void                   baton_call_agent_options_set_audio_source (BatonCallAgentOptions *self,
+                                                                  const char            *audio_source);
+BATON_AVAILABLE_IN_ALL
+const char            *baton_call_agent_options_get_audio_sink   (BatonCallAgentOptions *self);
+BATON_AVAILABLE_IN_ALL
+void                   baton_call_agent_options_set_audio_sink   (BatonCallAgentOptions *self,
+                                                                  const char            *audio_sink);
 
 G_END_DECLS

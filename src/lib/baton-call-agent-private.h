@@ -41,7 +41,8 @@ JsonObject        *baton_call_agent_request_finish       (BatonCallAgent        
 void               baton_call_agent_send                 (BatonCallAgent        *self,
                                                           JsonObject            *message);
 
-BatonMediaSession *baton_call_agent_create_media_session (BatonCallAgent        *self);
+BatonMediaSession *baton_call_agent_create_media_session (BatonCallAgent        *self,
+                                                          const char            *call_id);
 
 /* The call got its id from the service. */
 void               baton_call_agent_index_call           (BatonCallAgent        *self,

@@ -220,11 +220,37 @@ baton_call_agent_add_transfer (BatonCallAgent *self,
                        g_object_ref (transfer));
 }
 
-BatonMediaSession *
-baton_call_agent_create_media_session (BatonCallAgent *self)
+/* "{call_id}" in the options' audio-source/-sink becomes @call_id. */
+static char *
+expand_audio (const char *description,
+              const char *call_id)
 {
-  return baton_media_session_new (self->devices,
-                                  baton_call_agent_options_get_ice_servers (self->options));
+  g_auto(GStrv) parts = NULL;
+
+  if (description == NULL)
+    return NULL;
+  parts = g_strsplit (description, "{call_id}", -1);
+  return g_strjoinv (call_id, parts);
+}
+
+/* @call_id: the call's id, or NULL for an outgoing call that has none yet
+ * (then a local one stands in for it in the audio descriptions) */
+BatonMediaSession *
+baton_call_agent_create_media_session (BatonCallAgent *self,
+                                       const char     *call_id)
+{
+  static guint local_ids;
+  g_autofree char *local_id = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *sink = NULL;
+
+  if (call_id == NULL)
+    call_id = local_id = g_strdup_printf ("local-%u", (guint) g_atomic_int_add (&local_ids, 1));
+  source = expand_audio (baton_call_agent_options_get_audio_source (self->options), call_id);
+  sink = expand_audio (baton_call_agent_options_get_audio_sink (self->options), call_id);
+  return baton_media_session_new_full (self->devices,
+                                       baton_call_agent_options_get_ice_servers (self->options),
+                                       source, sink);
 }
 
 gboolean

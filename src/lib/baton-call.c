@@ -393,7 +393,7 @@ ensure_media (BatonCall *self)
   if (self->agent == NULL)
     return FALSE;
 
-  self->media = baton_call_agent_create_media_session (self->agent);
+  self->media = baton_call_agent_create_media_session (self->agent, self->id);
   if (self->media == NULL)
     return FALSE;
 

@@ -34,6 +34,13 @@ G_DECLARE_FINAL_TYPE (BatonMediaSession, baton_media_session, BATON, MEDIA_SESSI
  * @ice_servers: NULL, or "stun://host:port" / "turn://user:pass@host:port" URIs. */
 BatonMediaSession *baton_media_session_new            (BatonDeviceManager  *devices,
                                                        const char * const  *ice_servers);
+/* Same, with GStreamer bin descriptions used instead of the devices: the
+ * source's unlinked src pad gives raw audio, the sink's unlinked sink pad
+ * takes it; either may be NULL (the device then). */
+BatonMediaSession *baton_media_session_new_full       (BatonDeviceManager  *devices,
+                                                       const char * const  *ice_servers,
+                                                       const char          *audio_source,
+                                                       const char          *audio_sink);
 
 /* Caller side: create the offer (its text is the SDP to send), later apply the answer. */
 void               baton_media_session_create_offer_async  (BatonMediaSession   *self,

@@ -72,6 +72,8 @@ struct _BatonMediaSession
   gulong mic_notify_id;
   gulong speaker_notify_id;
   char **ice_servers;
+  char *audio_source;           /* bin descriptions instead of the devices, or NULL */
+  char *audio_sink;
 
   GstElement *pipeline;
   GstElement *webrtc;
@@ -893,13 +895,71 @@ make (const char *factory)
   return element;
 }
 
+static void
+sink_not_async (const GValue *item,
+                gpointer      user_data)
+{
+  GObject *sink = g_value_get_object (item);
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "async") != NULL)
+    g_object_set (sink, "async", FALSE, NULL);
+}
+
+/* The application's own audio (BatonCallAgentOptions:audio-source/-sink)
+ * instead of a device; silence or nothing when it does not parse. */
+static GstElement *
+make_custom_audio (const char *description,
+                   gboolean    source)
+{
+  g_autoptr(GError) error = NULL;
+  GstElement *bin = gst_parse_bin_from_description_full (description, TRUE, NULL,
+                                                          GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS,
+                                                          &error);
+
+  if (bin == NULL)
+    {
+      BATON_WARNING ("The audio %s \"%s\" is not a usable GStreamer description: %s",
+                     source ? "source" : "sink", description, error ? error->message : "?");
+      bin = gst_parse_bin_from_description (source ? "audiotestsrc is-live=true wave=silence"
+                                                   : "fakesink sync=false async=false",
+                                            TRUE, NULL);
+    }
+  else if (!source && GST_IS_BIN (bin))
+    {
+      /* Like the device sinks: no preroll wait in a live pipeline. */
+      GstIterator *sinks = gst_bin_iterate_sinks (GST_BIN (bin));
+
+      gst_iterator_foreach (sinks, sink_not_async, NULL);
+      gst_iterator_free (sinks);
+    }
+  else if (!source && g_object_class_find_property (G_OBJECT_GET_CLASS (bin), "async") != NULL)
+    g_object_set (bin, "async", FALSE, NULL);
+  return bin;
+}
+
+static GstElement *
+create_microphone (BatonMediaSession *self)
+{
+  if (self->audio_source != NULL)
+    return make_custom_audio (self->audio_source, TRUE);
+  return baton_device_manager_create_microphone_element (self->devices, NULL);
+}
+
+static GstElement *
+create_speaker (BatonMediaSession *self)
+{
+  if (self->audio_sink != NULL)
+    return make_custom_audio (self->audio_sink, FALSE);
+  return baton_device_manager_create_speaker_element (self->devices, NULL);
+}
+
 /* Replaces the capture source while the pipeline runs: a source can just be
  * stopped and unlinked, and the new one linked to the same place. */
 static void
 swap_microphone (BatonMediaSession *self)
 {
   GstElement *old = self->mic;
-  GstElement *mic = baton_device_manager_create_microphone_element (self->devices, NULL);
+  GstElement *mic = create_microphone (self);
 
   BATON_VERBOSE ("Media session %p: capturing from %s", self, GST_OBJECT_NAME (mic));
 
@@ -972,7 +1032,7 @@ speaker_swap_free (gpointer data)
 static void
 swap_speaker (BatonMediaSession *self)
 {
-  GstElement *sink = baton_device_manager_create_speaker_element (self->devices, NULL);
+  GstElement *sink = create_speaker (self);
   g_autoptr(GstPad) pad = NULL;
   SpeakerSwap *swap;
 
@@ -1002,14 +1062,14 @@ swap_speaker (BatonMediaSession *self)
 static void
 selected_microphone_notify_cb (BatonMediaSession *self)
 {
-  if (!self->closed)
+  if (!self->closed && self->audio_source == NULL)
     swap_microphone (self);
 }
 
 static void
 selected_speaker_notify_cb (BatonMediaSession *self)
 {
-  if (!self->closed)
+  if (!self->closed && self->audio_sink == NULL)
     swap_speaker (self);
 }
 
@@ -1036,7 +1096,7 @@ build_playback (BatonMediaSession *self)
 
   g_object_set (dec, "plc", TRUE, NULL);
 
-  sink = baton_device_manager_create_speaker_element (self->devices, NULL);
+  sink = create_speaker (self);
   if (GST_IS_BASE_SINK (sink))
     g_object_set (sink, "async", FALSE, NULL);
 
@@ -1845,6 +1905,8 @@ baton_media_session_finalize (GObject *object)
   BatonMediaSession *self = BATON_MEDIA_SESSION (object);
 
   g_clear_pointer (&self->ice_servers, g_strfreev);
+  g_clear_pointer (&self->audio_source, g_free);
+  g_clear_pointer (&self->audio_sink, g_free);
   g_clear_pointer (&self->echo_probe_name, g_free);
   g_clear_pointer (&self->remote_fingerprint, g_free);
   g_clear_pointer (&self->pending_local_candidates, g_ptr_array_unref);
@@ -1925,6 +1987,15 @@ BatonMediaSession *
 baton_media_session_new (BatonDeviceManager *devices,
                          const char * const *ice_servers)
 {
+  return baton_media_session_new_full (devices, ice_servers, NULL, NULL);
+}
+
+BatonMediaSession *
+baton_media_session_new_full (BatonDeviceManager *devices,
+                              const char * const *ice_servers,
+                              const char         *audio_source,
+                              const char         *audio_sink)
+{
   BatonMediaSession *self;
 
   g_return_val_if_fail (devices == NULL || BATON_IS_DEVICE_MANAGER (devices), NULL);
@@ -1934,6 +2005,8 @@ baton_media_session_new (BatonDeviceManager *devices,
 
   self = g_object_new (BATON_TYPE_MEDIA_SESSION, NULL);
   self->ice_servers = g_strdupv ((char **) ice_servers);
+  self->audio_source = g_strdup (audio_source);
+  self->audio_sink = g_strdup (audio_sink);
   /* Without a device manager, a private one follows the system defaults */
   self->devices = devices ? g_object_ref (devices) : baton_device_manager_new ();
   /* (Not baton_device_manager_refresh_defaults() here: probing PulseAudio
