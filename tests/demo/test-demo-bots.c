@@ -10,12 +10,72 @@
 #include "baton-lib-test-util.h"
 #include "baton-test-client.h"
 #include "baton-demo-test.h"
+#include "baton-test-audio.h"
+
+#define RECORD_MS 800
+#define TRIES     12
+#define ME_HZ     1000
+#define DEFAULT_MIC_HZ 300
+/* The colleagues' beeps (baton-demo-bots.c: set_audio ()) */
+#define ALICE_HZ  554
+#define BOB_HZ    659
 
 static const char *bot_ids[] = { "echo", "alice", "bob", "carol", "dave", "erin", "frank" };
 
 static BatonTestServer *server;
 static DemoBots *bots;
 static TestParty *me;
+static BatonTestDevice *me_mic, *me_speaker;
+
+static BatonAudioDevice *
+find_device (GListModel *model,
+             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+
+      if (g_str_equal (baton_audio_device_get_id (device), id))
+        return device;
+    }
+  return NULL;
+}
+
+/* "me" talks into a virtual microphone of its own (a 1000 Hz tone) and
+ * listens on a virtual speaker of its own; the session's default
+ * microphone, which the bots must not use, plays another tone. */
+static void
+me_use_own_devices (void)
+{
+  BatonDeviceManager *devices = baton_call_client_get_device_manager (me->client);
+  GListModel *mics = baton_device_manager_get_microphones (devices);
+  GListModel *speakers = baton_device_manager_get_speakers (devices);
+
+  test_wait_until (find_device (mics, "baton-demo-me-mic") && find_device (speakers, "baton-demo-me-speaker"));
+  baton_device_manager_select_microphone (devices, find_device (mics, "baton-demo-me-mic"));
+  baton_device_manager_select_speaker (devices, find_device (speakers, "baton-demo-me-speaker"));
+}
+
+/* Records me's speaker until @hz is heard; asserts that @not_hz (0-terminated)
+ * are not. */
+static void
+me_hears (double        hz,
+          const double *not_hz)
+{
+  for (guint i = 0; i < TRIES; i++)
+    {
+      g_autoptr(BatonTestSpectrum) s = baton_test_record_speaker (baton_test_device_get_node (me_speaker), RECORD_MS);
+
+      g_test_message ("me hears: peak %.0f Hz at %.1f dB", baton_test_spectrum_peak_hz (s),
+                      baton_test_spectrum_peak_db (s));
+      if (!baton_test_spectrum_has_tone (s, hz))
+        continue;
+      for (guint k = 0; not_hz[k] > 0; k++)
+        g_assert_false (baton_test_spectrum_has_tone (s, not_hz[k]));
+      return;
+    }
+  g_error ("me never heard %.0f Hz", hz);
+}
 
 static BatonCall *
 call (const char *callee)
@@ -108,6 +168,42 @@ test_echo_answers (void)
 
   assert_connected_to (c, "echo");
   hang_up_all ();
+}
+
+/* The echo test plays back what it hears: me hears its own tone (and not
+ * the default microphone's, which the bots do not open). */
+static void
+test_echo_returns_your_tone (void)
+{
+  g_autoptr(BatonCall) c = call ("echo");
+  const double others[] = { DEFAULT_MIC_HZ, 0 };
+
+  assert_connected_to (c, "echo");
+  me_hears (ME_HZ, others);
+  hang_up_all ();
+}
+
+/* Each colleague sounds like nobody else: you hear who you are talking to. */
+static void
+test_colleagues_sound_different (void)
+{
+  const double not_alice[] = { BOB_HZ, ME_HZ, DEFAULT_MIC_HZ, 0 };
+  const double not_bob[] = { ALICE_HZ, ME_HZ, DEFAULT_MIC_HZ, 0 };
+
+  {
+    g_autoptr(BatonCall) c = call ("alice");
+
+    assert_connected_to (c, "alice");
+    me_hears (ALICE_HZ, not_alice);
+    hang_up_all ();
+  }
+  {
+    g_autoptr(BatonCall) c = call ("bob");
+
+    assert_connected_to (c, "bob");
+    me_hears (BOB_HZ, not_bob);
+    hang_up_all ();
+  }
 }
 
 /* A colleague lets it ring first, then answers. */
@@ -244,15 +340,24 @@ main (int   argc,
 {
   int result;
 
+  BatonTestTone *me_tone, *default_tone;
+
   g_test_init (&argc, &argv, NULL);
+  me_mic = baton_test_device_add_microphone ("baton-demo-me-mic", "Me's microphone");
+  me_speaker = baton_test_device_add_speaker ("baton-demo-me-speaker", "Me's speaker");
+  me_tone = baton_test_tone_start (baton_test_device_get_node (me_mic), ME_HZ);
+  default_tone = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), DEFAULT_MIC_HZ);
   server = baton_test_server_new ();
   baton_test_server_add_user (server, "me", "Me");
   bots = demo_bots_start (baton_test_server_get_uri (server), baton_test_server_get_data_dir (server), "me");
   me = test_party_new (server, "me");
+  me_use_own_devices ();
 
   g_test_add_func ("/Baton/Demo/contacts-online", test_contacts_online);
   g_test_add_func ("/Baton/Demo/calls-you", test_calls_you);
   g_test_add_func ("/Baton/Demo/echo-answers", test_echo_answers);
+  g_test_add_func ("/Baton/Demo/echo-returns-your-tone", test_echo_returns_your_tone);
+  g_test_add_func ("/Baton/Demo/colleagues-sound-different", test_colleagues_sound_different);
   g_test_add_func ("/Baton/Demo/colleague-rings-then-answers", test_colleague_rings_then_answers);
   g_test_add_func ("/Baton/Demo/transfer-to-person", test_transfer_to_person);
   g_test_add_func ("/Baton/Demo/transfer-to-call", test_transfer_to_call);
@@ -265,5 +370,9 @@ main (int   argc,
   test_party_free (me);
   demo_bots_free (bots);
   baton_test_server_free (server);
+  baton_test_tone_stop (default_tone);
+  baton_test_tone_stop (me_tone);
+  baton_test_device_remove (me_speaker);
+  baton_test_device_remove (me_mic);
   return result;
 }
