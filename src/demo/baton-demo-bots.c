@@ -460,10 +460,10 @@ agent_created_cb (GObject      *object,
     all_connected (bots);
 }
 
-/* The contact's own sound, instead of the devices, once libbaton can take one
- * (BatonCallAgentOptions:audio-source/-sink). Every colleague has its own
- * pitch and rhythm; the echo test joins each call's sink to its source
- * through a one-second delay. */
+/* The contact's own sound instead of the devices (they must not open the
+ * user's microphone and speaker): BatonCallAgentOptions:audio-source/-sink.
+ * Every colleague has its own pitch and rhythm; the echo test joins each
+ * call's sink to its source through a one-second delay. */
 static void
 set_audio (BatonCallAgentOptions *options,
            const BotSpec         *spec,
@@ -471,9 +471,6 @@ set_audio (BatonCallAgentOptions *options,
 {
   g_autofree char *source = NULL;
   const char *sink = NULL;
-
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (options), "audio-source") == NULL)
-    return;
 
   if (spec->kind == BOT_ECHO)
     {
@@ -492,7 +489,8 @@ set_audio (BatonCallAgentOptions *options,
                                 (guint64) (1000000000 / (2 + index % 3)), freq * 3 / 20);
       sink = "fakesink sync=false";
     }
-  g_object_set (options, "audio-source", source, "audio-sink", sink, NULL);
+  baton_call_agent_options_set_audio_source (options, source);
+  baton_call_agent_options_set_audio_sink (options, sink);
 }
 
 static gboolean
