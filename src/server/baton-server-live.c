@@ -192,8 +192,11 @@ baton_live_restore (BatonServer *server)
       g_hash_table_insert (server->calls, call->id, call);
 
       if (c->transfer_id && c->transferor_session)
-        baton_transfer_restore_failed (server, c->transfer_id, call, c->transferor_session,
-                                       410, 10008, "the service restarted during the transfer");
+        {
+          baton_transfer_restore_failed (server, c->transfer_id, call, c->transferor_session,
+                                         410, 10008, "the service restarted during the transfer");
+          baton_live_call_changed (server, call); /* stored again without the transfer */
+        }
 
       if (!c->connected || c->transfer_leg ||
           call->session[CALLER] == NULL || (c->connected && call->session[CALLEE] == NULL))

@@ -287,8 +287,26 @@ test_crash_transfer (Fixture       *f,
   g_assert_false (btc_bool (only_call (re), "held_by_peer"));
   /* the transfer is over: accepting it now fails, the call goes on */
   btc_error (e2, 409, 10018, "{'type':'transfer.accept','transfer_id':'%s','sdp':'v=0 e'}", transfer);
-  btc_do (e2, "{'type':'call.hangup','call_id':'%s'}", id);
-  btc_wait_ended (t2, id, 0, 0);
+
+  /* a second restart: the call is still there, the failed transfer is not
+   * reported again (it was told once, and A is stored without it now) */
+  sync_state (t2);
+  sync_state (e2);
+  baton_test_server_kill (f->server);
+  btc_wait_closed (t2, 3000);
+  btc_wait_closed (e2, 3000);
+  baton_test_server_restart (f->server);
+  {
+    g_autoptr(JsonObject) rt3 = NULL;
+    g_autoptr(JsonObject) re3 = NULL;
+    g_autoptr(BatonTestClient) t3 = resume (f, f->alice, st, list, &rt3);
+    g_autoptr(BatonTestClient) e3 = resume (f, f->bob, se, list, &re3);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rt3, "transfers")), ==, 0);
+    g_assert_cmpstr (btc_str (only_call (rt3), "state"), ==, "connected");
+    btc_do (e3, "{'type':'call.hangup','call_id':'%s'}", id);
+    btc_wait_ended (t3, id, 0, 0);
+  }
 }
 
 int
