@@ -419,6 +419,31 @@ baton_test_device_add_speaker (const char *name,
   return device;
 }
 
+BatonTestTone *
+baton_test_device_play_tone (BatonTestDevice *microphone,
+                             double           freq_hz)
+{
+  g_return_val_if_fail (microphone != NULL && !microphone->is_speaker, NULL);
+
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      BatonTestTone *tone = baton_test_tone_start (microphone->node, freq_hz);
+
+      for (guint i = 0; i < 10; i++)
+        {
+          g_autoptr(BatonTestSpectrum) s = baton_test_record_source (microphone->name, 100);
+
+          if (baton_test_spectrum_has_tone (s, freq_hz))
+            return tone;
+        }
+      g_test_message ("the %.0f Hz tone did not reach %s; starting it again", freq_hz,
+                      microphone->name);
+      baton_test_tone_stop (tone);
+    }
+  g_error ("the %.0f Hz tone never reached the microphone %s", freq_hz, microphone->name);
+  return NULL;
+}
+
 const char *
 baton_test_device_get_node (BatonTestDevice *device)
 {

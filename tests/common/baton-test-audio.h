@@ -50,6 +50,12 @@ BatonTestDevice   *baton_test_device_add_microphone (const char *name,
 /* A virtual speaker: a support.null-audio-sink named @name. */
 BatonTestDevice   *baton_test_device_add_speaker    (const char *name,
                                                      const char *description);
+/* Plays a tone into a virtual microphone and returns once the microphone is
+ * heard carrying it. A stream that WirePlumber linked elsewhere (it can, for
+ * a device made a moment ago) is started again; fails the test if the tone
+ * never arrives. */
+BatonTestTone     *baton_test_device_play_tone      (BatonTestDevice *microphone,
+                                                     double           freq_hz);
 /* The node to feed (microphone) or record (speaker) for this device. */
 const char        *baton_test_device_get_node       (BatonTestDevice *device);
 void               baton_test_device_remove         (BatonTestDevice *device);

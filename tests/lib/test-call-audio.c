@@ -62,7 +62,7 @@ users_setup (void)
       users[i].mic_name = g_strdup_printf ("baton-lib-mic-%s", users[i].user);
       users[i].mic = baton_test_device_add_microphone (users[i].mic_name, users[i].mic_name);
       users[i].speaker = baton_test_device_add_speaker (speaker_name, speaker_name);
-      users[i].tone = baton_test_tone_start (baton_test_device_get_node (users[i].mic), users[i].freq);
+      users[i].tone = baton_test_device_play_tone (users[i].mic, users[i].freq);
     }
 }
 
