@@ -261,7 +261,8 @@ demo_started_cb (GObject      *object,
   if (demo != self->demo)
     return;
 
-  /* The directory is not in libbaton yet: the demo says who is there. */
+  /* Contacts come from the service's directory once signed in; the demo
+   * says who is there meanwhile. */
   contacts = baton_demo_session_get_contacts (demo);
   for (guint i = 0; contacts[i] != NULL && contacts[i + 1] != NULL; i += 2)
     baton_contacts_add (self->contacts, contacts[i], contacts[i + 1]);
