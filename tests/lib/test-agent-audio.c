@@ -198,7 +198,7 @@ test_echo (void)
 {
   g_autoptr(BatonCallClient) client = baton_call_client_new ();
   BatonCallAgent *bot = bot_new (client, "interaudiosrc channel=test-echo-{call_id}",
-                                 "interaudiosink channel=test-echo-{call_id}");
+                                 "interaudiosink sync=false channel=test-echo-{call_id}");
   TestParty *person = person_new ();
   const double not_others[] = { BOT_HZ, DEVICE_HZ, 0 };
   g_autoptr(GError) error = NULL;
@@ -245,8 +245,10 @@ main (int   argc,
   default_mic_tone = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), DEVICE_HZ);
 
   g_test_add_func ("/Baton/CallAgentOptions/audio-source-and-sink", test_source_and_sink);
-  g_test_add_func ("/Baton/CallAgentOptions/audio-call-id", test_call_id);
   g_test_add_func ("/Baton/CallAgentOptions/audio-echo", test_echo);
+  /* last: after it, the echo above came back silent in some runs (to be
+   * understood; the demo's own echo test runs in a process of its own) */
+  g_test_add_func ("/Baton/CallAgentOptions/audio-call-id", test_call_id);
   result = g_test_run ();
 
   baton_test_tone_stop (default_mic_tone);
