@@ -12,7 +12,7 @@
  * replaced by libbaton with the call's id. */
 #define BATON_DEMO_ECHO_SINK \
   "queue max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000 min-threshold-time=1000000000 " \
-  "! interaudiosink sync=false channel=baton-demo-echo-{call_id}"
+  "! interaudiosink channel=baton-demo-echo-{call_id}"
 #define BATON_DEMO_ECHO_SOURCE \
   "interaudiosrc channel=baton-demo-echo-{call_id} buffer-time=2000000000"
 
