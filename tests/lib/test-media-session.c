@@ -589,7 +589,10 @@ test_switch_microphone (Call          *call,
   baton_device_manager_select_microphone (call->a.devices, device);
 
   assert_comes_to_hear (&call->b, TONE_C, TONE_A);
-  assert_hears (&call->a, TONE_B, TONE_A);
+  /* b's echo canceller re-converges on the new far-end sound; until it has,
+   * a faint shadow of a's old tone can come back to a (seen at -45 dB, one
+   * run in about 15) */
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   /* the call never left CONNECTED */
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
   g_assert_true (both_connected (call));
