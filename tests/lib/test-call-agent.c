@@ -268,6 +268,20 @@ op_done_cb (GObject      *object,
   r->done = TRUE;
 }
 
+static void
+list_users_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GListModel) users = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean *done = user_data;
+
+  users = baton_call_agent_list_users_finish (BATON_CALL_AGENT (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
 /* kill -9 of the service mid-call: both agents reconnect and resume their
  * sessions, which the restarted service kept; the call goes on with the same
  * id, and hold and hang-up work through the new process. */
@@ -286,6 +300,16 @@ test_server_restart (void)
   test_connect_call (alice, bob, &out, &in);
   id = g_strdup (baton_call_get_id (out));
   g_assert_cmpstr (baton_call_get_id (in), ==, id);
+
+  /* The service stores what changed at its next main-loop iteration
+   * (docs/PROTOCOL.md § 3.1): one more round trip, and the answered call is
+   * surely on disk before the kill. */
+  {
+    gboolean listed = FALSE;
+
+    baton_call_agent_list_users_async (alice->agent, NULL, 1, NULL, list_users_done_cb, &listed);
+    test_wait_until (listed);
+  }
 
   baton_test_server_kill (server);
   baton_test_server_restart (server);
