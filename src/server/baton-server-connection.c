@@ -6,6 +6,8 @@
 
 #include "baton-server-private.h"
 
+#include <signal.h>
+
 static void
 count_error (BatonConnection *conn)
 {
@@ -127,6 +129,7 @@ message_cb (SoupWebsocketConnection *ws,
             gpointer                 user_data)
 {
   BatonConnection *conn = user_data;
+  BatonServer *server;
   g_autoptr(BatonMessage) msg = NULL;
   BatonMessageError err = { 0 };
   gsize len = 0;
@@ -186,7 +189,18 @@ message_cb (SoupWebsocketConnection *ws,
 
   g_debug ("%s → %s #%" G_GINT64_FORMAT, conn->user_id,
            baton_message_type_to_string (msg->type), msg->id);
+  server = conn->server;
+  baton_server_cork (server);
   dispatch (conn, msg);
+  baton_server_uncork (server);
+
+  /* tests only: die the hard way the moment the reply has left */
+  if (G_UNLIKELY (server->crash_after != NULL) &&
+      g_str_equal (server->crash_after, baton_message_type_to_string (msg->type)))
+    {
+      g_message ("--crash-after %s: killing myself", server->crash_after);
+      raise (SIGKILL);
+    }
 }
 
 static void
@@ -199,6 +213,7 @@ closed_cb (SoupWebsocketConnection *ws,
   gboolean goodbye = !conn->closing && code == SOUP_WEBSOCKET_CLOSE_NORMAL;
 
   g_debug ("connection of %s closed (%u)", conn->user_id, code);
+  baton_server_cork (server);
   if (conn->session)
     {
       BatonSession *session = conn->session;
@@ -209,6 +224,7 @@ closed_cb (SoupWebsocketConnection *ws,
     }
   g_hash_table_remove (server->connections, conn);
   baton_connection_free (conn);
+  baton_server_uncork (server);
 }
 
 static gboolean

@@ -3,11 +3,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Changes are only marked here; one high-priority idle writes the batch in
- * one transaction at the start of the next main-loop iteration, before any
- * other source (any request read from then on is answered after it) (the
- * SQLite store runs in WAL mode with synchronous=NORMAL: a commit is a write
- * to the page cache, no fsync, so a killed process loses nothing written).
+ * Changes are only marked here; the batch is written in one transaction
+ * before the first frame that leaves the server after them (baton-server.c:
+ * frames are held while a request or timer is handled, the state is stored,
+ * then they go), and otherwise by a high-priority idle at the start of the
+ * next main-loop iteration (the SQLite store runs in WAL mode with
+ * synchronous=NORMAL: a commit is a write to the page cache, no fsync, so a
+ * killed process loses nothing written).
  * On start the sessions come back without a connection, in a grace period
  * that starts at boot, and their calls with them; the agents' normal resume
  * rebinds them. A call still ringing, or the new leg of a transfer, cannot be

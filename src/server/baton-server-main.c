@@ -62,6 +62,7 @@ baton_cli_serve (int    argc,
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *crash_after = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   double time_scale = 1.0;
@@ -74,6 +75,8 @@ baton_cli_serve (int    argc,
     { "tls-private-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "PEM" },
     /* test knob (PROTOCOL.md § 7.3): multiplies the protocol timeouts */
     { "time-scale", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &time_scale, NULL, NULL },
+    /* test knob: SIGKILL right after answering a request of this type */
+    { "crash-after", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &crash_after, NULL, NULL },
     { NULL }
   };
 
@@ -111,6 +114,8 @@ baton_cli_serve (int    argc,
       g_printerr ("baton-server serve: %s\n", error->message);
       return BATON_EXIT_FAILURE;
     }
+  if (crash_after)
+    baton_server_set_crash_after (st.server, crash_after);
   if (!baton_server_listen (st.server, listen ? listen : "127.0.0.1:8480", cert, key, &uri, &error))
     {
       g_printerr ("baton-server serve: cannot listen on %s: %s\n",

@@ -60,6 +60,9 @@ struct _BatonServer
   GHashTable *live_dirty_calls;
   guint live_source;
   gboolean live_frozen;      /* being freed: the stored state stays as it is */
+  int cork;                  /* > 0: frames are held until the live state is stored */
+  GQueue held;               /* HeldFrame*, in sending order */
+  char *crash_after;         /* tests only: SIGKILL itself after answering this request type */
 };
 
 struct _BatonConnection
@@ -170,6 +173,9 @@ JsonObject   *baton_event_new             (const char *type);
 void          baton_session_send          (BatonSession *session, JsonObject *event);
 void          baton_connection_send       (BatonConnection *conn, JsonObject *obj);
 void          baton_connection_close      (BatonConnection *conn, gushort code, const char *reason);
+void          baton_server_cork           (BatonServer *server);
+void          baton_server_uncork         (BatonServer *server);
+void          baton_server_release_held   (BatonServer *server);
 char         *baton_new_id                (void);
 
 /* baton-server-connection.c */

@@ -20,6 +20,28 @@ baton_new_id (void)
   return g_uuid_string_random ();
 }
 
+typedef struct
+{
+  BatonServer *server;
+  GSourceFunc func;
+  gpointer data;
+} ServerTimer;
+
+/* A protocol timer runs corked, like a request: what it changes is stored
+ * before the events it causes leave. */
+static gboolean
+server_timer_cb (gpointer user_data)
+{
+  ServerTimer *timer = user_data;
+  BatonServer *server = timer->server;
+  gboolean again;
+
+  baton_server_cork (server);
+  again = timer->func (timer->data);
+  baton_server_uncork (server);
+  return again;
+}
+
 guint
 baton_server_timeout_add (BatonServer *server,
                           double       seconds,
@@ -27,8 +49,66 @@ baton_server_timeout_add (BatonServer *server,
                           gpointer     data)
 {
   double ms = seconds * server->time_scale * 1000.0;
+  ServerTimer *timer = g_new (ServerTimer, 1);
 
-  return g_timeout_add (ms < 1 ? 1 : (guint) ms, func, data);
+  timer->server = server;
+  timer->func = func;
+  timer->data = data;
+  return g_timeout_add_full (G_PRIORITY_DEFAULT, ms < 1 ? 1 : (guint) ms,
+                             server_timer_cb, timer, g_free);
+}
+
+/* ---- "the client saw it" implies "it is stored" (PROTOCOL.md § 3.1) ----
+ *
+ * While the server is corked (a request, a closed connection or a protocol
+ * timer being handled) outgoing frames are held; uncorking stores the live
+ * state that changed, in one transaction, and only then writes the frames.
+ * A frame sent while not corked stores pending changes first as well. So a
+ * reply or an event never reaches a client before the change it reports is in
+ * the store, and a kill -9 at any moment loses only changes nobody was told of.
+ */
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  char *text;
+} HeldFrame;
+
+static void
+held_frame_free (HeldFrame *frame)
+{
+  g_object_unref (frame->ws);
+  g_free (frame->text);
+  g_free (frame);
+}
+
+void
+baton_server_cork (BatonServer *server)
+{
+  server->cork++;
+}
+
+/* Stores the live state, then writes every held frame (still corked after). */
+void
+baton_server_release_held (BatonServer *server)
+{
+  HeldFrame *frame;
+
+  if (!server->live_frozen)
+    baton_live_flush (server);
+  while ((frame = g_queue_pop_head (&server->held)) != NULL)
+    {
+      if (soup_websocket_connection_get_state (frame->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_send_text (frame->ws, frame->text);
+      held_frame_free (frame);
+    }
+}
+
+void
+baton_server_uncork (BatonServer *server)
+{
+  g_return_if_fail (server->cork > 0);
+  if (--server->cork == 0)
+    baton_server_release_held (server);
 }
 
 BatonStoreUser *
@@ -72,6 +152,17 @@ baton_connection_send (BatonConnection *conn,
     return;
   node = json_node_init_object (json_node_alloc (), obj);
   text = json_to_string (node, FALSE);
+  if (conn->server->cork > 0)
+    {
+      HeldFrame *frame = g_new (HeldFrame, 1);
+
+      frame->ws = g_object_ref (conn->ws);
+      frame->text = g_steal_pointer (&text);
+      g_queue_push_tail (&conn->server->held, frame);
+      return;
+    }
+  if (!conn->server->live_frozen)
+    baton_live_flush (conn->server);
   soup_websocket_connection_send_text (conn->ws, text);
 }
 
@@ -96,6 +187,8 @@ baton_connection_close (BatonConnection *conn,
   if (conn->closing)
     return;
   conn->closing = TRUE;
+  /* what was said on this connection goes out before the close frame */
+  baton_server_release_held (conn->server);
   g_debug ("closing connection of %s with %u (%s)", conn->user_id, code, reason);
   if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (conn->ws, code, reason);
@@ -345,6 +438,14 @@ baton_server_shutdown (BatonServer *server)
 }
 
 void
+baton_server_set_crash_after (BatonServer *server,
+                              const char  *request_type)
+{
+  g_free (server->crash_after);
+  server->crash_after = g_strdup (request_type);
+}
+
+void
 baton_server_free (BatonServer *server)
 {
   if (server == NULL)
@@ -354,6 +455,8 @@ baton_server_free (BatonServer *server)
     baton_live_flush (server);
   server->live_frozen = TRUE;
   g_clear_handle_id (&server->live_source, g_source_remove);
+  g_queue_clear_full (&server->held, (GDestroyNotify) held_frame_free);
+  g_free (server->crash_after);
   if (server->soup)
     soup_server_disconnect (server->soup);
   if (server->connections)

@@ -24,5 +24,9 @@ gboolean     baton_server_listen   (BatonServer *server,
 guint        baton_server_shutdown (BatonServer *server);
 guint        baton_server_open_connections (BatonServer *server);
 void         baton_server_free     (BatonServer *server);
+/* Tests only: after answering the first request of this type (e.g.
+ * "call.accept"), the process kills itself with SIGKILL. */
+void         baton_server_set_crash_after (BatonServer *server,
+                                           const char  *request_type);
 
 G_END_DECLS

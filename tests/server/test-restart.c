@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Before each kill -9 every client does a ping round trip: the server writes
- * the live state at the start of the main-loop iteration after a change,
- * before reading anything else, so once a later request is answered the
- * change is in the store.
+ * The server stores a change of the live state before any reply or event
+ * that reports it leaves (PROTOCOL.md § 3.1). The crash-right-after tests
+ * prove it at the worst moment: the server runs with the hidden
+ * `--crash-after TYPE` knob and SIGKILLs itself right after answering such a
+ * request, so what the client saw in that reply must come back after the
+ * restart. (The other tests still do a ping round trip before their kill -9;
+ * it no longer matters.)
  */
 #include "server-fixture.h"
 
@@ -309,11 +312,105 @@ test_crash_transfer (Fixture       *f,
   }
 }
 
+/* Crash-right-after fixtures: the server kills itself right after answering
+ * the first request of the given type (and again after a restart). */
+static void
+crash_fixture_set_up (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *args[] = { "--time-scale", FIXTURE_TIME_SCALE, "--crash-after", data, NULL };
+
+  f->server = baton_test_server_new_full (args);
+  baton_test_server_add_user (f->server, "alice", "Alice Liddell");
+  baton_test_server_add_user (f->server, "bob", "Bob Builder");
+  baton_test_server_add_user (f->server, "carol", "Carol Danvers");
+  baton_test_server_add_user (f->server, "dave", NULL);
+  f->alice = baton_test_server_token (f->server, "alice", 3600);
+  f->bob = baton_test_server_token (f->server, "bob", 3600);
+  f->carol = baton_test_server_token (f->server, "carol", 3600);
+  f->dave = baton_test_server_token (f->server, "dave", 3600);
+}
+
+/* The server dies the moment bob's call.accept is answered: bob saw "ok",
+ * so the connected call must be there after the restart, for both. */
+static void
+test_crash_right_after_accept (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autoptr(JsonObject) invite = btc_ok (a, "{'type':'call.invite','to':'bob','sdp':'v=0 offer'}");
+  g_autofree char *id = g_strdup (btc_str (invite, "call_id"));
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(JsonObject) incoming = btc_wait_event (b, "call.incoming");
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+
+  g_assert_cmpstr (btc_str (incoming, "call_id"), ==, id);
+  /* no ping round trip: the ok is the last thing the server does */
+  btc_do (b, "{'type':'call.accept','call_id':'%s','sdp':'v=0 answer'}", id);
+  g_assert_cmpuint (btc_wait_closed (b, 3000), !=, 1001);
+  btc_wait_closed (a, 3000);
+  baton_test_server_kill (f->server); /* reaps it: it is already dead */
+  baton_test_server_restart (f->server);
+
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
+  g_assert_cmpstr (btc_str (only_call (rb), "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (only_call (rb), "state"), ==, "connected");
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
+  g_assert_cmpstr (btc_str (only_call (ra), "call_id"), ==, id);
+  g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
+
+  btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", id);
+  btc_wait_ended (b2, id, 0, 0);
+}
+
+/* The server dies the moment alice's call.hold is answered (bob got
+ * call.hold in the same breath): the hold is there after the restart. */
+static void
+test_crash_right_after_hold (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autofree char *id = fixture_call (a, b, "bob");
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autofree char *list = g_strdup_printf ("['%s']", id);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+
+  btc_do (a, "{'type':'call.hold','call_id':'%s','held':true}", id);
+  btc_wait_closed (a, 3000);
+  btc_wait_closed (b, 3000);
+  baton_test_server_kill (f->server);
+  baton_test_server_restart (f->server);
+
+  a2 = resume (f, f->alice, sa, list, &ra);
+  g_assert_true (btc_bool (only_call (ra), "held_by_me"));
+  b2 = resume (f, f->bob, sb, list, &rb);
+  g_assert_true (btc_bool (only_call (rb), "held_by_peer"));
+  btc_do (b2, "{'type':'call.hangup','call_id':'%s'}", id);
+  btc_wait_ended (a2, id, 0, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add ("/Baton/Server/Restart/crash-right-after-accept", Fixture, "call.accept",
+              crash_fixture_set_up, test_crash_right_after_accept, fixture_tear_down);
+  g_test_add ("/Baton/Server/Restart/crash-right-after-hold", Fixture, "call.hold",
+              crash_fixture_set_up, test_crash_right_after_hold, fixture_tear_down);
   FIXTURE_TEST ("/Baton/Server/Restart/crash-call", test_crash_call);
   FIXTURE_TEST ("/Baton/Server/Restart/stop-call", test_stop_call);
   FIXTURE_TEST ("/Baton/Server/Restart/crash-ringing", test_crash_ringing);
