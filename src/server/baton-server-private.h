@@ -222,6 +222,7 @@ void          baton_transfer_call_ended   (BatonServer *server, BatonCall *call,
 void          baton_transfer_call_answered (BatonServer *server, BatonCall *call);
 void          baton_transfer_media        (BatonServer *server, BatonCall *call, gboolean ok);
 JsonObject   *baton_transfer_snapshot     (BatonTransfer *tr);
+void          baton_transfer_send_request (BatonTransfer *tr);
 void          baton_transfer_restore_failed (BatonServer *server, const char *id, BatonCall *a,
                                            const char *transferor_session,
                                            int code, int subcode, const char *message);

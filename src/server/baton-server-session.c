@@ -231,6 +231,23 @@ baton_session_handle_register (BatonConnection *conn,
   json_object_set_array_member (reply, "transfers", transfers);
   baton_forwarding_clear (&fwd);
   baton_reply_ok (conn, msg->id, reply);
+
+  /* A transfer.request still waiting for this session's answer is asked
+   * again: the first one may have been lost with the old connection. */
+  if (msg->has_resume && session->conn == conn)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, server->transfers);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          BatonTransfer *tr = value;
+
+          if (tr->transferee_session == session && tr->stage == TRANSFER_WAIT_TRANSFEREE)
+            baton_transfer_send_request (tr);
+        }
+    }
 }
 
 /* ---- requests that are not about calls ---- */

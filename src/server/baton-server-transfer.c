@@ -260,6 +260,25 @@ baton_transfer_media (BatonServer *server,
     baton_call_end (server, call, 410, 301005, "media connectivity failed", NULL);
 }
 
+/* Asks the transferee (again, after it resumed: the first one may have been
+ * lost with its connection); dropped while it is in its grace period. */
+void
+baton_transfer_send_request (BatonTransfer *tr)
+{
+  g_autoptr(JsonObject) ev = NULL;
+
+  if (tr->stage != TRANSFER_WAIT_TRANSFEREE || tr->a == NULL)
+    return;
+  ev = baton_event_new ("transfer.request");
+  json_object_set_string_member (ev, "transfer_id", tr->id);
+  json_object_set_string_member (ev, "call_id", tr->a_id);
+  json_object_set_object_member (ev, "transferor", baton_user_object (tr->transferor, tr->transferor_name));
+  json_object_set_object_member (ev, "target", baton_user_object (tr->target, tr->target_name));
+  if (tr->b_id)
+    json_object_set_string_member (ev, "replaces", tr->b_id);
+  baton_session_send (tr->transferee_session, ev);
+}
+
 static gboolean
 transferee_timeout_cb (gpointer user_data)
 {
@@ -279,7 +298,6 @@ handle_request (BatonConnection *conn,
   BatonCall *b = NULL;
   BatonTransfer *tr;
   g_autoptr(BatonStoreUser) target = NULL;
-  g_autoptr(JsonObject) ev = NULL;
   JsonObject *reply;
   int t, e;
 
@@ -361,15 +379,7 @@ handle_request (BatonConnection *conn,
   baton_reply_ok (conn, msg->id, reply);
 
   baton_call_set_server_hold (server, a, t, TRUE);
-
-  ev = baton_event_new ("transfer.request");
-  json_object_set_string_member (ev, "transfer_id", tr->id);
-  json_object_set_string_member (ev, "call_id", a->id);
-  json_object_set_object_member (ev, "transferor", baton_user_object (tr->transferor, tr->transferor_name));
-  json_object_set_object_member (ev, "target", baton_user_object (tr->target, tr->target_name));
-  if (b)
-    json_object_set_string_member (ev, "replaces", b->id);
-  baton_session_send (tr->transferee_session, ev);
+  baton_transfer_send_request (tr);
 
   tr->timer = baton_server_timeout_add (server, BATON_TRANSFEREE_TIMEOUT, transferee_timeout_cb, tr);
 }

@@ -598,12 +598,134 @@ test_resync_after_drop (Fixture       *f,
   g_assert_false (btc_bool (snap, "held_by_me"));
 }
 
+/* E resumes on a new connection while its transfer.request is pending (the
+ * old connection died with the request in it): the server asks again on the
+ * new connection, and the transfer goes through from there. */
+static void
+test_transferee_resumes (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Scene) s = { 0 };
+  g_autoptr(BatonTestClient) e2 = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *a2 = NULL;
+
+  scene_set_up (f, &s, TRUE);
+  scene_request (&s, "{'user_id':'carol'}");
+  /* the old connection is gone without a close frame; what was in it is lost */
+  g_io_stream_close (soup_websocket_connection_get_io_stream (btc_ws (s.e)), NULL, NULL);
+  e2 = btc_connect (baton_test_server_get_uri (f->server), f->bob, NULL);
+  reply = btc_ok (e2, "{'type':'register','resume':{'session_id':'%s','calls':['%s']}}",
+                  btc_session_id (s.e), s.a);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "calls")), ==, 1);
+  again = btc_wait_event (e2, "transfer.request");
+  g_assert_cmpstr (btc_str (again, "transfer_id"), ==, s.transfer);
+  g_assert_cmpstr (btc_str (again, "call_id"), ==, s.a);
+  g_assert_cmpstr (btc_str (json_object_get_object_member (again, "target"), "id"), ==, "carol");
+
+  g_clear_pointer (&s.e, btc_free);
+  s.e = g_steal_pointer (&e2);
+  a2 = scene_accept (&s);
+  answer (s.c, s.e, a2, s.transfer);
+  btc_do (s.e, "{'type':'call.media','call_id':'%s','state':'connected'}", a2);
+  expect_update (s.t, s.transfer, "transferred", 0, 0);
+  btc_wait_ended (s.e, s.a, 0, 10207);
+}
+
+/* Waits until the server no longer counts `user` as online (its connection
+ * was seen to close); bounded, not a timing assertion. */
+static void
+wait_offline (BatonTestClient *asker,
+              const char      *user)
+{
+  for (int i = 0; i < 200; i++)
+    {
+      g_autoptr(JsonObject) reply = btc_ok (asker, "{'type':'users.list','query':'%s'}", user);
+      JsonArray *users = json_object_get_array_member (reply, "users");
+      gboolean online = FALSE;
+
+      for (guint u = 0; u < json_array_get_length (users); u++)
+        {
+          JsonObject *o = json_array_get_object_element (users, u);
+
+          if (g_str_equal (btc_str (o, "id"), user))
+            online = btc_bool (o, "online");
+        }
+      if (!online)
+        return;
+      btc_run_for (20);
+    }
+  g_error ("%s still online", user);
+}
+
+/* E is away (in its grace period) when T asks: the request cannot reach it;
+ * when E resumes before the transferee timeout it is asked, and its refusal
+ * ends the transfer with 603/10203 (A resumes). */
+static void
+test_transferee_away_when_asked (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_auto(Scene) s = { 0 };
+  g_autoptr(BatonTestClient) e2 = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) req = NULL;
+  g_autoptr(JsonObject) asked = NULL;
+  g_autofree char *session = NULL;
+
+  scene_set_up (f, &s, TRUE);
+  session = g_strdup (btc_session_id (s.e));
+  g_io_stream_close (soup_websocket_connection_get_io_stream (btc_ws (s.e)), NULL, NULL);
+  wait_offline (s.t, "bob");
+
+  req = btc_ok (s.t, "{'type':'transfer.request','call_id':'%s','target':{'user_id':'carol'}}", s.a);
+  s.transfer = g_strdup (btc_str (req, "transfer_id"));
+  expect_hold (s.t, s.a, TRUE);
+
+  e2 = btc_connect (baton_test_server_get_uri (f->server), f->bob, NULL);
+  reply = btc_ok (e2, "{'type':'register','resume':{'session_id':'%s','calls':['%s']}}", session, s.a);
+  asked = btc_wait_event (e2, "transfer.request");
+  g_assert_cmpstr (btc_str (asked, "transfer_id"), ==, s.transfer);
+  /* the snapshot says A is held by the peer (the server's hold for alice) */
+  g_assert_true (btc_bool (json_array_get_object_element (json_object_get_array_member (reply, "calls"), 0),
+                           "held_by_peer"));
+
+  g_clear_pointer (&s.e, btc_free);
+  s.e = g_steal_pointer (&e2);
+  btc_do (s.e, "{'type':'transfer.refuse','transfer_id':'%s'}", s.transfer);
+  expect_update (s.t, s.transfer, "failed", 603, 10203);
+  expect_resumed (&s);
+}
+
+/* These two need E's reconnect to fit in the transferee timeout with room to
+ * spare on a loaded machine: 10 s × 0.2 = 2 s (grace 6 s). */
+static void
+slow_fixture_set_up (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--time-scale", "0.2", NULL };
+
+  f->server = baton_test_server_new_full (args);
+  baton_test_server_add_user (f->server, "alice", "Alice Liddell");
+  baton_test_server_add_user (f->server, "bob", "Bob Builder");
+  baton_test_server_add_user (f->server, "carol", "Carol Danvers");
+  baton_test_server_add_user (f->server, "dave", NULL);
+  f->alice = baton_test_server_token (f->server, "alice", 3600);
+  f->bob = baton_test_server_token (f->server, "bob", 3600);
+  f->carol = baton_test_server_token (f->server, "carol", 3600);
+  f->dave = baton_test_server_token (f->server, "dave", 3600);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/Baton/Server/Transfer/transferee-resumes-while-asked", Fixture, NULL,
+              slow_fixture_set_up, test_transferee_resumes, fixture_tear_down);
+  g_test_add ("/Baton/Server/Transfer/transferee-away-when-asked", Fixture, NULL,
+              slow_fixture_set_up, test_transferee_away_when_asked, fixture_tear_down);
   FIXTURE_TEST ("/Baton/Server/Transfer/blind-success", test_blind_success);
   FIXTURE_TEST ("/Baton/Server/Transfer/busy", test_busy);
   FIXTURE_TEST ("/Baton/Server/Transfer/declined", test_declined);
