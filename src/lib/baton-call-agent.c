@@ -439,6 +439,19 @@ handle_transfer_request (BatonCallAgent *self,
   if (transfer_id == NULL)
     return;
 
+  /* The service asks again after a resume (PROTOCOL.md § 3): a leg already
+   * started for this transfer goes on. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->calls)); i++)
+    {
+      g_autoptr(BatonCall) leg = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+
+      if (g_strcmp0 (baton_call_get_live_transfer_id (leg), transfer_id) == 0)
+        {
+          BATON_INFO ("transfer %s asked again: already accepting it", transfer_id);
+          return;
+        }
+    }
+
   if (!self->accept_transfers || original == NULL || baton_json_get_string (target, "id") == NULL)
     {
       JsonObject *message = new_message ("transfer.refuse");

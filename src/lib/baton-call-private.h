@@ -26,6 +26,8 @@ void            baton_call_start_invite        (BatonCall          *self);
 void            baton_call_start_transfer_leg  (BatonCall          *self,
                                                 const char         *transfer_id,
                                                 BatonCall          *original);
+/* The transfer this live call is the transferee's new leg of, else NULL. */
+const char     *baton_call_get_live_transfer_id (BatonCall        *self);
 /* Incoming: apply the offer, create the answer and send call.accept. */
 void            baton_call_start_answer        (BatonCall          *self,
                                                 const char         *offer_sdp);

@@ -265,6 +265,12 @@ baton_call_get_agent (BatonCall *self)
   return self->agent;
 }
 
+const char *
+baton_call_get_live_transfer_id (BatonCall *self)
+{
+  return self->ended ? NULL : self->transfer_id;
+}
+
 static void
 send (BatonCall  *self,
       JsonObject *message)
