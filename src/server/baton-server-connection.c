@@ -6,7 +6,10 @@
 
 #include "baton-server-private.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 static void
 count_error (BatonConnection *conn)
@@ -275,6 +278,85 @@ expiry_sweep_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The TCP socket under the WebSocket: libsoup hands the WebSocket its own
+ * wrapper stream (property "base-iostream"), over TLS if any ("base-io-stream"). */
+GSocket *
+baton_connection_get_socket (BatonConnection *conn)
+{
+  GIOStream *stream = soup_websocket_connection_get_io_stream (conn->ws);
+
+  for (int depth = 0; stream != NULL && depth < 4; depth++)
+    {
+      GObjectClass *klass = G_OBJECT_GET_CLASS (stream);
+      const char *prop = NULL;
+      g_autoptr(GIOStream) base = NULL;
+
+      if (G_IS_SOCKET_CONNECTION (stream))
+        return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+      if (g_object_class_find_property (klass, "base-iostream"))
+        prop = "base-iostream";
+      else if (g_object_class_find_property (klass, "base-io-stream"))
+        prop = "base-io-stream";
+      else
+        break;
+      /* the wrapper keeps its base stream alive */
+      g_object_get (stream, prop, &base, NULL);
+      stream = base;
+    }
+  return NULL;
+}
+
+/* Milliseconds since anything (a pong counts) arrived from the peer, or -1. */
+static gint64
+silent_ms (BatonConnection *conn)
+{
+#ifdef TCP_INFO
+  GSocket *sock = baton_connection_get_socket (conn);
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+
+  if (sock && getsockopt (g_socket_get_fd (sock), IPPROTO_TCP, TCP_INFO, &info, &len) == 0)
+    return info.tcpi_last_data_recv;
+#endif
+  return -1;
+}
+
+/* Keep-alive (PROTOCOL.md § 1): libsoup pings every connection every
+ * keepalive_s seconds and any client answers with a pong, so a peer that
+ * sent nothing for BATON_KEEPALIVE_MISSED intervals is gone (a half-open
+ * TCP connection, a frozen process). The kernel already tracks when data
+ * last arrived on each socket: one sweep per interval asks it, instead of
+ * a timer per connection. A lost connection is shut down; libsoup reads the
+ * EOF and the session goes into its grace period like after any other loss. */
+static gboolean
+liveness_sweep_cb (gpointer user_data)
+{
+  BatonServer *server = user_data;
+  gint64 limit = (gint64) server->keepalive_s * 1000 * BATON_KEEPALIVE_MISSED;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      BatonConnection *conn = key;
+      gint64 silent;
+
+      if (conn->closing)
+        continue;
+      silent = silent_ms (conn);
+      if (silent > limit)
+        {
+          GSocket *sock = baton_connection_get_socket (conn);
+
+          g_debug ("connection of %s silent for %" G_GINT64_FORMAT " ms: lost", conn->user_id, silent);
+          conn->closing = TRUE;
+          g_socket_shutdown (sock, TRUE, TRUE, NULL);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 void
 baton_connection_schedule_expiry (BatonConnection *conn)
 {
@@ -282,6 +364,8 @@ baton_connection_schedule_expiry (BatonConnection *conn)
 
   if (server->expiry_source == 0)
     server->expiry_source = g_timeout_add (250, expiry_sweep_cb, server);
+  if (server->liveness_source == 0)
+    server->liveness_source = g_timeout_add_seconds (server->keepalive_s, liveness_sweep_cb, server);
 }
 
 BatonConnection *
@@ -293,7 +377,6 @@ baton_connection_new (BatonServer             *server,
                       gint64                   token_exp)
 {
   BatonConnection *conn = g_new0 (BatonConnection, 1);
-  double keepalive = BATON_KEEPALIVE_INTERVAL * server->time_scale;
 
   conn->server = server;
   conn->ws = g_object_ref (ws);
@@ -305,7 +388,7 @@ baton_connection_new (BatonServer             *server,
   conn->bucket_time = g_get_monotonic_time ();
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_HARD_FRAME_LIMIT);
-  soup_websocket_connection_set_keepalive_interval (ws, MAX (1, (guint) keepalive));
+  soup_websocket_connection_set_keepalive_interval (ws, server->keepalive_s);
   g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);
 

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 #define BATON_MEDIA_TIMEOUT      15.0
 #define BATON_GRACE_PERIOD       30.0
 #define BATON_KEEPALIVE_INTERVAL 15.0
+/* a connection silent (no pong, no message) for this many intervals is lost */
+#define BATON_KEEPALIVE_MISSED   3
 #define BATON_TRANSFER_KEEP      300.0
 #define BATON_MAX_CALLS_PER_USER 32
 #define BATON_RATE_BURST         100.0
@@ -56,6 +58,8 @@ struct _BatonServer
   GPtrArray *graveyard;      /* ended calls, freed from an idle */
   guint graveyard_source;
   guint expiry_source;       /* one sweep for every connection's token */
+  guint keepalive_s;         /* WebSocket ping interval, whole seconds */
+  guint liveness_source;     /* one sweep for every connection's keep-alive */
   GHashTable *live_dirty_sessions; /* ids (owned) whose stored live state is stale */
   GHashTable *live_dirty_calls;
   guint live_source;
@@ -184,6 +188,7 @@ BatonConnection *baton_connection_new     (BatonServer *server, SoupWebsocketCon
                                            const char *token_tag, gint64 token_exp);
 void          baton_connection_free       (BatonConnection *conn);
 void          baton_connection_schedule_expiry (BatonConnection *conn);
+GSocket      *baton_connection_get_socket (BatonConnection *conn);
 void          baton_reply_ok              (BatonConnection *conn, gint64 re, JsonObject *fields);
 void          baton_reply_error           (BatonConnection *conn, gint64 re, int code, int subcode,
                                            const char *message);

@@ -260,18 +260,12 @@ agent_http_cb (SoupServer        *soup,
 
 /* Small frames (a reply, then an event) must not wait for delayed ACKs. */
 static void
-set_nodelay (SoupWebsocketConnection *ws)
+set_nodelay (BatonConnection *conn)
 {
-  GIOStream *stream = soup_websocket_connection_get_io_stream (ws);
+  GSocket *sock = baton_connection_get_socket (conn);
 
-  if (G_IS_TLS_CONNECTION (stream))
-    g_object_get (stream, "base-io-stream", &stream, NULL);
-  else
-    g_object_ref (stream);
-  if (G_IS_SOCKET_CONNECTION (stream))
-    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)),
-                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  g_object_unref (stream);
+  if (sock)
+    g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
 static void
@@ -292,8 +286,8 @@ agent_ws_cb (SoupServer              *soup,
       soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
       return;
     }
-  set_nodelay (ws);
   conn = baton_connection_new (server, ws, user->id, user->display_name, tag, exp);
+  set_nodelay (conn);
   g_hash_table_add (server->connections, conn);
 }
 
@@ -316,6 +310,7 @@ baton_server_new (const char  *data_dir,
   const char *protocols[] = { "baton.v1", NULL };
 
   server->time_scale = time_scale > 0 ? time_scale : 1.0;
+  server->keepalive_s = MAX (1, (guint) (BATON_KEEPALIVE_INTERVAL * server->time_scale));
   server->key = baton_jwt_load_or_create_key (data_dir, error);
   if (server->key == NULL)
     goto fail;
@@ -469,6 +464,7 @@ baton_server_free (BatonServer *server)
   /* Calls and transfers point at sessions: free them first. */
   g_clear_handle_id (&server->graveyard_source, g_source_remove);
   g_clear_handle_id (&server->expiry_source, g_source_remove);
+  g_clear_handle_id (&server->liveness_source, g_source_remove);
   g_clear_pointer (&server->graveyard, g_ptr_array_unref);
   g_clear_pointer (&server->transfers, g_hash_table_destroy);
   g_clear_pointer (&server->calls, g_hash_table_destroy);
