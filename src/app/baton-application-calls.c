@@ -20,8 +20,11 @@ baton_application_update_ringer (BatonApplication *self)
 {
   if (g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0 &&
       g_settings_get_boolean (self->settings, "ringtone"))
-    baton_ringer_start (self->ringer);
-  else
+    {
+      baton_application_ensure_devices (self);
+      baton_ringer_start (self->ringer);
+    }
+  else if (self->ringer != NULL)
     baton_ringer_stop (self->ringer);
 }
 

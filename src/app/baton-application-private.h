@@ -35,7 +35,11 @@ struct _BatonApplication
   char *option_server;
   gboolean option_demo;
   guint retry_id;
+  guint devices_idle_id;
 };
+
+/* baton-application.c */
+void     baton_application_ensure_devices        (BatonApplication  *self);
 
 /* baton-application-calls.c */
 void     baton_application_update_ringer         (BatonApplication  *self);

@@ -295,6 +295,48 @@ baton_application_start_demo (BatonApplication *self)
   baton_demo_session_start_async (self->demo, NULL, demo_started_cb, g_object_ref (self));
 }
 
+/* The device manager starts GStreamer and watches PipeWire's devices: tens
+ * of milliseconds nobody needs before the window is drawn. It is set up once
+ * the first frame is out, or earlier if anything asks for it. */
+void
+baton_application_ensure_devices (BatonApplication *self)
+{
+  BatonDeviceManager *manager;
+  GListModel *microphones;
+  GListModel *speakers;
+
+  if (self->ringer != NULL || self->client == NULL)
+    return;
+  g_clear_handle_id (&self->devices_idle_id, g_source_remove);
+  manager = baton_call_client_get_device_manager (self->client);
+  microphones = baton_device_manager_get_microphones (manager);
+  speakers = baton_device_manager_get_speakers (manager);
+  self->ringer = baton_ringer_new (manager);
+  g_signal_connect_object (microphones, "items-changed", G_CALLBACK (baton_application_microphones_changed_cb), self, 0);
+  g_signal_connect_object (speakers, "items-changed", G_CALLBACK (baton_application_speakers_changed_cb), self, 0);
+  baton_application_restore_device (self, microphones, "microphone", TRUE);
+  baton_application_restore_device (self, speakers, "speaker", FALSE);
+}
+
+static gboolean
+ensure_devices_idle_cb (gpointer user_data)
+{
+  BatonApplication *self = user_data;
+
+  self->devices_idle_id = 0;
+  baton_application_ensure_devices (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_cb (GdkFrameClock    *clock,
+                BatonApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  if (self->ringer == NULL && self->devices_idle_id == 0)
+    self->devices_idle_id = g_idle_add (ensure_devices_idle_cb, self);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
@@ -388,6 +430,9 @@ baton_application_activate (GApplication *app)
   gtk_window_present (window);
   if (!first)
     return;
+  if (self->ringer == NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (first_frame_cb), self, 0);
 
   if (self->option_demo)
     baton_application_start_demo (self);
@@ -449,18 +494,9 @@ baton_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.decline", decline_accels);
 
+  /* Cheap: the device manager (and GStreamer with it) comes after the
+   * first frame, see baton_application_ensure_devices(). */
   self->client = baton_call_client_new ();
-  self->ringer = baton_ringer_new (baton_call_client_get_device_manager (self->client));
-  {
-    BatonDeviceManager *manager = baton_call_client_get_device_manager (self->client);
-    GListModel *microphones = baton_device_manager_get_microphones (manager);
-    GListModel *speakers = baton_device_manager_get_speakers (manager);
-
-    g_signal_connect_object (microphones, "items-changed", G_CALLBACK (baton_application_microphones_changed_cb), self, 0);
-    g_signal_connect_object (speakers, "items-changed", G_CALLBACK (baton_application_speakers_changed_cb), self, 0);
-    baton_application_restore_device (self, microphones, "microphone", TRUE);
-    baton_application_restore_device (self, speakers, "speaker", FALSE);
-  }
 }
 
 static void
@@ -469,6 +505,7 @@ baton_application_shutdown (GApplication *app)
   BatonApplication *self = BATON_APPLICATION (app);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->devices_idle_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   set_agent (self, NULL);
   g_clear_object (&self->ringer);
@@ -609,6 +646,7 @@ BatonDeviceManager *
 baton_application_get_device_manager (BatonApplication *self)
 {
   g_return_val_if_fail (BATON_IS_APPLICATION (self), NULL);
+  baton_application_ensure_devices (self);
   return baton_call_client_get_device_manager (self->client);
 }
 
