@@ -86,6 +86,7 @@ static struct
 } X;
 
 static gboolean verbose;
+static char *renderer;
 
 static int
 x_error_cb (Display     *dpy,
@@ -289,6 +290,15 @@ read_memory (GPid    pid,
         private_dirty = g_ascii_strtod (lines[i] + 14, NULL);
     }
   *uss_kb = private_clean + private_dirty;
+  if (verbose)
+    {
+      g_autofree char *maps_path = g_strdup_printf ("/proc/%d/maps", pid);
+      g_autofree char *maps = NULL;
+
+      g_file_get_contents (maps_path, &maps, NULL, NULL);
+      g_printerr ("  pid %d: %s\n", pid,
+                  maps != NULL && strstr (maps, "swrast_dri") != NULL ? "GL (Mesa swrast/llvmpipe) loaded" : "no GL driver loaded");
+    }
 }
 
 static gboolean
@@ -314,15 +324,17 @@ stop_process (GPid pid)
   waitpid (pid, NULL, 0);
 }
 
-/* A fresh home for each launch (no history, no call records), the same
- * settings backend for both apps, no debugging aids of the test session. */
+/* Fresh data, config and state for each launch (no history, no call
+ * records); the session's cache is kept, as on a desktop (a fresh one would
+ * rebuild GStreamer's plugin registry at every launch). The same settings
+ * backend for both apps, no debugging aids of the test session. */
 static char **
 launch_env (const char *home)
 {
   char **env = g_get_environ ();
   const char *dirs[][2] = {
     { "XDG_DATA_HOME", "data" }, { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" }, { "XDG_STATE_HOME", "state" },
+    { "XDG_STATE_HOME", "state" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
@@ -333,6 +345,8 @@ launch_env (const char *home)
       env = g_environ_setenv (env, dirs[i][0], dir, TRUE);
     }
   env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  if (renderer != NULL)
+    env = g_environ_setenv (env, "GSK_RENDERER", renderer, TRUE);
   env = g_environ_unsetenv (env, "MALLOC_CHECK_");
   env = g_environ_unsetenv (env, "G_DEBUG");
   env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
@@ -502,9 +516,14 @@ measure_baton (BatonRig   *rig,
       WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_CONNECTED, 20, "the app to answer");
     }
   spin (SETTLE_MS);
+  /* Answering the second call puts the first on hold, as a phone does. */
   for (guint i = 0; i < calls->len; i++)
-    if (baton_call_get_state (g_ptr_array_index (calls, i)) != BATON_CALL_STATE_CONNECTED)
-      g_error ("a call to the app ended while at rest");
+    {
+      BatonCallState state = baton_call_get_state (g_ptr_array_index (calls, i));
+
+      if (state != BATON_CALL_STATE_CONNECTED && state != BATON_CALL_STATE_REMOTE_HOLD)
+        g_error ("a call to the app ended while at rest (state %d)", state);
+    }
   read_memory (pid, &sample->pss_calls_kb, &sample->uss_calls_kb);
 
   for (guint i = 0; i < calls->len; i++)
@@ -658,7 +677,7 @@ print_row (const char *what,
         continue;
       hi = range_of (samples[a], offset, &lo);
       m[a] = median (samples[a], offset);
-      g_print ("  %8.1f %s (%.1f–%.1f)", m[a] * scale, unit, lo * scale, hi * scale);
+      g_print ("  %8.1f %s (%.1f-%.1f)", m[a] * scale, unit, lo * scale, hi * scale);
     }
   if (have_calls)
     g_print ("  ratio %.2f", m[APP_BATON] / m[APP_CALLS]);
@@ -678,6 +697,7 @@ main (int   argc,
     { "baton", 0, 0, G_OPTION_ARG_FILENAME, &baton, "The baton binary (default: next to this build's bench)", "PATH" },
     { "gnome-calls", 0, 0, G_OPTION_ARG_FILENAME, &gnome_calls, "The gnome-calls binary (default: from PATH)", "PATH" },
     { "no-gnome-calls", 0, 0, G_OPTION_ARG_NONE, &no_calls, "Measure Baton alone", NULL },
+    { "renderer", 0, 0, G_OPTION_ARG_STRING, &renderer, "GSK_RENDERER for both apps (default: GTK's choice)", "NAME" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show the apps' output and each frame", NULL },
     { NULL }
   };
@@ -744,11 +764,12 @@ main (int   argc,
       }
   load_after = load_average ();
 
-  g_print ("\nmedians of %d runs (min–max)%s; load average before: %s, after: %s\n",
-           runs, have_calls ? ", ratio Baton / GNOME Calls" : "", load_before, load_after);
+  g_print ("\nmedians of %d runs (min-max)%s; GSK_RENDERER %s; load average before: %s, after: %s\n",
+           runs, have_calls ? ", ratio Baton / GNOME Calls" : "", renderer ? renderer : "unset",
+           load_before, load_after);
   g_print ("%-34s  %-26s  %s\n", "", "Baton", have_calls ? "GNOME Calls" : "");
-  print_row ("launch → first drawn frame", G_STRUCT_OFFSET (Sample, first_frame_ms), 1, "ms", samples, have_calls);
-  print_row ("launch → window mapped", G_STRUCT_OFFSET (Sample, mapped_ms), 1, "ms", samples, have_calls);
+  print_row ("launch -> first drawn frame", G_STRUCT_OFFSET (Sample, first_frame_ms), 1, "ms", samples, have_calls);
+  print_row ("launch -> window mapped", G_STRUCT_OFFSET (Sample, mapped_ms), 1, "ms", samples, have_calls);
   print_row ("PSS at rest, no calls", G_STRUCT_OFFSET (Sample, pss_idle_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("USS at rest, no calls", G_STRUCT_OFFSET (Sample, uss_idle_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("PSS at rest, two calls", G_STRUCT_OFFSET (Sample, pss_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
