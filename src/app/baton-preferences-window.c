@@ -465,6 +465,30 @@ baton_preferences_window_dispose (GObject *object)
   G_OBJECT_CLASS (baton_preferences_window_parent_class)->dispose (object);
 }
 
+/* Escape closes the window (the class's binding below), but a text field
+ * with the focus — an entry row, the seconds — takes the key for itself
+ * before a binding of the window is reached. Seen first here (capture
+ * phase), Escape in such a field closes the window too; the search entry and
+ * popovers keep their own Escape. */
+static gboolean
+escape_pressed_cb (BatonPreferencesWindow *self,
+                   guint                   keyval,
+                   guint                   keycode,
+                   GdkModifierType         state)
+{
+  GtkWidget *focus;
+
+  if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+    return GDK_EVENT_PROPAGATE;
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || !GTK_IS_TEXT (focus) ||
+      gtk_widget_get_native (focus) != GTK_NATIVE (self) ||
+      gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_window_close (GTK_WINDOW (self));
+  return GDK_EVENT_STOP;
+}
+
 static void
 baton_preferences_window_class_init (BatonPreferencesWindowClass *klass)
 {
@@ -499,6 +523,13 @@ baton_preferences_window_init (BatonPreferencesWindow *self)
   self->forwarding_syncing = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->forwarding_syncing = FALSE;
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (escape_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   self->forwarding_cancellable = g_cancellable_new ();
 }
 

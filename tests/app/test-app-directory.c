@@ -334,8 +334,31 @@ test_preferences_forwarding_applies (void)
   g_assert_cmpuint (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)), ==, 0);
   baton_call_hang_up (call);
   BATON_WAIT_FOR (baton_app_test_n_calls (carol) == 0, 10);
+}
 
-  gtk_window_close (GTK_WINDOW (prefs));
+/* Escape closes Preferences wherever the focus is, also in a text field
+ * (an entry row with an edit not applied, which is dropped; the seconds). */
+static void
+test_preferences_escape_in_entry (void)
+{
+  GtkWidget *always = GTK_WIDGET (baton_preferences_window_get_always_row (prefs));
+  g_autofree char *out = NULL;
+
+  gtk_widget_grab_focus (always);
+  baton_app_test_key (GTK_WINDOW (prefs), "ctrl+a");
+  baton_app_test_type (GTK_WINDOW (prefs), "dave");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (prefs)), always));
+  baton_app_test_key (GTK_WINDOW (prefs), "Escape");
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW) == NULL, 5);
+  prefs = NULL;
+  out = stored_forwarding ();
+  g_assert_cmpstr (out, ==, "always\tcarol\nunanswered\t-\nafter\t45\n");
+
+  baton_app_test_key (win (), "ctrl+comma");
+  BATON_WAIT_FOR ((prefs = (BatonPreferencesWindow *) baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
+  BATON_WAIT_FOR (baton_preferences_window_get_forwarding_ready (prefs), 10);
+  gtk_widget_grab_focus (GTK_WIDGET (baton_preferences_window_get_timeout_spin (prefs)));
+  baton_app_test_key (GTK_WINDOW (prefs), "Escape");
   BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW) == NULL, 5);
   prefs = NULL;
 }
@@ -358,5 +381,6 @@ main (int   argc,
   g_test_add_func ("/Baton/App/preferences-forwarding-change", test_preferences_forwarding_change);
   g_test_add_func ("/Baton/App/preferences-forwarding-unknown", test_preferences_forwarding_unknown);
   g_test_add_func ("/Baton/App/preferences-forwarding-applies", test_preferences_forwarding_applies);
+  g_test_add_func ("/Baton/App/preferences-escape-in-entry", test_preferences_escape_in_entry);
   return baton_app_test_run ();
 }
