@@ -32,8 +32,7 @@ struct _BatonApplication
   char *sign_in_error;
   gboolean signing_in;
 
-  char *option_server;
-  gboolean option_demo;
+  gboolean command_line_signs_in;
   guint retry_id;
   guint devices_idle_id;
 };

@@ -434,18 +434,8 @@ baton_application_activate (GApplication *app)
     g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                              G_CALLBACK (first_frame_cb), self, 0);
 
-  if (self->option_demo)
-    baton_application_start_demo (self);
-  else if (self->option_server != NULL)
-    {
-      const char *token = g_getenv ("BATON_TOKEN");
-
-      if (token == NULL || *token == '\0')
-        set_sign_in_error (self, _("--server needs the access token in the environment variable BATON_TOKEN"));
-      else
-        baton_application_sign_in (self, self->option_server, token, FALSE);
-    }
-  else
+  /* Restore the last sign-in, unless the command line asks for another. */
+  if (!self->command_line_signs_in)
     {
       g_autofree char *server = g_settings_get_string (self->settings, "server-uri");
 
@@ -458,19 +448,83 @@ baton_application_activate (GApplication *app)
     }
 }
 
+static gboolean
+has_calls (BatonApplication *self)
+{
+  return self->agent != NULL &&
+         (g_list_model_get_n_items (baton_call_agent_get_calls (self->agent)) > 0 ||
+          g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0);
+}
+
+/* The first `baton …` runs here in its own process; every later one while
+ * Baton runs is sent here by GApplication (with its environment, for
+ * BATON_TOKEN) and gets this function's output and exit status:
+ *
+ * - no option: the window is presented;
+ * - `--server URI` with BATON_TOKEN: signs in to URI with that token (unless
+ *   already signed in with exactly those), replacing the account in use —
+ *   refused (exit status 1, the reason on stderr) while calls are in
+ *   progress or ringing, and without BATON_TOKEN;
+ * - `--demo`: starts (or returns to) the demo service and signs in to it,
+ *   refused likewise while calls are in progress.
+ */
+static int
+baton_application_command_line (GApplication            *app,
+                                GApplicationCommandLine *command_line)
+{
+  BatonApplication *self = BATON_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree char *server = NULL;
+  gboolean demo = g_variant_dict_contains (options, "demo");
+  const char *token = NULL;
+  const char *refusal = NULL;
+
+  g_variant_dict_lookup (options, "server", "s", &server);
+  if (server != NULL)
+    token = g_application_command_line_getenv (command_line, "BATON_TOKEN");
+
+  self->command_line_signs_in = server != NULL || demo;
+  g_application_activate (app);
+  self->command_line_signs_in = FALSE;
+
+  if (server != NULL && (token == NULL || *token == '\0'))
+    {
+      refusal = _("--server needs the access token in the environment variable BATON_TOKEN");
+      set_sign_in_error (self, refusal);
+    }
+  else if ((server != NULL || demo) && has_calls (self) &&
+           !(server != NULL && g_strcmp0 (server, self->server_uri) == 0 &&
+             g_strcmp0 (token, self->token) == 0))
+    refusal = _("Baton has calls in progress: end them before signing in to another account");
+
+  if (refusal != NULL)
+    {
+      g_application_command_line_printerr (command_line, "baton: %s\n", refusal);
+      return 1;
+    }
+
+  if (demo)
+    baton_application_start_demo (self);
+  else if (server != NULL)
+    {
+      gboolean same = g_strcmp0 (server, self->server_uri) == 0 && g_strcmp0 (token, self->token) == 0;
+
+      if (!same || (self->agent == NULL && !self->signing_in))
+        baton_application_sign_in (self, server, token, FALSE);
+    }
+  return 0;
+}
+
 static int
 baton_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
-  BatonApplication *self = BATON_APPLICATION (app);
-
-  g_variant_dict_lookup (options, "server", "s", &self->option_server);
-  self->option_demo = g_variant_dict_contains (options, "demo");
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("baton %s\n", PACKAGE_VERSION);
       return 0;
     }
+  /* Everything else goes to the running instance: command_line above. */
   return -1;
 }
 
@@ -531,7 +585,6 @@ baton_application_finalize (GObject *object)
   g_free (self->server_uri);
   g_free (self->token);
   g_free (self->sign_in_error);
-  g_free (self->option_server);
 
   G_OBJECT_CLASS (baton_application_parent_class)->finalize (object);
 }
@@ -572,6 +625,7 @@ baton_application_class_init (BatonApplicationClass *klass)
   app_class->startup = baton_application_startup;
   app_class->shutdown = baton_application_shutdown;
   app_class->handle_local_options = baton_application_handle_local_options;
+  app_class->command_line = baton_application_command_line;
 
   properties[PROP_AGENT] =
     g_param_spec_object ("agent", NULL, NULL, BATON_TYPE_CALL_AGENT,
@@ -599,6 +653,10 @@ baton_application_init (BatonApplication *self)
   g_autofree char *history_path = g_build_filename (g_get_user_data_dir (), "baton", "history.ini", NULL);
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_description (G_APPLICATION (self),
+    _("While Baton runs, a new “baton” command is handed to it: no option brings its window "
+      "forward; --server (with BATON_TOKEN) or --demo signs it in to that account instead, "
+      "unless calls are in progress."));
   self->settings = g_settings_new (APP_ID);
   self->history = baton_history_new (history_path);
   self->contacts = baton_contacts_new ();
@@ -624,7 +682,7 @@ baton_application_new (GApplicationFlags flags)
 {
   return g_object_new (BATON_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", flags,
+                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_SEND_ENVIRONMENT,
                        "resource-base-path", "/io/github/batonphone/Baton",
                        NULL);
 }
