@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 
 #include "baton-app-test.h"
+#include "baton-call-util.h"
 
 BatonAppTest *T;
 
@@ -140,7 +141,7 @@ baton_app_test_run_full (gboolean with_server_option)
     g_unsetenv ("BATON_TOKEN");
   start_notification_server ();
   T->client = baton_call_client_new ();
-  T->app = baton_application_new (G_APPLICATION_NON_UNIQUE);
+  T->app = baton_application_new (T->unique ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (T->app, "activate", G_CALLBACK (activate_cb), NULL);
   g_application_run (G_APPLICATION (T->app), with_server_option ? 3 : 1, argv);
 
@@ -553,4 +554,66 @@ baton_app_test_resize (GtkWindow *window,
   g_autofree char *h = g_strdup_printf ("%d", height);
 
   xdotool ((const char *[]) { "windowsize", xid, w, h, NULL });
+}
+
+BatonCallAgent *
+baton_app_test_agent (void)
+{
+  return baton_application_get_agent (T->app);
+}
+
+GtkWindow *
+baton_app_test_window (void)
+{
+  return GTK_WINDOW (T->window);
+}
+
+BatonCall *
+baton_app_test_answer_call_from (const char *peer_id)
+{
+  BatonCallAgent *peer = baton_app_test_peer (peer_id, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BatonCall) outgoing = baton_call_agent_start_call (peer, T->user, &error);
+
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), peer_id, BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
+  return baton_app_test_find_call (baton_app_test_agent (), peer_id);
+}
+
+void
+baton_app_test_hang_up_all (BatonCallAgent *agent)
+{
+  GListModel *calls = baton_call_agent_get_calls (agent);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    g_ptr_array_add (all, g_list_model_get_item (calls, i));
+  for (guint i = 0; i < all->len; i++)
+    baton_call_hang_up (g_ptr_array_index (all, i));
+  BATON_WAIT_FOR (baton_app_test_n_calls (agent) == 0, 10);
+}
+
+BatonTransferState
+baton_app_test_transfer_state (BatonCall *call)
+{
+  BatonTransfer *transfer = baton_call_get_app_transfer (call);
+
+  return transfer ? baton_transfer_get_state (transfer) : BATON_TRANSFER_STATE_NONE;
+}
+
+void
+baton_app_test_wait_transferred (BatonCall *call)
+{
+  BATON_WAIT_FOR (baton_app_test_transfer_state (call) == BATON_TRANSFER_STATE_TRANSFERRED ||
+                  baton_app_test_transfer_state (call) == BATON_TRANSFER_STATE_FAILED, 30);
+  if (baton_app_test_transfer_state (call) == BATON_TRANSFER_STATE_FAILED)
+    {
+      BatonTransfer *transfer = baton_call_get_app_transfer (call);
+
+      g_error ("the transfer failed: %u/%u %s", baton_transfer_get_error_code (transfer),
+               baton_transfer_get_error_subcode (transfer), baton_transfer_get_error_message (transfer));
+    }
 }

@@ -37,6 +37,7 @@ typedef struct
   BatonApplication *app;
   BatonWindow *window;
   const char *user;             /* the app's user id */
+  gboolean unique;              /* run the app as the session's only instance (set before run) */
 } BatonAppTest;
 
 extern BatonAppTest *T;
@@ -62,6 +63,21 @@ void            baton_app_test_resize        (GtkWindow   *window,
 void            baton_app_test_click         (GtkWidget   *widget);
 void            baton_app_test_stop_server   (void);
 void            baton_app_test_restart_server (void);
+
+/* The app's own agent (signed in as T->user) and its main window. */
+BatonCallAgent *baton_app_test_agent         (void);
+GtkWindow      *baton_app_test_window        (void);
+
+/* Calls as the tests set them up and take them down. */
+/* @peer_id calls the app, which rings and answers on Ctrl+Shift+A; both
+ * sides connected. Returns the app's call (its agent's list keeps it). */
+BatonCall      *baton_app_test_answer_call_from (const char *peer_id);
+/* Hangs up every call of @agent and waits until it has none. */
+void            baton_app_test_hang_up_all   (BatonCallAgent *agent);
+BatonTransferState baton_app_test_transfer_state (BatonCall *call);
+/* Waits until the service confirmed @call's transfer (or fails the test
+ * with the reason it failed). */
+void            baton_app_test_wait_transferred (BatonCall *call);
 
 /* Spins the main loop once (waiting up to 20 ms). */
 void            baton_app_test_iterate       (void);

@@ -14,18 +14,6 @@
 #include "baton-call-view-model.h"
 #include "baton-transfer-dialog.h"
 
-static BatonCallAgent *
-tom (void)
-{
-  return baton_application_get_agent (T->app);
-}
-
-static GtkWindow *
-win (void)
-{
-  return GTK_WINDOW (T->window);
-}
-
 static gboolean
 focus_in (GtkWindow *window,
           GtkWidget *ancestor)
@@ -38,8 +26,8 @@ focus_in (GtkWindow *window,
 static void
 test_signed_in (void)
 {
-  g_assert_cmpint (baton_call_agent_get_connection_state (tom ()), ==, BATON_CONNECTION_STATE_CONNECTED);
-  g_assert_cmpstr (baton_call_agent_get_user_id (tom ()), ==, "tom");
+  g_assert_cmpint (baton_call_agent_get_connection_state (baton_app_test_agent ()), ==, BATON_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpstr (baton_call_agent_get_user_id (baton_app_test_agent ()), ==, "tom");
   g_assert_false (gtk_revealer_get_reveal_child (T->window->banner_revealer));
   g_assert_null (baton_window_get_selected_item (T->window));
 }
@@ -61,33 +49,33 @@ test_accept_shortcut (void)
   g_assert_nonnull (gtk_list_box_get_row_at_index (T->window->calls_list, 0));
   baton_app_test_screenshot (GTK_WIDGET (T->window), "ringing");
 
-  baton_app_test_key (win (), "ctrl+shift+a");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "alice", BATON_CALL_STATE_CONNECTED), 20);
   BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
   g_assert_cmpuint (g_list_model_get_n_items (incoming), ==, 0);
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "alice"), 5);
 }
 
 static void
 test_mute_hold_shortcuts (void)
 {
-  BatonCall *call = baton_app_test_find_call (tom (), "alice");
+  BatonCall *call = baton_app_test_find_call (baton_app_test_agent (), "alice");
   BatonCall *far = baton_app_test_find_call (baton_app_test_peer ("alice", FALSE), "tom");
   BatonCallViewModel *vm = baton_call_view_get_view_model (T->window->call_view);
 
   g_assert_nonnull (call);
   g_assert_false (baton_call_get_is_muted (call));
-  baton_app_test_key (win (), "ctrl+shift+m");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+m");
   BATON_WAIT_FOR (baton_call_get_is_muted (call), 5);
   g_assert_true (baton_call_view_model_get_call (vm) == call);
-  baton_app_test_key (win (), "ctrl+shift+m");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+m");
   BATON_WAIT_FOR (!baton_call_get_is_muted (call), 5);
 
-  baton_app_test_key (win (), "ctrl+shift+p");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+p");
   BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_LOCAL_HOLD, 10);
   BATON_WAIT_FOR (baton_call_get_state (far) == BATON_CALL_STATE_REMOTE_HOLD, 10);
   g_assert_cmpstr (baton_call_view_model_get_subtitle (vm), ==, "On hold");
-  baton_app_test_key (win (), "ctrl+shift+p");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+p");
   BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_CONNECTED, 10);
   BATON_WAIT_FOR (baton_call_get_state (far) == BATON_CALL_STATE_CONNECTED, 10);
 }
@@ -110,14 +98,14 @@ test_keypad_digits (void)
 
   /* Put the focus on the call view's first button, as Tab would. */
   gtk_widget_child_focus (GTK_WIDGET (T->window->call_view), GTK_DIR_TAB_FORWARD);
-  g_assert_true (focus_in (win (), GTK_WIDGET (T->window->call_view)));
-  baton_app_test_key (win (), "5");
-  baton_app_test_key (win (), "numbersign");
+  g_assert_true (focus_in (baton_app_test_window (), GTK_WIDGET (T->window->call_view)));
+  baton_app_test_key (baton_app_test_window (), "5");
+  baton_app_test_key (baton_app_test_window (), "numbersign");
   BATON_WAIT_FOR (g_str_equal (heard->str, "5,11,"), 10);
 
   /* And while the call's row in the sidebar has the focus. */
-  gtk_widget_grab_focus (baton_window_get_row_for_item (T->window, G_OBJECT (baton_app_test_find_call (tom (), "alice"))));
-  baton_app_test_key (win (), "7");
+  gtk_widget_grab_focus (baton_window_get_row_for_item (T->window, G_OBJECT (baton_app_test_find_call (baton_app_test_agent (), "alice"))));
+  baton_app_test_key (baton_app_test_window (), "7");
   BATON_WAIT_FOR (g_str_equal (heard->str, "5,11,7,"), 10);
   g_signal_handler_disconnect (far, id);
 }
@@ -129,56 +117,20 @@ test_new_call_keyboard (void)
 {
   baton_app_test_peer ("bob", TRUE);
 
-  baton_app_test_key (win (), "ctrl+n");
-  BATON_WAIT_FOR (focus_in (win (), GTK_WIDGET (T->window->search_entry)), 5);
-  baton_app_test_type (win (), "bob");
-  baton_app_test_key (win (), "Return");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "bob", BATON_CALL_STATE_CONNECTED), 20);
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  baton_app_test_key (baton_app_test_window (), "ctrl+n");
+  BATON_WAIT_FOR (focus_in (baton_app_test_window (), GTK_WIDGET (T->window->search_entry)), 5);
+  baton_app_test_type (baton_app_test_window (), "bob");
+  baton_app_test_key (baton_app_test_window (), "Return");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "bob", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "bob"), 5);
   baton_app_test_screenshot (GTK_WIDGET (T->window), "two-calls");
 
-  baton_app_test_key (win (), "alt+Up");
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
-  baton_app_test_key (win (), "alt+Down");
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
-  baton_app_test_key (win (), "alt+Up");
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "alice"), 5);
-}
-
-static BatonTransferState
-transfer_state (BatonCall *call)
-{
-  BatonTransfer *transfer = baton_call_get_app_transfer (call);
-
-  return transfer ? baton_transfer_get_state (transfer) : BATON_TRANSFER_STATE_NONE;
-}
-
-/* The service confirms the transfer (or the test says why not). */
-static void
-wait_transferred (BatonCall *call)
-{
-  BATON_WAIT_FOR (transfer_state (call) == BATON_TRANSFER_STATE_TRANSFERRED ||
-                  transfer_state (call) == BATON_TRANSFER_STATE_FAILED, 30);
-  if (transfer_state (call) == BATON_TRANSFER_STATE_FAILED)
-    {
-      BatonTransfer *transfer = baton_call_get_app_transfer (call);
-
-      g_error ("the transfer failed: %u/%u %s", baton_transfer_get_error_code (transfer),
-               baton_transfer_get_error_subcode (transfer), baton_transfer_get_error_message (transfer));
-    }
-}
-
-static void
-hang_up_all (BatonCallAgent *agent)
-{
-  GListModel *calls = baton_call_agent_get_calls (agent);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
-    g_ptr_array_add (all, g_list_model_get_item (calls, i));
-  for (guint i = 0; i < all->len; i++)
-    baton_call_hang_up (g_ptr_array_index (all, i));
-  BATON_WAIT_FOR (baton_app_test_n_calls (agent) == 0, 10);
+  baton_app_test_key (baton_app_test_window (), "alt+Up");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "alice"), 5);
+  baton_app_test_key (baton_app_test_window (), "alt+Down");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "bob"), 5);
+  baton_app_test_key (baton_app_test_window (), "alt+Up");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "alice"), 5);
 }
 
 /* Ctrl+T, Alt+C (the calls page), Enter: alice is transferred to the call
@@ -186,13 +138,13 @@ hang_up_all (BatonCallAgent *agent)
 static void
 test_transfer_dialog_to_call (void)
 {
-  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (baton_app_test_agent (), "alice"));
   BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
   BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
   GtkWindow *dialog;
 
   g_assert_true (baton_window_get_selected_call (T->window) == a);
-  baton_app_test_key (win (), "ctrl+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+t");
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Transfer Alice Liddell");
   BATON_WAIT_FOR (gtk_root_get_focus (GTK_ROOT (dialog)) != NULL, 5);
@@ -201,29 +153,14 @@ test_transfer_dialog_to_call (void)
   baton_app_test_key (dialog, "Return");
   BATON_WAIT_FOR (baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG) == NULL, 5);
 
-  wait_transferred (a);
+  baton_app_test_wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_call_in_state (bob, "alice", BATON_CALL_STATE_CONNECTED), 10);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 15);
   g_assert_cmpstr (baton_window_get_last_toast (T->window), ==, "Alice Liddell transferred to Bob Builder");
 
-  hang_up_all (alice);
+  baton_app_test_hang_up_all (alice);
   BATON_WAIT_FOR (baton_app_test_n_calls (bob) == 0, 10);
-}
-
-static BatonCall *
-answer_from_alice (void)
-{
-  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BatonCall) outgoing = baton_call_agent_start_call (alice, "tom", &error);
-
-  g_assert_no_error (error);
-  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
-  baton_app_test_key (win (), "ctrl+shift+a");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
-  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
-  return baton_app_test_find_call (tom (), "alice");
 }
 
 /* Ctrl+T, type carol, Alt+D ("Don't use their forwarding"), Enter: carol is
@@ -232,12 +169,12 @@ answer_from_alice (void)
 static void
 test_transfer_dialog_person_fails (void)
 {
-  g_autoptr(BatonCall) a = g_object_ref (answer_from_alice ());
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_answer_call_from ("alice"));
   GtkWindow *dialog;
   GtkWidget *no_forwarding;
 
   baton_test_server_set_forwarding (T->server, "carol", "bob", NULL, 0);
-  baton_app_test_key (win (), "ctrl+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+t");
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   baton_app_test_type (dialog, "carol");
   baton_app_test_key (dialog, "alt+d");
@@ -247,7 +184,7 @@ test_transfer_dialog_person_fails (void)
   baton_app_test_screenshot (GTK_WIDGET (dialog), "transfer-dialog");
   baton_app_test_key (dialog, "Return");
 
-  BATON_WAIT_FOR (transfer_state (a) == BATON_TRANSFER_STATE_FAILED, 30);
+  BATON_WAIT_FOR (baton_app_test_transfer_state (a) == BATON_TRANSFER_STATE_FAILED, 30);
   g_assert_cmpuint (baton_transfer_get_error_code (baton_call_get_app_transfer (a)), ==, 480);
   BATON_WAIT_FOR (baton_call_get_state (a) == BATON_CALL_STATE_CONNECTED, 10);
   g_assert_true (baton_window_get_selected_call (T->window) == a);
@@ -271,34 +208,34 @@ subtitle_cb (BatonCallViewModel *vm,
 static void
 test_transfer_dialog_person_forwarded (void)
 {
-  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_find_call (baton_app_test_agent (), "alice"));
   BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
   BatonCallViewModel *vm = baton_call_view_get_view_model (T->window->call_view);
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   gulong id = g_signal_connect (vm, "notify::subtitle", G_CALLBACK (subtitle_cb), seen);
   GtkWindow *dialog;
 
-  baton_app_test_key (win (), "ctrl+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+t");
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   baton_app_test_type (dialog, "carol");
   baton_app_test_key (dialog, "Return");
-  wait_transferred (a);
+  baton_app_test_wait_transferred (a);
   g_signal_handler_disconnect (vm, id);
   g_ptr_array_add (seen, NULL);
   g_assert_true (g_strv_contains ((const char * const *) seen->pdata, "Transferring to Carol Danvers…"));
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
-  hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 15);
+  baton_app_test_hang_up_all (alice);
 }
 
 /* Escape cancels the dialog and transfers nothing. */
 static void
 test_transfer_dialog_escape (void)
 {
-  g_autoptr(BatonCall) a = g_object_ref (answer_from_alice ());
+  g_autoptr(BatonCall) a = g_object_ref (baton_app_test_answer_call_from ("alice"));
   GtkWindow *dialog;
 
-  baton_app_test_key (win (), "ctrl+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+t");
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   baton_app_test_type (dialog, "bob");
   baton_app_test_key (dialog, "Escape");
@@ -307,8 +244,8 @@ test_transfer_dialog_escape (void)
   g_assert_cmpint (baton_call_get_state (a), ==, BATON_CALL_STATE_CONNECTED);
 
   /* Ctrl+Shift+H hangs up; the call goes to Recent. */
-  baton_app_test_key (win (), "ctrl+shift+h");
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+h");
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
   g_assert_cmpuint (g_list_model_get_n_items (baton_history_get_model (baton_application_get_history (T->app))), >=, 1);
 }
 
@@ -329,7 +266,7 @@ test_notification_and_ringtone (void)
   gtk_window_set_title (other, "Another application");
   gtk_window_present (other);
   baton_app_test_focus (other);
-  BATON_WAIT_FOR (!gtk_window_is_active (win ()), 5);
+  BATON_WAIT_FOR (!gtk_window_is_active (baton_app_test_window ()), 5);
 
   outgoing = baton_call_agent_start_call (alice, "tom", &error);
   g_assert_no_error (error);
@@ -345,13 +282,13 @@ test_notification_and_ringtone (void)
   g_assert_true (baton_test_spectrum_has_tone (heard, 480));
 
   baton_app_test_invoke_notification_action (notification, "Accept");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "alice", BATON_CALL_STATE_CONNECTED), 20);
   BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
   BATON_WAIT_FOR (notification->closed, 5);
   gtk_window_destroy (other);
 
   baton_call_hang_up (outgoing);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
 /* tom is the transferee: alice transfers him to bob. The app says so and
@@ -360,7 +297,7 @@ static void
 test_transferee (void)
 {
   BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
-  BatonCall *a = answer_from_alice ();
+  BatonCall *a = baton_app_test_answer_call_from ("alice");
   BatonCall *far = baton_app_test_find_call (baton_app_test_peer ("alice", FALSE), "tom");
   g_autoptr(GError) error = NULL;
   g_autoptr(BatonTransfer) transfer = NULL;
@@ -369,16 +306,16 @@ test_transferee (void)
   transfer = baton_transfer_call_feature_transfer_to_participant (baton_call_get_transfer_feature (far),
                                                                   "bob", FALSE, &error);
   g_assert_no_error (error);
-  BATON_WAIT_FOR (baton_app_test_find_call (tom (), "bob") != NULL, 15);
+  BATON_WAIT_FOR (baton_app_test_find_call (baton_app_test_agent (), "bob") != NULL, 15);
   BATON_WAIT_FOR (baton_window_get_last_toast (T->window) != NULL &&
                   g_str_has_prefix (baton_window_get_last_toast (T->window), "Alice Liddell is transferring you to "),
                   10);
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "bob", BATON_CALL_STATE_CONNECTED), 20);
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "bob", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "bob"), 5);
   BATON_WAIT_FOR (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED, 20);
   g_test_message ("toast: %s", baton_window_get_last_toast (T->window));
-  hang_up_all (bob);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+  baton_app_test_hang_up_all (bob);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
 static void
@@ -412,12 +349,12 @@ test_incoming_transferred_by (void)
   BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
   BATON_WAIT_FOR (BATON_IS_INCOMING_CALL (baton_window_get_selected_item (T->window)), 5);
   g_assert_cmpstr (baton_call_view_model_get_subtitle (vm), ==, "Incoming call, transferred by Bob Builder");
-  baton_app_test_key (win (), "ctrl+shift+a");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+a");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "alice", BATON_CALL_STATE_CONNECTED), 20);
   BATON_WAIT_FOR (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED, 20);
   g_signal_handler_disconnect (alice, id);
-  hang_up_all (alice);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 10);
+  baton_app_test_hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
 int

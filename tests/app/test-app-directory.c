@@ -10,12 +10,6 @@
 #include "baton-preferences-window.h"
 #include "baton-transfer-dialog.h"
 
-static GtkWindow *
-win (void)
-{
-  return GTK_WINDOW (T->window);
-}
-
 static GtkListBoxRow *
 contact_row (const char *id)
 {
@@ -78,8 +72,8 @@ static void
 clear_search (void)
 {
   gtk_widget_grab_focus (GTK_WIDGET (T->window->search_entry));
-  baton_app_test_key (win (), "ctrl+a");
-  baton_app_test_key (win (), "BackSpace");
+  baton_app_test_key (baton_app_test_window (), "ctrl+a");
+  baton_app_test_key (baton_app_test_window (), "BackSpace");
   BATON_WAIT_FOR (*gtk_editable_get_text (GTK_EDITABLE (T->window->search_entry)) == '\0', 5);
 }
 
@@ -109,22 +103,22 @@ test_contacts_search (void)
 {
   baton_app_test_peer ("alice", FALSE);
 
-  baton_app_test_key (win (), "ctrl+n");
+  baton_app_test_key (baton_app_test_window (), "ctrl+n");
   BATON_WAIT_FOR (gtk_widget_has_focus (GTK_WIDGET (T->window->search_entry)) ||
                   gtk_widget_is_focus (gtk_widget_get_first_child (GTK_WIDGET (T->window->search_entry))) ||
                   gtk_root_get_focus (GTK_ROOT (T->window)) != NULL, 5);
-  baton_app_test_type (win (), "danv");
+  baton_app_test_type (baton_app_test_window (), "danv");
   BATON_WAIT_FOR (n_contact_rows () == 1 && contact_row ("carol") != NULL, 5);
   g_assert_cmpstr (row_title (contact_row ("carol")), ==, "Carol Danvers");
 
   clear_search ();
-  baton_app_test_type (win (), "LID");
+  baton_app_test_type (baton_app_test_window (), "LID");
   BATON_WAIT_FOR (n_contact_rows () == 1 && contact_row ("alice") != NULL, 5);
   BATON_WAIT_FOR (g_strcmp0 (presence_of ("alice"), "Online") == 0, 10);
 
   /* by id */
   clear_search ();
-  baton_app_test_type (win (), "dave");
+  baton_app_test_type (baton_app_test_window (), "dave");
   BATON_WAIT_FOR (n_contact_rows () == 1 && contact_row ("dave") != NULL, 5);
   g_assert_cmpstr (presence_of ("dave"), ==, "Offline");
   clear_search ();
@@ -138,7 +132,7 @@ test_contacts_new_user (void)
 {
   baton_test_server_add_user (T->server, "erin", "Erin Hannon");
   gtk_widget_grab_focus (GTK_WIDGET (T->window->search_entry));
-  baton_app_test_type (win (), "hann");
+  baton_app_test_type (baton_app_test_window (), "hann");
   BATON_WAIT_FOR (n_contact_rows () == 1 && contact_row ("erin") != NULL, 10);
   g_assert_cmpstr (row_title (contact_row ("erin")), ==, "Erin Hannon");
   clear_search ();
@@ -196,11 +190,11 @@ test_transfer_dialog_names (void)
   outgoing = baton_call_agent_start_call (alice, "tom", &error);
   g_assert_no_error (error);
   BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
-  baton_app_test_key (win (), "ctrl+shift+a");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+a");
   BATON_WAIT_FOR (baton_app_test_call_in_state (baton_application_get_agent (T->app), "alice",
                                                 BATON_CALL_STATE_CONNECTED), 20);
 
-  baton_app_test_key (win (), "ctrl+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+t");
   BATON_WAIT_FOR ((dialog = baton_app_test_find_toplevel (BATON_TYPE_TRANSFER_DIALOG)) != NULL, 5);
   BATON_WAIT_FOR (gtk_root_get_focus (GTK_ROOT (dialog)) != NULL, 5);
   /* everybody but the two in the call */
@@ -260,7 +254,7 @@ test_preferences_forwarding_shown (void)
   GtkWidget *page;
 
   baton_test_server_set_forwarding (T->server, "tom", NULL, "bob", 25);
-  baton_app_test_key (win (), "ctrl+comma");
+  baton_app_test_key (baton_app_test_window (), "ctrl+comma");
   BATON_WAIT_FOR ((prefs = (BatonPreferencesWindow *) baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
   BATON_WAIT_FOR (baton_preferences_window_get_forwarding_ready (prefs), 10);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (baton_preferences_window_get_always_row (prefs))), ==, "");
@@ -354,7 +348,7 @@ test_preferences_escape_in_entry (void)
   out = stored_forwarding ();
   g_assert_cmpstr (out, ==, "always\tcarol\nunanswered\t-\nafter\t45\n");
 
-  baton_app_test_key (win (), "ctrl+comma");
+  baton_app_test_key (baton_app_test_window (), "ctrl+comma");
   BATON_WAIT_FOR ((prefs = (BatonPreferencesWindow *) baton_app_test_find_toplevel (BATON_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
   BATON_WAIT_FOR (baton_preferences_window_get_forwarding_ready (prefs), 10);
   gtk_widget_grab_focus (GTK_WIDGET (baton_preferences_window_get_timeout_spin (prefs)));

@@ -12,82 +12,26 @@
 #include "baton-call-row.h"
 #include "baton-call-util.h"
 
-static BatonCallAgent *
-tom (void)
-{
-  return baton_application_get_agent (T->app);
-}
-
-static GtkWindow *
-win (void)
-{
-  return GTK_WINDOW (T->window);
-}
-
-static BatonTransferState
-transfer_state (BatonCall *call)
-{
-  BatonTransfer *transfer = baton_call_get_app_transfer (call);
-
-  return transfer ? baton_transfer_get_state (transfer) : BATON_TRANSFER_STATE_NONE;
-}
-
-/* The service confirms the transfer (or the test says why not). */
-static void
-wait_transferred (BatonCall *call)
-{
-  BATON_WAIT_FOR (transfer_state (call) == BATON_TRANSFER_STATE_TRANSFERRED ||
-                  transfer_state (call) == BATON_TRANSFER_STATE_FAILED, 30);
-  if (transfer_state (call) == BATON_TRANSFER_STATE_FAILED)
-    {
-      BatonTransfer *transfer = baton_call_get_app_transfer (call);
-
-      g_error ("the transfer failed: %u/%u %s", baton_transfer_get_error_code (transfer),
-               baton_transfer_get_error_subcode (transfer), baton_transfer_get_error_message (transfer));
-    }
-}
-
-static void
-hang_up_all (BatonCallAgent *agent)
-{
-  GListModel *calls = baton_call_agent_get_calls (agent);
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
-    g_ptr_array_add (all, g_list_model_get_item (calls, i));
-  for (guint i = 0; i < all->len; i++)
-    baton_call_hang_up (g_ptr_array_index (all, i));
-  BATON_WAIT_FOR (baton_app_test_n_calls (agent) == 0, 10);
-}
-
 /* alice calls and tom answers (Ctrl+Shift+A); with @bob, tom then calls bob
  * (Ctrl+N, "bob", Enter). */
 static void
 set_up_calls (gboolean bob)
 {
-  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BatonCall) outgoing = baton_call_agent_start_call (alice, "tom", &error);
-
-  g_assert_no_error (error);
-  BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 1, 15);
-  baton_app_test_key (win (), "ctrl+shift+a");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "alice", BATON_CALL_STATE_CONNECTED), 20);
-  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 10);
+  baton_app_test_answer_call_from ("alice");
   if (!bob)
     return;
   baton_app_test_peer ("bob", TRUE);
-  baton_app_test_key (win (), "ctrl+n");
-  baton_app_test_type (win (), "bob");
-  baton_app_test_key (win (), "Return");
-  BATON_WAIT_FOR (baton_app_test_call_in_state (tom (), "bob", BATON_CALL_STATE_CONNECTED), 20);
-  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (tom (), "bob"), 5);
+  baton_app_test_key (baton_app_test_window (), "ctrl+n");
+  baton_app_test_type (baton_app_test_window (), "bob");
+  baton_app_test_key (baton_app_test_window (), "Return");
+  BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "bob", BATON_CALL_STATE_CONNECTED), 20);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == baton_app_test_find_call (baton_app_test_agent (), "bob"), 5);
 }
 
 static GtkWidget *
 row_of (const char *remote_id)
 {
-  BatonCall *call = baton_app_test_find_call (tom (), remote_id);
+  BatonCall *call = baton_app_test_find_call (baton_app_test_agent (), remote_id);
 
   g_assert_nonnull (call);
   return baton_window_get_row_for_item (T->window, G_OBJECT (call));
@@ -126,7 +70,7 @@ test_drag_onto_itself_refused (void)
 {
   GtkWidget *row;
 
-  if (baton_app_test_n_calls (tom ()) == 0)
+  if (baton_app_test_n_calls (baton_app_test_agent ()) == 0)
     set_up_calls (TRUE);
   row = row_of ("alice");
   drag_to (row, row, 12);
@@ -136,7 +80,7 @@ test_drag_onto_itself_refused (void)
   /* The drag has ended (the row is no longer dimmed as dragged). */
   BATON_WAIT_FOR (!gtk_widget_has_css_class (row, "dragged"), 5);
   g_assert_null (baton_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
-  g_assert_null (baton_call_get_app_transfer (baton_app_test_find_call (tom (), "alice")));
+  g_assert_null (baton_call_get_app_transfer (baton_app_test_find_call (baton_app_test_agent (), "alice")));
 }
 
 /* Alice's row onto Bob's: "Transfer Alice Liddell to Bob Builder", one
@@ -150,9 +94,9 @@ test_drag_call_onto_call (void)
   GtkWidget *from, *to;
   GtkWindow *dialog;
 
-  if (baton_app_test_n_calls (tom ()) == 0)
+  if (baton_app_test_n_calls (baton_app_test_agent ()) == 0)
     set_up_calls (TRUE);
-  a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  a = g_object_ref (baton_app_test_find_call (baton_app_test_agent (), "alice"));
   from = row_of ("alice");
   to = row_of ("bob");
 
@@ -167,12 +111,12 @@ test_drag_call_onto_call (void)
   baton_app_test_screenshot (GTK_WIDGET (dialog), "drag-confirm");
   baton_app_test_key (dialog, "Return");
 
-  wait_transferred (a);
+  baton_app_test_wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
   BATON_WAIT_FOR (baton_app_test_call_in_state (bob, "alice", BATON_CALL_STATE_CONNECTED), 10);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 15);
   g_assert_cmpstr (baton_window_get_last_toast (T->window), ==, "Alice Liddell transferred to Bob Builder");
-  hang_up_all (alice);
+  baton_app_test_hang_up_all (alice);
   BATON_WAIT_FOR (baton_app_test_n_calls (bob) == 0, 10);
 }
 
@@ -186,18 +130,18 @@ test_transfer_to_other_call_shortcut (void)
   GtkWindow *dialog;
 
   set_up_calls (TRUE);
-  a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
-  baton_app_test_key (win (), "alt+Up");
+  a = g_object_ref (baton_app_test_find_call (baton_app_test_agent (), "alice"));
+  baton_app_test_key (baton_app_test_window (), "alt+Up");
   BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == a, 5);
-  baton_app_test_key (win (), "ctrl+shift+t");
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+t");
   dialog = wait_for_confirmation ();
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
                    "Transfer Alice Liddell to Bob Builder?");
   baton_app_test_key (dialog, "Return");
-  wait_transferred (a);
+  baton_app_test_wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
-  hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 15);
+  baton_app_test_hang_up_all (alice);
   BATON_WAIT_FOR (baton_app_test_n_calls (bob) == 0, 10);
 }
 
@@ -223,7 +167,7 @@ test_drag_call_onto_contact (void)
   GtkWindow *dialog;
 
   set_up_calls (FALSE);
-  a = g_object_ref (baton_app_test_find_call (tom (), "alice"));
+  a = g_object_ref (baton_app_test_find_call (baton_app_test_agent (), "alice"));
   to = contact_row ("bob");
   g_assert_nonnull (to);
   drag_to (row_of ("alice"), to, 0);
@@ -232,10 +176,10 @@ test_drag_call_onto_contact (void)
   baton_app_test_button (FALSE);
   dialog = wait_for_confirmation ();
   baton_app_test_key (dialog, "Return");
-  wait_transferred (a);
+  baton_app_test_wait_transferred (a);
   BATON_WAIT_FOR (baton_app_test_call_in_state (alice, "bob", BATON_CALL_STATE_CONNECTED), 10);
-  BATON_WAIT_FOR (baton_app_test_n_calls (tom ()) == 0, 15);
-  hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 15);
+  baton_app_test_hang_up_all (alice);
 }
 
 int
