@@ -357,11 +357,25 @@ liveness_sweep_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Sends the pings that are due (from this thread: libsoup is not thread-safe);
+ * a ping goes out at most ~250 ms late. */
+static gboolean
+keepalive_pump_cb (gpointer user_data)
+{
+  BatonServer *server = user_data;
+
+  while (g_main_context_iteration (server->keepalive_ctx, FALSE))
+    ;
+  return G_SOURCE_CONTINUE;
+}
+
 void
 baton_connection_schedule_expiry (BatonConnection *conn)
 {
   BatonServer *server = conn->server;
 
+  if (server->keepalive_pump == 0)
+    server->keepalive_pump = g_timeout_add (250, keepalive_pump_cb, server);
   if (server->expiry_source == 0)
     server->expiry_source = g_timeout_add (250, expiry_sweep_cb, server);
   if (server->liveness_source == 0)
@@ -388,7 +402,12 @@ baton_connection_new (BatonServer             *server,
   conn->bucket_time = g_get_monotonic_time ();
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_HARD_FRAME_LIMIT);
+  /* libsoup attaches the ping timer to the thread-default context: a context
+   * of its own keeps 10,000 timers out of the main context, which GLib walks
+   * on every iteration (docs/PERFORMANCE.md); the pump sends the pings. */
+  g_main_context_push_thread_default (server->keepalive_ctx);
   soup_websocket_connection_set_keepalive_interval (ws, server->keepalive_s);
+  g_main_context_pop_thread_default (server->keepalive_ctx);
   g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);
 

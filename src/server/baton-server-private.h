@@ -60,6 +60,8 @@ struct _BatonServer
   guint expiry_source;       /* one sweep for every connection's token */
   guint keepalive_s;         /* WebSocket ping interval, whole seconds */
   guint liveness_source;     /* one sweep for every connection's keep-alive */
+  GMainContext *keepalive_ctx; /* libsoup's per-connection ping timers live here */
+  guint keepalive_pump;      /* dispatches keepalive_ctx from the main context */
   GHashTable *live_dirty_sessions; /* ids (owned) whose stored live state is stale */
   GHashTable *live_dirty_calls;
   guint live_source;

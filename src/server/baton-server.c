@@ -311,6 +311,7 @@ baton_server_new (const char  *data_dir,
 
   server->time_scale = time_scale > 0 ? time_scale : 1.0;
   server->keepalive_s = MAX (1, (guint) (BATON_KEEPALIVE_INTERVAL * server->time_scale));
+  server->keepalive_ctx = g_main_context_new ();
   server->key = baton_jwt_load_or_create_key (data_dir, error);
   if (server->key == NULL)
     goto fail;
@@ -465,6 +466,7 @@ baton_server_free (BatonServer *server)
   g_clear_handle_id (&server->graveyard_source, g_source_remove);
   g_clear_handle_id (&server->expiry_source, g_source_remove);
   g_clear_handle_id (&server->liveness_source, g_source_remove);
+  g_clear_handle_id (&server->keepalive_pump, g_source_remove);
   g_clear_pointer (&server->graveyard, g_ptr_array_unref);
   g_clear_pointer (&server->transfers, g_hash_table_destroy);
   g_clear_pointer (&server->calls, g_hash_table_destroy);
@@ -477,5 +479,6 @@ baton_server_free (BatonServer *server)
   baton_store_free (server->store);
   g_clear_pointer (&server->key, g_bytes_unref);
   g_clear_object (&server->soup);
+  g_clear_pointer (&server->keepalive_ctx, g_main_context_unref);
   g_free (server);
 }
