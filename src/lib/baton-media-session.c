@@ -7,7 +7,7 @@
  *   capture:  <mic> ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1
  *             ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
  *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true
- *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=50, max-bundle)
+ *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=30, max-bundle)
  *             rtpdtmfsrc pt=101 clock-rate=48000 ! rtpdtmfmux.priority_sink
  *   playback: webrtcbin ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample
  *             ! volume (playing) ! webrtcechoprobe ! audioconvert ! audioresample
@@ -54,7 +54,13 @@
 
 #define OPUS_PT 111
 #define TELEPHONE_EVENT_PT 101
-#define JITTER_BUFFER_MS 50
+/* webrtcbin's jitter buffer latency. In-order packets go through it at
+ * once; this is the slack for late ones, and is added to the playback
+ * delay (with the speaker's processing deadline). 50 ms cost 20 ms of
+ * mouth-to-ear and call setup for nothing on a LAN; 30 ms still covers a
+ * packet and a half of Opus (20 ms frames) of jitter. */
+#define JITTER_BUFFER_MS 30
+#define SPEAKER_DEADLINE_MS 5
 #define DTMF_TONE_MS 160
 #define DTMF_GAP_MS 80
 /* Opus goes on sending (silence when muted or held): this long without a
@@ -953,6 +959,55 @@ create_speaker (BatonMediaSession *self)
   return baton_device_manager_create_speaker_element (self->devices, NULL);
 }
 
+/* A playback sink in a live pipeline: no preroll wait, and only
+ * SPEAKER_DEADLINE_MS of processing-deadline (GstBaseSink's default is
+ * 20 ms, added to the pipeline latency, so to the mouth-to-ear delay). What
+ * follows the jitter buffer (depayload, decode, convert) takes well under a
+ * millisecond, and the jitter buffer's own latency is slack for it too. */
+static void
+tune_speaker (GstElement *sink)
+{
+  if (!GST_IS_BASE_SINK (sink))
+    return;
+
+  g_object_set (sink, "async", FALSE, NULL);
+  g_object_set (sink, "processing-deadline", (guint64) SPEAKER_DEADLINE_MS * GST_MSECOND, NULL);
+}
+
+static void
+prewarm_speaker_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (GST_ELEMENT (task_data), "sink");
+  g_autoptr(GstCaps) caps = NULL;
+
+  if (pad != NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  g_task_return_boolean (task, caps != NULL);
+}
+
+/* pulsesink connects a probe stream to the server at its first caps query,
+ * which otherwise comes with the peer's first decoded audio (some 25 ms
+ * spent then, out of the call setup): ask now, from a worker thread, while
+ * the call is being negotiated; pulsesink keeps the probe stream. */
+static void
+prewarm_speaker (GstElement *sink)
+{
+  GstElementFactory *factory = gst_element_get_factory (sink);
+  g_autoptr(GTask) task = NULL;
+
+  if (factory == NULL || !g_str_equal (GST_OBJECT_NAME (factory), "pulsesink"))
+    return;
+
+  /* the task holds the sink: a session closed meanwhile leaves it in NULL,
+   * where the query just returns the template caps */
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, gst_object_ref (sink), gst_object_unref);
+  g_task_run_in_thread (task, prewarm_speaker_thread);
+}
+
 /* Replaces the capture source while the pipeline runs: a source can just be
  * stopped and unlinked, and the new one linked to the same place. */
 static void
@@ -1048,8 +1103,7 @@ swap_speaker (BatonMediaSession *self)
     }
   g_mutex_unlock (&self->lock);
 
-  if (GST_IS_BASE_SINK (sink))
-    g_object_set (sink, "async", FALSE, NULL);
+  tune_speaker (sink);
 
   swap = g_new0 (SpeakerSwap, 1);
   swap->self = self;   /* the pipeline, and so the probe, goes before the session */
@@ -1097,8 +1151,7 @@ build_playback (BatonMediaSession *self)
   g_object_set (dec, "plc", TRUE, NULL);
 
   sink = create_speaker (self);
-  if (GST_IS_BASE_SINK (sink))
-    g_object_set (sink, "async", FALSE, NULL);
+  tune_speaker (sink);
 
   gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, convert1, resample1,
                     convert2, resample2, NULL);
@@ -1353,7 +1406,9 @@ build_pipeline (BatonMediaSession *self)
     {
       BATON_INFO ("Media session %p: the pipeline did not start", self);
       set_state (self, BATON_MEDIA_STATE_FAILED);
+      return;
     }
+  prewarm_speaker (self->speaker);
 }
 
 /* ------------------------------------------------------------------------ */
