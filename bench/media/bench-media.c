@@ -267,22 +267,21 @@ bench_setup (guint runs)
 /* ------------------------------------------------------------------------ */
 /* Latency                                                                   */
 
-/* audiolatency clicks into @sink_device, listens on @source_device; returns
- * the median of @runs round trips in ms. */
-static double
-measure_loop (const char *label,
-              const char *sink_device,
+/* audiolatency clicks into @sink_device, listens on @source_device; adds
+ * @runs round trips in ms to @values. */
+static void
+measure_loop (const char *sink_device,
               const char *source_device,
-              guint       runs)
+              guint       runs,
+              GArray     *values)
 {
   g_autofree char *desc = NULL;
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) latency = NULL;
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GError) error = NULL;
   gint64 last = 0;
   gint64 deadline;
-  double result;
+  guint got = 0;
 
   desc = g_strdup_printf ("audiolatency name=l ! audioconvert ! audioresample "
                           "! pulsesink device=%s buffer-time=20000 latency-time=10000 "
@@ -298,7 +297,7 @@ measure_loop (const char *label,
   /* one click a second; the first ones find the loop still settling */
   spin (2500);
   deadline = g_get_monotonic_time () + (2 * runs + 5) * G_USEC_PER_SEC;
-  while (values->len < runs && g_get_monotonic_time () < deadline)
+  while (got < runs && g_get_monotonic_time () < deadline)
     {
       gint64 value = 0;
 
@@ -309,38 +308,70 @@ measure_loop (const char *label,
           double ms = value / 1000.0;
           g_array_append_val (values, ms);
           last = value;
+          got++;
         }
     }
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
+}
 
-  result = median (values);   /* sorts */
+static double
+report (const char *label,
+        GArray     *values)
+{
+  double result = median (values);   /* sorts */
+
   g_print ("latency %s: median %.1f ms, p10 %.1f ms, p90 %.1f ms over %u clicks\n",
            label, result, percentile (values, 0.1), percentile (values, 0.9), values->len);
   return result;
 }
 
+/* The raw loops once each; the call over several calls (a call keeps the
+ * delay it started with, which varies by some 10-20 ms from call to call),
+ * @runs clicks in all. */
 static void
-bench_latency (guint runs)
+bench_latency (guint runs,
+               guint calls)
 {
   g_autofree char *mic_input = g_strdup_printf ("%s-input", MIC_A);
   g_autofree char *monitor_b = g_strdup_printf ("%s.monitor", SPEAKER_B);
+  g_autoptr(GArray) mic_values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) speaker_values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) call_values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) call_medians = g_array_new (FALSE, FALSE, sizeof (double));
   double mic_loop, speaker_loop, call;
-  Pair *pair;
 
-  mic_loop = measure_loop ("raw loop, virtual microphone (input sink -> source)", mic_input, MIC_A, runs);
-  speaker_loop = measure_loop ("raw loop, virtual speaker (sink -> monitor)", SPEAKER_B, monitor_b, runs);
+  calls = CLAMP (calls, 1, runs);
 
-  pair = pair_start ();
-  if (!wait_for (pair_connected, pair, 10000))
-    g_error ("the call did not connect");
-  call = measure_loop ("mouth-to-ear through a call (A's microphone input -> B's speaker monitor)",
-                       mic_input, monitor_b, runs);
-  pair_free (pair);
+  measure_loop (mic_input, MIC_A, runs, mic_values);
+  mic_loop = report ("raw loop, virtual microphone (input sink -> source)", mic_values);
+  measure_loop (SPEAKER_B, monitor_b, runs, speaker_values);
+  speaker_loop = report ("raw loop, virtual speaker (sink -> monitor)", speaker_values);
+
+  for (guint i = 0; i < calls; i++)
+    {
+      g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+      Pair *pair = pair_start ();
+      double m;
+
+      if (!wait_for (pair_connected, pair, 10000))
+        g_error ("the call did not connect");
+      measure_loop (mic_input, monitor_b, (runs + calls - 1) / calls, values);
+      pair_free (pair);
+      g_array_append_vals (call_values, values->data, values->len);
+      m = median (values);
+      g_array_append_val (call_medians, m);
+    }
+  call = report ("mouth-to-ear through a call (A's microphone input -> B's speaker monitor)", call_values);
+  median (call_medians);   /* sorts */
+  g_print ("latency: mouth-to-ear per call, medians from %.1f to %.1f ms over %u calls\n",
+           g_array_index (call_medians, double, 0),
+           g_array_index (call_medians, double, call_medians->len - 1), call_medians->len);
 
   g_print ("latency: the call adds %.1f ms to the raw microphone loop (ratio %.2f), "
-           "%.1f ms to both raw loops together\n",
-           call - mic_loop, call / mic_loop, call - mic_loop - speaker_loop);
+           "%.1f ms to both raw loops together (ratio %.2f)\n",
+           call - mic_loop, call / mic_loop, call - mic_loop - speaker_loop,
+           call / (mic_loop + speaker_loop));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -416,11 +447,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int runs = 20, calls = 10;
+  int runs = 20, calls = 10, latency_calls = 5;
   gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions for setup and latency (20)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Simultaneous calls for the load test (10)", "N" },
+    { "latency-calls", 0, 0, G_OPTION_ARG_INT, &latency_calls, "Calls the mouth-to-ear clicks are spread over (5)", "N" },
     { "no-setup", 0, 0, G_OPTION_ARG_NONE, &skip_setup, "Skip the setup benchmark", NULL },
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &skip_latency, "Skip the latency benchmark", NULL },
     { "no-load", 0, 0, G_OPTION_ARG_NONE, &skip_load, "Skip the load benchmark", NULL },
@@ -460,11 +492,12 @@ main (int   argc,
   baton_device_manager_select_microphone (devices_b, get_device (baton_device_manager_get_microphones (devices_b), MIC_B));
   baton_device_manager_select_speaker (devices_b, get_device (baton_device_manager_get_speakers (devices_b), SPEAKER_B));
 
-  g_print ("GStreamer %s, %u CPUs; Opus 20 ms frames, jitter buffer 50 ms, pulsesrc/pulsesink 20 ms\n",
+  g_print ("GStreamer %s, %u CPUs; Opus 20 ms frames, jitter buffer 30 ms, speaker processing deadline 5 ms, "
+           "pulsesrc/pulsesink 20 ms\n",
            gst_version_string (), g_get_num_processors ());
 
   if (!skip_latency)
-    bench_latency (runs);
+    bench_latency (runs, latency_calls);
 
   tone_a = baton_test_tone_start (baton_test_device_get_node (mic_a), 440);
   tone_b = baton_test_tone_start (baton_test_device_get_node (mic_b), 1000);
