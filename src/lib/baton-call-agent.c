@@ -63,6 +63,7 @@ struct _BatonCallAgent
   GListStore               *calls;
   GHashTable               *call_table;     /* id → BatonCall (unowned; the list owns) */
   GHashTable               *incoming_table; /* id → BatonIncomingCall */
+  GListStore               *incoming;       /* the same, in arrival order */
   GHashTable               *transfers;      /* id → BatonTransfer */
 
   GQueue                    queue;          /* GTask waiting for the reconnection */
@@ -89,6 +90,7 @@ enum {
   PROP_USER_ID,
   PROP_DISPLAY_NAME,
   PROP_CALLS,
+  PROP_INCOMING_CALLS,
   PROP_ACCEPT_TRANSFERS,
   N_PROPS
 };
@@ -187,8 +189,14 @@ void
 baton_call_agent_incoming_done (BatonCallAgent *self,
                                 const char     *call_id)
 {
-  if (call_id)
-    g_hash_table_remove (self->incoming_table, call_id);
+  BatonIncomingCall *incoming;
+  guint position;
+
+  if (call_id == NULL || (incoming = g_hash_table_lookup (self->incoming_table, call_id)) == NULL)
+    return;
+  if (self->incoming != NULL && g_list_store_find (self->incoming, incoming, &position))
+    g_list_store_remove (self->incoming, position);
+  g_hash_table_remove (self->incoming_table, call_id);
 }
 
 void
@@ -423,6 +431,7 @@ handle_incoming (BatonCallAgent *self,
 
   BATON_INFO ("incoming call %s from %s", call_id, baton_incoming_call_get_caller_id (incoming));
   g_hash_table_insert (self->incoming_table, g_strdup (call_id), g_object_ref (incoming));
+  g_list_store_append (self->incoming, incoming);
   g_signal_emit (self, signals[INCOMING_CALL], 0, incoming);
 }
 
@@ -971,6 +980,8 @@ baton_call_agent_dispose (GObject *object)
   if (!self->shut_down && self->calls)
     end_everything (self, 0, 0, "The agent was destroyed");
   self->shut_down = TRUE;
+  if (self->incoming)
+    g_list_store_remove_all (self->incoming);
   if (self->incoming_table)
     g_hash_table_remove_all (self->incoming_table);
   if (self->call_table)
@@ -997,6 +1008,7 @@ baton_call_agent_finalize (GObject *object)
   g_clear_object (&self->calls);
   g_clear_pointer (&self->call_table, g_hash_table_unref);
   g_clear_pointer (&self->incoming_table, g_hash_table_unref);
+  g_clear_object (&self->incoming);
   g_clear_pointer (&self->transfers, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -1028,6 +1040,9 @@ baton_call_agent_get_property (GObject    *object,
       break;
     case PROP_CALLS:
       g_value_set_object (value, self->calls);
+      break;
+    case PROP_INCOMING_CALLS:
+      g_value_set_object (value, self->incoming);
       break;
     case PROP_ACCEPT_TRANSFERS:
       g_value_set_boolean (value, self->accept_transfers);
@@ -1118,6 +1133,21 @@ baton_call_agent_class_init (BatonCallAgentClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * BatonCallAgent:incoming-calls:
+   *
+   * The incoming calls that ring now: a live list of [class@IncomingCall],
+   * in the order they arrived. A call joins the list just before
+   * [signal@CallAgent::incoming-call] is emitted for it and leaves it once
+   * it is accepted, rejected, or ended by the caller (or the service) —
+   * so a user interface can show the ringing calls by binding to this list
+   * instead of keeping its own.
+   */
+  properties[PROP_INCOMING_CALLS] =
+    g_param_spec_object ("incoming-calls", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * BatonCallAgent:accept-transfers:
    *
    * Whether requests to transfer this user to somebody else are accepted
@@ -1173,6 +1203,7 @@ baton_call_agent_init (BatonCallAgent *self)
   self->calls = g_list_store_new (BATON_TYPE_CALL);
   self->call_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->incoming_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->incoming = g_list_store_new (BATON_TYPE_INCOMING_CALL);
   self->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
@@ -1248,6 +1279,21 @@ baton_call_agent_get_display_name (BatonCallAgent *self)
 {
   g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
   return self->display_name;
+}
+
+/**
+ * baton_call_agent_get_incoming_calls:
+ * @self: a #BatonCallAgent
+ *
+ * The incoming calls that ring now, see [property@CallAgent:incoming-calls].
+ *
+ * Returns: (transfer none): a live list of the ringing [class@IncomingCall]s
+ */
+GListModel *
+baton_call_agent_get_incoming_calls (BatonCallAgent *self)
+{
+  g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
+  return G_LIST_MODEL (self->incoming);
 }
 
 /**

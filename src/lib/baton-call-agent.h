@@ -34,6 +34,8 @@ const char           *baton_call_agent_get_display_name      (BatonCallAgent *se
 BATON_AVAILABLE_IN_ALL
 GListModel           *baton_call_agent_get_calls             (BatonCallAgent *self);
 BATON_AVAILABLE_IN_ALL
+GListModel           *baton_call_agent_get_incoming_calls    (BatonCallAgent *self);
+BATON_AVAILABLE_IN_ALL
 gboolean              baton_call_agent_get_accept_transfers  (BatonCallAgent *self);
 BATON_AVAILABLE_IN_ALL
 void                  baton_call_agent_set_accept_transfers  (BatonCallAgent *self,

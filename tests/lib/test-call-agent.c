@@ -468,6 +468,103 @@ test_tls_ca_file (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  GListModel *model;
+  guint n_at_signal;
+  gboolean listed_at_signal;
+} SignalSeen;
+
+static void
+incoming_seen_cb (BatonCallAgent    *agent,
+                  BatonIncomingCall *incoming,
+                  SignalSeen        *seen)
+{
+  guint n = g_list_model_get_n_items (seen->model);
+  g_autoptr(BatonIncomingCall) last = n > 0 ? g_list_model_get_item (seen->model, n - 1) : NULL;
+
+  seen->n_at_signal = n;
+  seen->listed_at_signal = last == incoming;
+}
+
+/* BatonCallAgent:incoming-calls lists the calls that ring, in arrival order
+ * (already when incoming-call is emitted); a call leaves it when the caller
+ * hangs up, when it is rejected, and when it is accepted. */
+static void
+test_incoming_calls (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  TestParty *bob = test_party_new (server, "bob");
+  TestParty *carol = test_party_new (server, "carol");
+  GListModel *ringing = baton_call_agent_get_incoming_calls (bob->agent);
+  SignalSeen seen = { ringing, 0, FALSE };
+  g_autoptr(GListModel) from_property = NULL;
+  g_autoptr(BatonCall) from_alice = NULL;
+  g_autoptr(BatonCall) from_carol = NULL;
+  g_autoptr(BatonCall) answered = NULL;
+  g_autoptr(BatonIncomingCall) first = NULL;
+  g_autoptr(BatonIncomingCall) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (bob->agent, "incoming-calls", &from_property, NULL);
+  g_assert_true (from_property == ringing);
+  g_assert_true (g_list_model_get_item_type (ringing) == BATON_TYPE_INCOMING_CALL);
+  g_assert_cmpuint (g_list_model_get_n_items (ringing), ==, 0);
+  g_signal_connect (bob->agent, "incoming-call", G_CALLBACK (incoming_seen_cb), &seen);
+
+  /* two callers: both ring, in order */
+  from_alice = baton_call_agent_start_call (alice->agent, "bob", &error);
+  g_assert_no_error (error);
+  test_wait_until (g_list_model_get_n_items (ringing) == 1);
+  g_assert_cmpuint (seen.n_at_signal, ==, 1);
+  g_assert_true (seen.listed_at_signal);
+  from_carol = baton_call_agent_start_call (carol->agent, "bob", &error);
+  g_assert_no_error (error);
+  test_wait_until (g_list_model_get_n_items (ringing) == 2);
+  g_assert_true (seen.listed_at_signal);
+  first = g_list_model_get_item (ringing, 0);
+  second = g_list_model_get_item (ringing, 1);
+  g_assert_cmpstr (baton_incoming_call_get_caller_id (first), ==, "alice");
+  g_assert_cmpstr (baton_incoming_call_get_caller_id (second), ==, "carol");
+
+  /* the caller gives up: it leaves */
+  baton_call_hang_up (from_alice);
+  test_wait_until (g_list_model_get_n_items (ringing) == 1);
+  g_clear_object (&first);
+  first = g_list_model_get_item (ringing, 0);
+  g_assert_true (first == second);
+
+  /* accepted: it leaves, and is a call */
+  answered = baton_incoming_call_accept (second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (ringing), ==, 0);
+  test_wait_until (baton_call_get_state (from_carol) == BATON_CALL_STATE_CONNECTED);
+  baton_call_hang_up (answered);
+  test_wait_until (g_list_model_get_n_items (baton_call_agent_get_calls (carol->agent)) == 0);
+
+  /* rejected: it leaves */
+  g_clear_object (&from_alice);
+  from_alice = baton_call_agent_start_call (alice->agent, "bob", &error);
+  g_assert_no_error (error);
+  test_wait_until (g_list_model_get_n_items (ringing) == 1);
+  g_clear_object (&first);
+  first = g_list_model_get_item (ringing, 0);
+  baton_incoming_call_reject (first);
+  g_assert_cmpuint (g_list_model_get_n_items (ringing), ==, 0);
+  test_wait_until (baton_call_get_state (from_alice) == BATON_CALL_STATE_DISCONNECTED);
+
+  g_signal_handlers_disconnect_by_data (bob->agent, &seen);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  g_clear_object (&answered);
+  g_clear_object (&from_alice);
+  g_clear_object (&from_carol);
+  g_clear_object (&from_property);
+  test_party_free (alice);
+  test_party_free (bob);
+  test_party_free (carol);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,9 +576,11 @@ main (int   argc,
   server = baton_test_server_new ();
   baton_test_server_add_user (server, "alice", "Alice Liddell");
   baton_test_server_add_user (server, "bob", "Bob");
+  baton_test_server_add_user (server, "carol", "Carol");
 
   g_test_add_func ("/Baton/CallAgent/connect", test_connect);
   g_test_add_func ("/Baton/CallAgent/two-agents", test_two_agents);
+  g_test_add_func ("/Baton/CallAgent/incoming-calls", test_incoming_calls);
   g_test_add_func ("/Baton/CallAgent/invalid-token", test_invalid_token);
   g_test_add_func ("/Baton/CallAgent/expired-token", test_expired_token);
   g_test_add_func ("/Baton/CallAgent/token-expires-while-connected", test_token_expires_while_connected);
