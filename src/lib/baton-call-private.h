@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "baton-call.h"
+#include "baton-media-session-private.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ BatonCall      *baton_call_new                 (BatonCallAgent     *agent,
                                                 const char         *peer_id,
                                                 const char         *peer_display_name);
 BatonCallAgent *baton_call_get_agent           (BatonCall          *self);
+/* The call's media session, or NULL before there is one (benchmarks) */
+BatonMediaSession *baton_call_get_media_session (BatonCall         *self);
 
 /* Outgoing: create the offer and send call.invite. */
 void            baton_call_start_invite        (BatonCall          *self);

@@ -265,6 +265,12 @@ baton_call_get_agent (BatonCall *self)
   return self->agent;
 }
 
+BatonMediaSession *
+baton_call_get_media_session (BatonCall *self)
+{
+  return self->media;
+}
+
 const char *
 baton_call_get_live_transfer_id (BatonCall *self)
 {
