@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One file, DATA_DIR/baton.db, in WAL mode so that the CLI can add users and
- * change forwarding while `serve` runs. Nothing is cached: the server reads
- * users and forwarding when it needs them.
+ * change forwarding while `serve` runs. No data is cached: the server reads
+ * users and forwarding when it needs them (only the prepared statements are
+ * kept).
  */
 #include "config.h"
 
@@ -19,7 +20,42 @@ typedef struct
 {
   BatonStore parent;
   sqlite3 *db;
+  GHashTable *stmts;  /* SQL text → prepared sqlite3_stmt, kept for the store's life */
 } SqliteStore;
+
+/* Statements are prepared once and reused (release() resets them): the live
+ * state is written before every reply that reports a change (PROTOCOL.md
+ * § 3.1), so this is on the path of every call setup. */
+static int
+prepare (SqliteStore   *self,
+         const char    *sql,
+         sqlite3_stmt **out)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  int rc = SQLITE_OK;
+
+  if (stmt == NULL)
+    {
+      rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          *out = NULL;
+          return rc;
+        }
+      g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+    }
+  *out = stmt;
+  return rc;
+}
+
+static void
+release (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -119,16 +155,15 @@ sqlite_add_user (BatonStore  *store,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (prepare (self,
+                          "INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)", &stmt) != SQLITE_OK)
     return set_sqlite_error (self, error);
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   if (display_name)
     sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc == SQLITE_CONSTRAINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "user '%s' already exists", id);
@@ -147,8 +182,7 @@ sqlite_get_user (BatonStore *store,
   sqlite3_stmt *stmt = NULL;
   BatonStoreUser *user = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, display_name FROM users WHERE id = ?",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (prepare (self, "SELECT id, display_name FROM users WHERE id = ?", &stmt) != SQLITE_OK)
     {
       g_warning ("get_user: %s", sqlite3_errmsg (self->db));
       return NULL;
@@ -156,7 +190,7 @@ sqlite_get_user (BatonStore *store,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     user = row_to_user (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return user;
 }
 
@@ -170,8 +204,7 @@ sqlite_list_users (BatonStore *store,
   sqlite3_stmt *stmt = NULL;
   g_autofree char *needle = query && *query ? g_utf8_casefold (query, -1) : NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, display_name FROM users ORDER BY id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (prepare (self, "SELECT id, display_name FROM users ORDER BY id", &stmt) != SQLITE_OK)
     {
       g_warning ("list_users: %s", sqlite3_errmsg (self->db));
       return users;
@@ -193,7 +226,7 @@ sqlite_list_users (BatonStore *store,
         }
       g_ptr_array_add (users, u);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
   return users;
 }
 
@@ -207,9 +240,8 @@ sqlite_get_forwarding (BatonStore      *store,
 
   memset (out, 0, sizeof *out);
   out->unanswered_timeout = BATON_DEFAULT_UNANSWERED_TIMEOUT;
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT always, unanswered, unanswered_timeout FROM forwarding WHERE user_id = ?",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (prepare (self,
+                          "SELECT always, unanswered, unanswered_timeout FROM forwarding WHERE user_id = ?", &stmt) != SQLITE_OK)
     {
       g_warning ("get_forwarding: %s", sqlite3_errmsg (self->db));
       return;
@@ -223,7 +255,7 @@ sqlite_get_forwarding (BatonStore      *store,
       if (out->unanswered_timeout <= 0)
         out->unanswered_timeout = BATON_DEFAULT_UNANSWERED_TIMEOUT;
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
 }
 
 static gboolean
@@ -236,9 +268,9 @@ sqlite_set_forwarding (BatonStore            *store,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (prepare (self,
                           "INSERT OR REPLACE INTO forwarding (user_id, always, unanswered, unanswered_timeout)"
-                          " VALUES (?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+                          " VALUES (?, ?, ?, ?)", &stmt) != SQLITE_OK)
     return set_sqlite_error (self, error);
   sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
   if (fwd->always)
@@ -247,7 +279,7 @@ sqlite_set_forwarding (BatonStore            *store,
     sqlite3_bind_text (stmt, 3, fwd->unanswered, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 4, fwd->unanswered_timeout);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error);
   return TRUE;
@@ -260,10 +292,9 @@ sqlite_record_call (BatonStore            *store,
   SqliteStore *self = (SqliteStore *) store;
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (prepare (self,
                           "INSERT INTO calls (call_id, caller, callee, started_at, answered_at,"
-                          " ended_at, code, subcode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          " ended_at, code, subcode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt) != SQLITE_OK)
     {
       g_warning ("record_call: %s", sqlite3_errmsg (self->db));
       return;
@@ -279,7 +310,7 @@ sqlite_record_call (BatonStore            *store,
   sqlite3_bind_int (stmt, 8, r->subcode);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_warning ("record_call: %s", sqlite3_errmsg (self->db));
-  sqlite3_finalize (stmt);
+  release (stmt);
 }
 
 void
@@ -332,7 +363,7 @@ run_each (SqliteStore  *self,
 
   if (ids == NULL || ids->len == 0)
     return;
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (prepare (self, sql, &stmt) != SQLITE_OK)
     {
       g_warning ("save_live: %s", sqlite3_errmsg (self->db));
       return;
@@ -344,7 +375,7 @@ run_each (SqliteStore  *self,
         g_warning ("save_live: %s", sqlite3_errmsg (self->db));
       sqlite3_reset (stmt);
     }
-  sqlite3_finalize (stmt);
+  release (stmt);
 }
 
 static void
@@ -361,9 +392,9 @@ sqlite_save_live (BatonStore *store,
   run_each (self, "DELETE FROM live_sessions WHERE id = ?", gone_sessions);
   run_each (self, "DELETE FROM live_calls WHERE call_id = ?", gone_calls);
   if (sessions && sessions->len > 0 &&
-      sqlite3_prepare_v2 (self->db,
+      prepare (self,
                           "INSERT OR REPLACE INTO live_sessions (id, user_id, user_name, agent_name)"
-                          " VALUES (?, ?, ?, ?)", -1, &stmt, NULL) == SQLITE_OK)
+                          " VALUES (?, ?, ?, ?)", &stmt) == SQLITE_OK)
     {
       for (guint i = 0; i < sessions->len; i++)
         {
@@ -377,16 +408,15 @@ sqlite_save_live (BatonStore *store,
             g_warning ("save_live: %s", sqlite3_errmsg (self->db));
           sqlite3_reset (stmt);
         }
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, release);
     }
   if (calls && calls->len > 0 &&
-      sqlite3_prepare_v2 (self->db,
+      prepare (self,
                           "INSERT OR REPLACE INTO live_calls (call_id, connected,"
                           " caller, caller_name, caller_session, callee, callee_name, callee_session,"
                           " caller_held, callee_held, caller_muted, callee_muted, started_at, answered_at,"
                           " forwarded_from, transfer_leg, transfer_id, transferor_session)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          -1, &stmt, NULL) == SQLITE_OK)
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == SQLITE_OK)
     {
       for (guint i = 0; i < calls->len; i++)
         {
@@ -412,7 +442,7 @@ sqlite_save_live (BatonStore *store,
             g_warning ("save_live: %s", sqlite3_errmsg (self->db));
           sqlite3_reset (stmt);
         }
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, release);
     }
   if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     {
@@ -433,8 +463,7 @@ sqlite_load_live (BatonStore  *store,
 
   *out_sessions = sessions;
   *out_calls = calls;
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, user_id, user_name, agent_name FROM live_sessions",
-                          -1, &stmt, NULL) == SQLITE_OK)
+  if (prepare (self, "SELECT id, user_id, user_name, agent_name FROM live_sessions", &stmt) == SQLITE_OK)
     {
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -446,17 +475,16 @@ sqlite_load_live (BatonStore  *store,
           s->agent_name = col_text (stmt, 3);
           g_ptr_array_add (sessions, s);
         }
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, release);
     }
   else
     g_warning ("load_live: %s", sqlite3_errmsg (self->db));
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (prepare (self,
                           "SELECT call_id, connected,"
                           " caller, caller_name, caller_session, callee, callee_name, callee_session,"
                           " caller_held, callee_held, caller_muted, callee_muted, started_at, answered_at,"
-                          " forwarded_from, transfer_leg, transfer_id, transferor_session FROM live_calls",
-                          -1, &stmt, NULL) == SQLITE_OK)
+                          " forwarded_from, transfer_leg, transfer_id, transferor_session FROM live_calls", &stmt) == SQLITE_OK)
     {
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -480,7 +508,7 @@ sqlite_load_live (BatonStore  *store,
           c->transferor_session = col_text (stmt, 17);
           g_ptr_array_add (calls, c);
         }
-      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&stmt, release);
     }
   else
     g_warning ("load_live: %s", sqlite3_errmsg (self->db));
@@ -491,6 +519,7 @@ sqlite_free (BatonStore *store)
 {
   SqliteStore *self = (SqliteStore *) store;
 
+  g_clear_pointer (&self->stmts, g_hash_table_destroy);
   sqlite3_close (self->db);
   g_free (self);
 }
@@ -516,6 +545,8 @@ baton_store_sqlite_new (const char  *data_dir,
   char *errmsg = NULL;
 
   self->parent.vtable = &sqlite_vtable;
+  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) sqlite3_finalize);
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK)
