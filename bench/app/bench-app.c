@@ -31,14 +31,20 @@
  * calls dialled with `gnome-calls --dial tel:…` (the running instance gets
  * them); the dummy calls become active by themselves and carry no audio.
  *
- * Apps alternate run by run (Baton, Calls, Baton, …) so that load on the
- * shared machine falls on both alike; one discarded warm-up run each first.
+ * A third row, the floor: this program with --floor, an empty libadwaita
+ * window of Baton's size — what any GTK 4 app costs here (Debian 12's GNOME
+ * Calls 44 is still a GTK 3 + libhandy app).
+ *
+ * Apps alternate run by run (Baton, Calls, floor, Baton, …) so that load on
+ * the shared machine falls on all alike; one discarded warm-up run each first.
  */
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include <adwaita.h>
 #include <glib-unix.h>
+#include <math.h>
 #include <gst/gst.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
@@ -52,9 +58,9 @@
 #define APP_ID "io.github.batonphone.Baton"
 #define SETTLE_MS 3000
 
-typedef enum { APP_BATON, APP_CALLS, N_APPS } AppKind;
+typedef enum { APP_BATON, APP_CALLS, APP_FLOOR, N_APPS } AppKind;
 
-static const char *app_names[N_APPS] = { "Baton", "GNOME Calls" };
+static const char *app_names[N_APPS] = { "Baton", "GNOME Calls", "GTK 4 floor" };
 
 typedef struct
 {
@@ -601,6 +607,53 @@ measure_calls (const char *gnome_calls,
 }
 
 /* ------------------------------------------------------------------------ */
+/* The floor: what any GTK 4 + libadwaita app costs here — this program run
+ * with --floor, an AdwApplicationWindow of Baton's size with a header bar
+ * and a status page, nothing else. */
+
+static void
+floor_activate_cb (GApplication *app)
+{
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *status = adw_status_page_new ();
+
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), "Floor");
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "call-start-symbolic");
+  gtk_widget_set_vexpand (status, TRUE);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_box_append (GTK_BOX (box), status);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+run_floor (void)
+{
+  g_autoptr(AdwApplication) app = adw_application_new ("io.github.batonphone.BenchFloor",
+                                                       G_APPLICATION_NON_UNIQUE);
+
+  g_signal_connect (app, "activate", G_CALLBACK (floor_activate_cb), NULL);
+  return g_application_run (G_APPLICATION (app), 0, NULL);
+}
+
+static void
+measure_floor (const char *home,
+               Sample     *sample)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self, "--floor", NULL };
+  g_auto(GStrv) env = launch_env (home);
+  GPid pid;
+
+  pid = spawn (argv, env, TRUE);
+  wait_first_frame (pid, sample);
+  spin (SETTLE_MS);
+  read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb);
+  sample->pss_calls_kb = sample->uss_calls_kb = NAN;
+  stop_process (pid);
+}
 
 static int
 cmp_double (gconstpointer a,
@@ -677,7 +730,10 @@ print_row (const char *what,
         continue;
       hi = range_of (samples[a], offset, &lo);
       m[a] = median (samples[a], offset);
-      g_print ("  %8.1f %s (%.1f-%.1f)", m[a] * scale, unit, lo * scale, hi * scale);
+      if (isnan (m[a]))
+        g_print ("  %26s", "n/a");
+      else
+        g_print ("  %8.1f %s (%.1f-%.1f)", m[a] * scale, unit, lo * scale, hi * scale);
     }
   if (have_calls)
     g_print ("  ratio %.2f", m[APP_BATON] / m[APP_CALLS]);
@@ -710,6 +766,8 @@ main (int   argc,
   BatonRig rig = { 0 };
   gboolean have_calls;
 
+  if (argc == 2 && g_str_equal (argv[1], "--floor"))
+    return run_floor ();
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -746,15 +804,17 @@ main (int   argc,
   for (int run = 0; run <= runs; run++)
     for (guint a = 0; a < N_APPS; a++)
       {
-        g_autofree char *home = g_strdup_printf ("%s/%s-%d", tmp, a == APP_BATON ? "baton" : "calls", run);
+        g_autofree char *home = g_strdup_printf ("%s/app%u-%d", tmp, a, run);
         Sample sample = { 0 };
 
         if (a == APP_CALLS && !have_calls)
           continue;
         if (a == APP_BATON)
           measure_baton (&rig, home, &sample);
-        else
+        else if (a == APP_CALLS)
           measure_calls (gnome_calls, home, &sample);
+        else
+          measure_floor (home, &sample);
         g_print ("%s %-11s first frame %6.1f ms (mapped %6.1f)  PSS %6.1f / %6.1f MiB  USS %6.1f / %6.1f MiB (no calls / two calls)\n",
                  run == 0 ? "warm-up" : "run    ", app_names[a], sample.first_frame_ms, sample.mapped_ms,
                  sample.pss_idle_kb / 1024, sample.pss_calls_kb / 1024,
@@ -767,7 +827,7 @@ main (int   argc,
   g_print ("\nmedians of %d runs (min-max)%s; GSK_RENDERER %s; load average before: %s, after: %s\n",
            runs, have_calls ? ", ratio Baton / GNOME Calls" : "", renderer ? renderer : "unset",
            load_before, load_after);
-  g_print ("%-34s  %-26s  %s\n", "", "Baton", have_calls ? "GNOME Calls" : "");
+  g_print ("%-34s  %-26s  %-26s  %s\n", "", "Baton", have_calls ? "GNOME Calls" : "", "GTK 4 floor");
   print_row ("launch -> first drawn frame", G_STRUCT_OFFSET (Sample, first_frame_ms), 1, "ms", samples, have_calls);
   print_row ("launch -> window mapped", G_STRUCT_OFFSET (Sample, mapped_ms), 1, "ms", samples, have_calls);
   print_row ("PSS at rest, no calls", G_STRUCT_OFFSET (Sample, pss_idle_kb), 1 / 1024.0, "MiB", samples, have_calls);
