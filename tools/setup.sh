@@ -25,7 +25,7 @@ packages=(
   pipewire pipewire-bin pipewire-pulse wireplumber dbus dbus-x11
   # test
   xvfb xauth xdotool x11-utils python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
-  desktop-file-utils appstream libxml2-utils procps
+  desktop-file-utils appstream libxml2-utils procps gnome-keyring
 )
 
 missing=()
