@@ -43,8 +43,11 @@ gboolean           baton_test_spectrum_has_tone     (BatonTestSpectrum *spectrum
 gboolean           baton_test_spectrum_is_silent    (BatonTestSpectrum *spectrum);
 void               baton_test_spectrum_free         (BatonTestSpectrum *spectrum);
 
-/* A virtual microphone: a pw-loopback whose Audio/Source is @name and whose
- * Audio/Sink input is "@name-input" (feed it with baton_test_tone_start()). */
+/* A virtual microphone: the Audio/Source/Virtual node @name, fed from the
+ * monitor of the Audio/Sink node "@name-input" (play into it with
+ * baton_test_tone_start() or baton_test_device_play_tone()). Both are
+ * support.null-audio-sink nodes, drivers with a clock of their own, so the
+ * microphone runs whatever else starts or stops. */
 BatonTestDevice   *baton_test_device_add_microphone (const char *name,
                                                      const char *description);
 /* A virtual speaker: a support.null-audio-sink named @name. */
@@ -58,6 +61,9 @@ BatonTestTone     *baton_test_device_play_tone      (BatonTestDevice *microphone
                                                      double           freq_hz);
 /* The node to feed (microphone) or record (speaker) for this device. */
 const char        *baton_test_device_get_node       (BatonTestDevice *device);
+/* The device's name as given: the node the SDK lists (for a microphone, its
+ * source; for a speaker, the same as baton_test_device_get_node()). */
+const char        *baton_test_device_get_name       (BatonTestDevice *device);
 void               baton_test_device_remove         (BatonTestDevice *device);
 
 /* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
