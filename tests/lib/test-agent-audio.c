@@ -6,6 +6,7 @@
  */
 #include "baton-lib-test-util.h"
 #include "baton-test-audio.h"
+#include "baton-test-devices.h"
 
 #include <gst/gst.h>
 
@@ -20,33 +21,15 @@ static BatonTestServer *server;
 static BatonTestDevice *person_mic, *person_speaker, *bot_speaker;
 static BatonTestTone *person_tone, *default_mic_tone;
 
-static BatonAudioDevice *
-find_device (GListModel *model,
-             const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
-
-      if (g_str_equal (baton_audio_device_get_id (device), id))
-        return device;
-    }
-  return NULL;
-}
-
 /* The person: an ordinary agent on its own virtual microphone and speaker. */
 static TestParty *
 person_new (void)
 {
   TestParty *p = test_party_new (server, "person");
-  BatonDeviceManager *devices = baton_call_client_get_device_manager (p->client);
-  GListModel *mics = baton_device_manager_get_microphones (devices);
-  GListModel *speakers = baton_device_manager_get_speakers (devices);
 
-  test_wait_until (find_device (mics, "baton-aa-mic-person") &&
-                   find_device (speakers, "baton-aa-speaker-person"));
-  baton_device_manager_select_microphone (devices, find_device (mics, "baton-aa-mic-person"));
-  baton_device_manager_select_speaker (devices, find_device (speakers, "baton-aa-speaker-person"));
+  baton_test_select_devices (baton_call_client_get_device_manager (p->client),
+                             baton_test_device_get_name (person_mic),
+                             baton_test_device_get_node (person_speaker));
   return p;
 }
 
@@ -240,7 +223,7 @@ main (int   argc,
   person_mic = baton_test_device_add_microphone ("baton-aa-mic-person", "Person's microphone");
   person_speaker = baton_test_device_add_speaker ("baton-aa-speaker-person", "Person's speaker");
   bot_speaker = baton_test_device_add_speaker ("baton-aa-speaker-bot", "Bot's own sink");
-  person_tone = baton_test_tone_start (baton_test_device_get_node (person_mic), PERSON_HZ);
+  person_tone = baton_test_device_play_tone (person_mic, PERSON_HZ);
   /* what the bot would send, were it using the default microphone */
   default_mic_tone = baton_test_tone_start (g_getenv ("BATON_TEST_MIC_INPUT"), DEVICE_HZ);
 

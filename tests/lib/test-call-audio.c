@@ -5,6 +5,7 @@
  */
 #include "baton-lib-test-util.h"
 #include "baton-test-audio.h"
+#include "baton-test-devices.h"
 
 #define RECORD_MS 800
 #define TRIES     12
@@ -20,7 +21,6 @@ typedef struct {
   BatonTestDevice *mic;
   BatonTestDevice *speaker;
   BatonTestTone   *tone;
-  char            *mic_name;
 } UserAudio;
 
 static UserAudio users[] = {
@@ -38,29 +38,15 @@ typedef struct {
   double           freq;
 } AudioParty;
 
-static BatonAudioDevice *
-find_device (GListModel *model,
-             const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
-
-      if (g_str_equal (baton_audio_device_get_id (device), id))
-        return device;
-    }
-  return NULL;
-}
-
 static void
 users_setup (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {
       g_autofree char *speaker_name = g_strdup_printf ("baton-lib-speaker-%s", users[i].user);
+      g_autofree char *mic_name = g_strdup_printf ("baton-lib-mic-%s", users[i].user);
 
-      users[i].mic_name = g_strdup_printf ("baton-lib-mic-%s", users[i].user);
-      users[i].mic = baton_test_device_add_microphone (users[i].mic_name, users[i].mic_name);
+      users[i].mic = baton_test_device_add_microphone (mic_name, mic_name);
       users[i].speaker = baton_test_device_add_speaker (speaker_name, speaker_name);
       users[i].tone = baton_test_device_play_tone (users[i].mic, users[i].freq);
     }
@@ -74,7 +60,6 @@ users_teardown (void)
       baton_test_tone_stop (users[i].tone);
       baton_test_device_remove (users[i].mic);
       baton_test_device_remove (users[i].speaker);
-      g_free (users[i].mic_name);
     }
 }
 
@@ -84,9 +69,6 @@ audio_party_new_full (const char *user,
                       const char *uri)
 {
   AudioParty *p = g_new0 (AudioParty, 1);
-  BatonDeviceManager *devices;
-  GListModel *mics, *speakers;
-  const char *speaker_name;
 
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     if (g_str_equal (users[i].user, user))
@@ -96,14 +78,9 @@ audio_party_new_full (const char *user,
   p->freq = freq;
   p->speaker = p->audio->speaker;
   p->party = test_party_new_full (server, user, uri ? uri : baton_test_server_get_uri (server));
-  speaker_name = baton_test_device_get_node (p->speaker);
-
-  devices = baton_call_client_get_device_manager (p->party->client);
-  mics = baton_device_manager_get_microphones (devices);
-  speakers = baton_device_manager_get_speakers (devices);
-  test_wait_until (find_device (mics, p->audio->mic_name) && find_device (speakers, speaker_name));
-  baton_device_manager_select_microphone (devices, find_device (mics, p->audio->mic_name));
-  baton_device_manager_select_speaker (devices, find_device (speakers, speaker_name));
+  baton_test_select_devices (baton_call_client_get_device_manager (p->party->client),
+                             baton_test_device_get_name (p->audio->mic),
+                             baton_test_device_get_node (p->speaker));
   return p;
 }
 

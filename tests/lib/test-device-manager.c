@@ -11,6 +11,7 @@
 #include "baton-audio-device-private.h"
 #include "baton-device-manager-private.h"
 #include "baton-test-audio.h"
+#include "baton-test-devices.h"
 
 typedef struct
 {
@@ -22,72 +23,6 @@ typedef struct
   guint speaker_notifies;
   guint lists_notifies;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer),
-          gpointer   data,
-          guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static BatonAudioDevice *
-find_device (GListModel *model,
-             const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
-
-      if (g_str_equal (baton_audio_device_get_id (device), id))
-        return device;  /* the model keeps it alive */
-    }
-
-  return NULL;
-}
-
-typedef struct
-{
-  GListModel *model;
-  const char *id;
-  gboolean present;
-} Presence;
-
-static gboolean
-presence_reached (gpointer user_data)
-{
-  Presence *p = user_data;
-
-  return (find_device (p->model, p->id) != NULL) == p->present;
-}
-
-static gboolean
-wait_for_presence (GListModel *model,
-                   const char *id,
-                   gboolean    present)
-{
-  Presence p = { model, id, present };
-
-  return wait_for (presence_reached, &p, 10000);
-}
 
 static void
 updated_cb (BatonDeviceManager *manager,
@@ -132,10 +67,10 @@ fixture_setup (Fixture       *fixture,
   g_signal_connect (fixture->manager, "notify", G_CALLBACK (notify_cb), fixture);
 
   /* the session's devices exist before the test starts */
-  g_assert_true (wait_for_presence (baton_device_manager_get_microphones (fixture->manager),
-                                    g_getenv ("BATON_TEST_MIC"), TRUE));
-  g_assert_true (wait_for_presence (baton_device_manager_get_speakers (fixture->manager),
-                                    g_getenv ("BATON_TEST_SPEAKER"), TRUE));
+  g_assert_true (baton_test_wait_for_device (baton_device_manager_get_microphones (fixture->manager),
+                                             g_getenv ("BATON_TEST_MIC"), TRUE));
+  g_assert_true (baton_test_wait_for_device (baton_device_manager_get_speakers (fixture->manager),
+                                             g_getenv ("BATON_TEST_SPEAKER"), TRUE));
 }
 
 static void
@@ -168,8 +103,8 @@ test_lists (Fixture       *fixture,
 {
   GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
   GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
-  BatonAudioDevice *mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
-  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *mic = baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonAudioDevice *speaker = baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
   g_autoptr(GListModel) prop_mics = NULL;
   g_autofree char *id = NULL;
   g_autofree char *name = NULL;
@@ -190,8 +125,8 @@ test_lists (Fixture       *fixture,
   g_assert_cmpint (baton_audio_device_get_device_type (speaker), ==, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
 
   /* The microphone's input is a sink, so a speaker; it is no microphone */
-  g_assert_nonnull (find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT")));
-  g_assert_null (find_device (mics, g_getenv ("BATON_TEST_MIC_INPUT")));
+  g_assert_nonnull (baton_test_find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT")));
+  g_assert_null (baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC_INPUT")));
 
   /* Seen by PipeWire and by pipewire-pulse, listed once; no monitors */
   assert_unique_ids (mics);
@@ -202,7 +137,7 @@ test_lists (Fixture       *fixture,
 
       g_assert_false (g_str_has_suffix (baton_audio_device_get_id (device), ".monitor"));
       g_assert_false (g_str_has_prefix (baton_audio_device_get_name (device), "Monitor of"));
-      g_assert_null (find_device (speakers, baton_audio_device_get_id (device)));
+      g_assert_null (baton_test_find_device (speakers, baton_audio_device_get_id (device)));
     }
 
   /* Devices exist: nothing to complain about */
@@ -215,9 +150,9 @@ test_system_default (Fixture       *fixture,
 {
   GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
   GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
-  BatonAudioDevice *mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
-  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
-  BatonAudioDevice *input = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+  BatonAudioDevice *mic = baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonAudioDevice *speaker = baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *input = baton_test_find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
   g_autoptr(BatonAudioDevice) selected = NULL;
   gboolean is_default = FALSE;
 
@@ -253,9 +188,9 @@ test_hotplug (Fixture       *fixture,
   g_assert_cmpuint (fixture->updates, ==, 0);
 
   device = baton_test_device_add_speaker ("baton-dm-hotplug-speaker", "Hot-plugged Speaker");
-  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-speaker", TRUE));
-  g_assert_true (wait_for (has_updates, fixture, 5000));
-  found = find_device (speakers, "baton-dm-hotplug-speaker");
+  g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-hotplug-speaker", TRUE));
+  g_assert_true (baton_test_wait_until_true (has_updates, fixture, 5000));
+  found = baton_test_find_device (speakers, "baton-dm-hotplug-speaker");
   g_assert_cmpuint (g_list_model_get_n_items (speakers), ==, n_speakers + 1);
   g_assert_cmpuint (g_list_model_get_n_items (mics), ==, n_mics);   /* no monitor source */
   g_assert_cmpstr (baton_audio_device_get_name (found), ==, "Hot-plugged Speaker");
@@ -272,8 +207,8 @@ test_hotplug (Fixture       *fixture,
   fixture->updates = 0;
   g_object_ref (found);
   baton_test_device_remove (device);
-  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-speaker", FALSE));
-  g_assert_true (wait_for (has_updates, fixture, 5000));
+  g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-hotplug-speaker", FALSE));
+  g_assert_true (baton_test_wait_until_true (has_updates, fixture, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (speakers), ==, n_speakers);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->removed)), ==, 1);
   {
@@ -295,15 +230,15 @@ test_hotplug_microphone (Fixture       *fixture,
   BatonTestDevice *device;
 
   device = baton_test_device_add_microphone ("baton-dm-hotplug-mic", "Hot-plugged Microphone");
-  g_assert_true (wait_for_presence (mics, "baton-dm-hotplug-mic", TRUE));
+  g_assert_true (baton_test_wait_for_device (mics, "baton-dm-hotplug-mic", TRUE));
   /* its input sink shows as a speaker */
-  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-mic-input", TRUE));
-  g_assert_false (baton_audio_device_get_is_system_default (find_device (mics, "baton-dm-hotplug-mic")));
+  g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-hotplug-mic-input", TRUE));
+  g_assert_false (baton_audio_device_get_is_system_default (baton_test_find_device (mics, "baton-dm-hotplug-mic")));
   g_assert_cmpuint (fixture->mic_notifies, ==, 0);
 
   baton_test_device_remove (device);
-  g_assert_true (wait_for_presence (mics, "baton-dm-hotplug-mic", FALSE));
-  g_assert_true (wait_for_presence (speakers, "baton-dm-hotplug-mic-input", FALSE));
+  g_assert_true (baton_test_wait_for_device (mics, "baton-dm-hotplug-mic", FALSE));
+  g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-hotplug-mic-input", FALSE));
   g_assert_cmpuint (fixture->updates, >=, 4);
 }
 
@@ -312,13 +247,13 @@ test_select_and_fall_back (Fixture       *fixture,
                            gconstpointer  data)
 {
   GListModel *mics = baton_device_manager_get_microphones (fixture->manager);
-  BatonAudioDevice *system_mic = find_device (mics, g_getenv ("BATON_TEST_MIC"));
+  BatonAudioDevice *system_mic = baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC"));
   BatonTestDevice *device;
   BatonAudioDevice *chosen;
 
   device = baton_test_device_add_microphone ("baton-dm-chosen-mic", "Chosen Microphone");
-  g_assert_true (wait_for_presence (mics, "baton-dm-chosen-mic", TRUE));
-  chosen = find_device (mics, "baton-dm-chosen-mic");
+  g_assert_true (baton_test_wait_for_device (mics, "baton-dm-chosen-mic", TRUE));
+  chosen = baton_test_find_device (mics, "baton-dm-chosen-mic");
 
   baton_device_manager_select_microphone (fixture->manager, chosen);
   g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == chosen);
@@ -332,7 +267,7 @@ test_select_and_fall_back (Fixture       *fixture,
 
   /* the chosen device goes away: back to the system default */
   baton_test_device_remove (device);
-  g_assert_true (wait_for_presence (mics, "baton-dm-chosen-mic", FALSE));
+  g_assert_true (baton_test_wait_for_device (mics, "baton-dm-chosen-mic", FALSE));
   g_assert_true (baton_device_manager_get_selected_microphone (fixture->manager) == system_mic);
   g_assert_cmpuint (fixture->mic_notifies, ==, 2);
 }
@@ -342,8 +277,8 @@ test_select_property (Fixture       *fixture,
                       gconstpointer  data)
 {
   GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
-  BatonAudioDevice *system_speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
-  BatonAudioDevice *other = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+  BatonAudioDevice *system_speaker = baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *other = baton_test_find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
 
   g_object_set (fixture->manager, "selected-speaker", other, NULL);
   g_assert_true (baton_device_manager_get_selected_speaker (fixture->manager) == other);
@@ -361,7 +296,7 @@ test_select_wrong_type (Fixture       *fixture,
                         gconstpointer  data)
 {
   GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
-  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *speaker = baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
   BatonAudioDevice *selected = baton_device_manager_get_selected_microphone (fixture->manager);
 
   g_test_expect_message ("Baton-Devices", G_LOG_LEVEL_CRITICAL, "*device_type*");
@@ -418,8 +353,8 @@ test_follow_system_default (Fixture       *fixture,
                             gconstpointer  data)
 {
   GListModel *speakers = baton_device_manager_get_speakers (fixture->manager);
-  BatonAudioDevice *speaker = find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
-  BatonAudioDevice *other = find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
+  BatonAudioDevice *speaker = baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER"));
+  BatonAudioDevice *other = baton_test_find_device (speakers, g_getenv ("BATON_TEST_MIC_INPUT"));
   FollowData d = { fixture, g_getenv ("BATON_TEST_MIC_INPUT") };
   guint refresh_id;
 
@@ -427,7 +362,7 @@ test_follow_system_default (Fixture       *fixture,
 
   set_system_default_speaker (g_getenv ("BATON_TEST_MIC_INPUT"));
   refresh_id = g_timeout_add (200, refresh_cb, fixture->manager);
-  g_assert_true (wait_for (selected_speaker_is, &d, 10000));
+  g_assert_true (baton_test_wait_until_true (selected_speaker_is, &d, 10000));
   g_assert_true (baton_audio_device_get_is_system_default (other));
   g_assert_false (baton_audio_device_get_is_system_default (speaker));
   g_assert_cmpuint (fixture->speaker_notifies, ==, 1);
@@ -436,7 +371,7 @@ test_follow_system_default (Fixture       *fixture,
   /* and back */
   set_system_default_speaker (g_getenv ("BATON_TEST_SPEAKER"));
   d.id = g_getenv ("BATON_TEST_SPEAKER");
-  g_assert_true (wait_for (selected_speaker_is, &d, 10000));
+  g_assert_true (baton_test_wait_until_true (selected_speaker_is, &d, 10000));
   g_assert_true (baton_audio_device_get_is_system_default (speaker));
   g_assert_false (baton_audio_device_get_is_system_default (other));
   g_assert_cmpuint (fixture->speaker_notifies, ==, 2);

@@ -14,6 +14,7 @@
 #include "baton-device-manager-private.h"
 #include "baton-media-session-private.h"
 #include "baton-test-audio.h"
+#include "baton-test-devices.h"
 
 #define TONE_A 440.0
 #define TONE_B 1000.0
@@ -45,72 +46,6 @@ typedef struct
 
 static BatonTestDevice *mic_a, *mic_b, *mic_c, *speaker_a, *speaker_b, *speaker_c;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until *@flag is TRUE or @ms passed. */
-static gboolean
-wait_for (gboolean (*check) (gpointer),
-          gpointer   data,
-          guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static BatonAudioDevice *
-find_device (GListModel *model,
-             const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
-
-      if (g_str_equal (baton_audio_device_get_id (device), id))
-        return device;  /* the model keeps it alive */
-    }
-
-  return NULL;
-}
-
-typedef struct
-{
-  GListModel *model;
-  const char *id;
-} FindData;
-
-static gboolean
-device_listed (gpointer user_data)
-{
-  FindData *d = user_data;
-
-  return find_device (d->model, d->id) != NULL;
-}
-
-static BatonAudioDevice *
-wait_for_device (GListModel *model,
-                 const char *id)
-{
-  FindData d = { model, id };
-
-  g_assert_true (wait_for (device_listed, &d, 10000));
-  return find_device (model, id);
-}
-
 static void
 state_notify_cb (GObject    *object,
                  GParamSpec *pspec,
@@ -131,55 +66,23 @@ dtmf_received_cb (BatonMediaSession *session,
   g_array_append_val (party->dtmf, tone);
 }
 
-/* Precondition: the tone reaches the microphone. The first time a tone
- * plays into a new device, PipeWire takes a moment to link it; later ones
- * are there at once (and checking every time would double the run time). */
-static void
-wait_for_tone_in (const char *source_node,
-                  double      freq)
-{
-  static GHashTable *checked;
-
-  if (checked == NULL)
-    checked = g_hash_table_new (g_str_hash, g_str_equal);
-  if (!g_hash_table_add (checked, (gpointer) source_node))
-    return;
-
-  for (guint i = 0; i < 20; i++)
-    {
-      g_autoptr(BatonTestSpectrum) s = baton_test_record_source (source_node, 100);
-
-      if (baton_test_spectrum_has_tone (s, freq))
-        return;
-    }
-  g_error ("the tone of %.0f Hz never reached %s", freq, source_node);
-}
-
 static void
 party_init (Party           *party,
-            const char      *mic_name,
             BatonTestDevice *mic,
             BatonTestDevice *speaker,
             double           freq)
 {
-  BatonAudioDevice *device;
-
   party->devices = baton_device_manager_new ();
-  device = wait_for_device (baton_device_manager_get_microphones (party->devices), mic_name);
-  baton_device_manager_select_microphone (party->devices, device);
-  device = wait_for_device (baton_device_manager_get_speakers (party->devices),
-                            baton_test_device_get_node (speaker));
-  baton_device_manager_select_speaker (party->devices, device);
   party->speaker = baton_test_device_get_node (speaker);
+  baton_test_select_devices (party->devices, baton_test_device_get_name (mic), party->speaker);
 
   party->session = baton_media_session_new (party->devices, NULL);
   g_signal_connect (party->session, "notify::state", G_CALLBACK (state_notify_cb), party);
   party->dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
   g_signal_connect (party->session, "dtmf-received", G_CALLBACK (dtmf_received_cb), party);
 
-  /* for a microphone, the node is the input sink that feeds it */
-  party->tone = baton_test_tone_start (baton_test_device_get_node (mic), freq);
-  wait_for_tone_in (mic_name, freq);
+  /* the microphone says @freq (returns once it does) */
+  party->tone = baton_test_device_play_tone (mic, freq);
 }
 
 static void
@@ -265,21 +168,21 @@ call_setup (Call          *call,
 {
   g_autoptr(GError) error = NULL;
 
-  party_init (&call->a, MIC_A, mic_a, speaker_a, TONE_A);
-  party_init (&call->b, MIC_B, mic_b, speaker_b, TONE_B);
+  party_init (&call->a, mic_a, speaker_a, TONE_A);
+  party_init (&call->b, mic_b, speaker_b, TONE_B);
 
   g_signal_connect (call->a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), call);
   g_signal_connect (call->b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), call);
 
   baton_media_session_create_offer_async (call->a.session, NULL, offer_cb, call);
-  g_assert_true (wait_for (has_offer, call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_offer, call, 10000));
   baton_media_session_create_answer_async (call->b.session, call->offer, NULL, answer_cb, call);
-  g_assert_true (wait_for (has_answer, call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_answer, call, 10000));
   g_test_message ("offer:\n%s\nanswer:\n%s", call->offer, call->answer);
   g_assert_true (baton_media_session_set_remote_answer (call->a.session, call->answer, &error));
   g_assert_no_error (error);
 
-  g_assert_true (wait_for (both_connected, call, 15000));
+  g_assert_true (baton_test_wait_until_true (both_connected, call, 15000));
 }
 
 static void
@@ -314,7 +217,7 @@ test_close_during_offer (void)
   g_assert_cmpuint (baton_media_session_get_state (session), ==, BATON_MEDIA_STATE_CLOSED);
   baton_media_session_close (session);   /* idempotent */
 
-  g_assert_true (wait_for (has_error, &error, 5000));
+  g_assert_true (baton_test_wait_until_true (has_error, &error, 5000));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   /* let webrtcbin's late reply, if any, run its course */
   while (g_main_context_iteration (NULL, FALSE))
@@ -404,15 +307,15 @@ test_wrong_fingerprint (void)
   g_autoptr(GString) answer = NULL;
   char *fingerprint;
 
-  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
-  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+  party_init (&call.a, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, mic_b, speaker_b, TONE_B);
   g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
   g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
 
   baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (wait_for (has_offer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
   baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
 
   answer = g_string_new (call.answer);
   fingerprint = strstr (answer->str, "a=fingerprint:sha-256 ");
@@ -422,7 +325,7 @@ test_wrong_fingerprint (void)
   g_assert_true (baton_media_session_set_remote_answer (call.a.session, answer->str, &error));
   g_assert_no_error (error);
 
-  g_assert_true (wait_for (a_failed, &call, 15000));
+  g_assert_true (baton_test_wait_until_true (a_failed, &call, 15000));
   g_assert_false (both_connected (&call));
   assert_silent (&call.a);
 
@@ -441,20 +344,20 @@ test_refused_answer (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) answer = NULL;
 
-  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
-  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+  party_init (&call.a, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, mic_b, speaker_b, TONE_B);
 
   baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (wait_for (has_offer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
   baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
 
   answer = g_string_new (call.answer);
   g_assert_cmpuint (g_string_replace (answer, "a=ice-ufrag:", "a=x-ice-ufrag:", 0), >=, 1);
   g_assert_true (baton_media_session_set_remote_answer (call.a.session, answer->str, &error));
   g_assert_no_error (error);
 
-  g_assert_true (wait_for (a_failed, &call, 5000));
+  g_assert_true (baton_test_wait_until_true (a_failed, &call, 5000));
 
   party_clear (&call.a);
   party_clear (&call.b);
@@ -473,8 +376,8 @@ test_ice_servers (void)
   Call call = { 0, };
   g_autoptr(GError) error = NULL;
 
-  party_init (&call.a, MIC_A, mic_a, speaker_a, TONE_A);
-  party_init (&call.b, MIC_B, mic_b, speaker_b, TONE_B);
+  party_init (&call.a, mic_a, speaker_a, TONE_A);
+  party_init (&call.b, mic_b, speaker_b, TONE_B);
   /* replace the sessions by ones with ICE servers */
   baton_media_session_close (call.a.session);
   g_assert_finalize_object (call.a.session);
@@ -483,12 +386,12 @@ test_ice_servers (void)
   g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
 
   baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (wait_for (has_offer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
   baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
   g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for (both_connected, &call, 15000));
+  g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
   assert_hears (&call.b, TONE_A, TONE_B);
 
   party_clear (&call.a);
@@ -563,7 +466,7 @@ test_dtmf (Call          *call,
   baton_media_session_send_dtmf (call->a.session, BATON_DTMF_TONE_NUM9);
   baton_media_session_send_dtmf (call->a.session, BATON_DTMF_TONE_POUND);
 
-  g_assert_true (wait_for (got_three_dtmf, &call->b, 5000));
+  g_assert_true (baton_test_wait_until_true (got_three_dtmf, &call->b, 5000));
   g_assert_cmpuint (call->b.dtmf->len, ==, 3);
   g_assert_cmpuint (g_array_index (call->b.dtmf, guint, 0), ==, BATON_DTMF_TONE_NUM1);
   g_assert_cmpuint (g_array_index (call->b.dtmf, guint, 1), ==, BATON_DTMF_TONE_NUM9);
@@ -579,14 +482,12 @@ test_switch_microphone (Call          *call,
                         gconstpointer  data)
 {
   g_autoptr(BatonTestTone) tone_c = NULL;
-  BatonAudioDevice *device;
   guint notifies;
 
-  tone_c = baton_test_tone_start (baton_test_device_get_node (mic_c), TONE_C);
-  device = wait_for_device (baton_device_manager_get_microphones (call->a.devices), MIC_C);
+  tone_c = baton_test_device_play_tone (mic_c, TONE_C);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
-  baton_device_manager_select_microphone (call->a.devices, device);
+  baton_test_select_devices (call->a.devices, MIC_C, NULL);
 
   assert_comes_to_hear (&call->b, TONE_C, TONE_A);
   /* b's echo canceller re-converges on the new far-end sound; until it has,
@@ -599,9 +500,7 @@ test_switch_microphone (Call          *call,
 
   /* and back */
   baton_device_manager_select_microphone (call->a.devices, NULL);
-  baton_device_manager_select_microphone (call->a.devices,
-                                          find_device (baton_device_manager_get_microphones (call->a.devices),
-                                                       MIC_A));
+  baton_test_select_devices (call->a.devices, MIC_A, NULL);
   assert_comes_to_hear (&call->b, TONE_A, TONE_C);
 }
 
@@ -609,12 +508,10 @@ static void
 test_switch_speaker (Call          *call,
                      gconstpointer  data)
 {
-  BatonAudioDevice *device;
   guint notifies = call->a.state_notifies + call->b.state_notifies;
   const char *old_speaker = call->b.speaker;
 
-  device = wait_for_device (baton_device_manager_get_speakers (call->b.devices), SPEAKER_C);
-  baton_device_manager_select_speaker (call->b.devices, device);
+  baton_test_select_devices (call->b.devices, NULL, SPEAKER_C);
 
   /* B now plays A's tone on the new speaker, and nothing on the old one */
   call->b.speaker = SPEAKER_C;
@@ -637,10 +534,8 @@ test_microphone_unplugged (Call          *call,
   BatonTestDevice *mic_d = baton_test_device_add_microphone ("baton-ms-mic-d", "Media Test Mic D");
   guint notifies;
 
-  tone_d = baton_test_tone_start (baton_test_device_get_node (mic_d), TONE_C);
-  baton_device_manager_select_microphone (call->a.devices,
-                                          wait_for_device (baton_device_manager_get_microphones (call->a.devices),
-                                                           "baton-ms-mic-d"));
+  tone_d = baton_test_device_play_tone (mic_d, TONE_C);
+  baton_test_select_devices (call->a.devices, baton_test_device_get_name (mic_d), NULL);
   assert_comes_to_hear (&call->b, TONE_C, TONE_A);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
@@ -673,7 +568,7 @@ test_peer_lost (Call          *call,
   gint64 start = g_get_monotonic_time ();
 
   baton_media_session_close (call->b.session);
-  g_assert_true (wait_for (a_state_failed, call, 40000));
+  g_assert_true (baton_test_wait_until_true (a_state_failed, call, 40000));
   g_test_message ("FAILED after %.1f s", (g_get_monotonic_time () - start) / 1e6);
 }
 
@@ -703,19 +598,19 @@ test_no_device (void)
   g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
   g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
   baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (wait_for (has_offer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
   baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (wait_for (has_answer, &call, 10000));
+  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
   g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
   g_assert_no_error (error);
 
-  g_assert_true (wait_for (both_connected, &call, 15000));
+  g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
 
   /* and the call carries DTMF */
   baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_STAR);
   baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_NUM0);
   baton_media_session_send_dtmf (call.b.session, BATON_DTMF_TONE_A);
-  g_assert_true (wait_for (got_three_dtmf, &call.a, 5000));
+  g_assert_true (baton_test_wait_until_true (got_three_dtmf, &call.a, 5000));
   g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 0), ==, BATON_DTMF_TONE_STAR);
   g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 1), ==, BATON_DTMF_TONE_NUM0);
   g_assert_cmpuint (g_array_index (call.a.dtmf, guint, 2), ==, BATON_DTMF_TONE_A);
