@@ -5,7 +5,9 @@
  * Each action is installed on the class (gtk_widget_class_install_action)
  * and its shortcut added as a binding action; app-wide ones (quit,
  * preferences, shortcuts) are the application's accels. The shortcuts
- * window (gtk/help-overlay.ui) lists the same table.
+ * window (baton-shortcuts-window.ui) lists the same table; it is built on
+ * first use, not with the main window as GtkApplication does for
+ * gtk/help-overlay.ui.
  */
 
 #include "config.h"
@@ -337,6 +339,35 @@ show_calls_action (GtkWidget  *widget,
   adw_leaflet_navigate (BATON_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+static void
+shortcuts_window_destroy_cb (GtkWidget   *shortcuts,
+                             BatonWindow *self)
+{
+  g_object_set_data (G_OBJECT (self), "baton-shortcuts-window", NULL);
+}
+
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  GtkWindow *shortcuts = g_object_get_data (G_OBJECT (widget), "baton-shortcuts-window");
+
+  if (shortcuts == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/batonphone/Baton/baton-shortcuts-window.ui");
+
+      shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+      gtk_window_set_destroy_with_parent (shortcuts, TRUE);
+      gtk_window_set_hide_on_close (shortcuts, TRUE);
+      g_object_set_data (G_OBJECT (widget), "baton-shortcuts-window", shortcuts);
+      g_signal_connect_object (shortcuts, "destroy", G_CALLBACK (shortcuts_window_destroy_cb), widget, 0);
+    }
+  gtk_window_present (shortcuts);
+}
+
 void
 baton_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -358,6 +389,7 @@ baton_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.select-next-call", NULL, select_next_action);
   gtk_widget_class_install_action (widget_class, "win.send-dtmf", "s", send_dtmf_action);
   gtk_widget_class_install_action (widget_class, "win.show-calls", NULL, show_calls_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, ctrl, "win.new-call", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, ctrl_shift, "win.accept", NULL);
