@@ -66,6 +66,7 @@ baton_cli_serve (int    argc,
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   double time_scale = 1.0;
+  int io_shards = -1;
   ServeState st = { 0 };
   guint sigterm, sigint;
   GOptionEntry entries[] = {
@@ -75,6 +76,7 @@ baton_cli_serve (int    argc,
     { "tls-private-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "PEM" },
     /* test knob (PROTOCOL.md § 7.3): multiplies the protocol timeouts */
     { "time-scale", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &time_scale, NULL, NULL },
+    { "io-shards", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &io_shards, NULL, NULL },
     /* test knob: SIGKILL right after answering a request of this type */
     { "crash-after", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &crash_after, NULL, NULL },
     { NULL }
@@ -116,6 +118,8 @@ baton_cli_serve (int    argc,
     }
   if (crash_after)
     baton_server_set_crash_after (st.server, crash_after);
+  if (io_shards >= 0)
+    baton_server_set_io_shards (st.server, (guint) MIN (io_shards, 256));
   if (!baton_server_listen (st.server, listen ? listen : "127.0.0.1:8480", cert, key, &uri, &error))
     {
       g_printerr ("baton-server serve: cannot listen on %s: %s\n",

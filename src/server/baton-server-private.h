@@ -9,6 +9,7 @@
 
 #include "baton-server-message.h"
 #include "baton-server-router.h"
+#include "baton-server-shards.h"
 #include "baton-server-store.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,8 @@ G_BEGIN_DECLS
 #define BATON_RATE_BURST         100.0
 #define BATON_RATE_PER_SECOND    50.0
 #define BATON_MAX_ERROR_STREAK   20
+/* event contexts the connections are spread over (docs/PERFORMANCE.md) */
+#define BATON_DEFAULT_IO_SHARDS  16
 /* frames up to this size get a clean 1009 close from us; larger ones are cut by libsoup */
 #define BATON_HARD_FRAME_LIMIT   (1024 * 1024)
 
@@ -43,7 +46,10 @@ typedef struct _BatonTransfer BatonTransfer;
 
 struct _BatonServer
 {
-  SoupServer *soup;
+  SoupServer *soup;          /* without shards: the one server, in the main context */
+  guint n_shards;            /* 0: every connection in the main context */
+  BatonShards *shards;
+  GPtrArray *shard_soups;    /* SoupServer per shard, same port (SO_REUSEPORT) */
   BatonStore *store;
   BatonRouter *router;
   GBytes *key;

@@ -8,9 +8,11 @@
 #include "baton-server-jwt.h"
 #include "baton-server-private.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define AGENT_PATH "/v1/agent"
 
@@ -301,13 +303,33 @@ other_cb (SoupServer        *soup,
   soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
 
+static SoupServer *
+new_soup_server (BatonServer *server)
+{
+  const char *protocols[] = { "baton.v1", NULL };
+  SoupServer *soup = soup_server_new ("server-header", "baton-server/" PACKAGE_VERSION " ", NULL);
+
+  soup_server_add_handler (soup, AGENT_PATH, agent_http_cb, server, NULL);
+  soup_server_add_websocket_handler (soup, AGENT_PATH, NULL, (char **) protocols,
+                                     agent_ws_cb, server, NULL);
+  soup_server_add_handler (soup, NULL, other_cb, server, NULL);
+  return soup;
+}
+
+void
+baton_server_set_io_shards (BatonServer *server,
+                            guint        n)
+{
+  g_return_if_fail (server->shards == NULL);
+  server->n_shards = n;
+}
+
 BatonServer *
 baton_server_new (const char  *data_dir,
                   double       time_scale,
                   GError     **error)
 {
   BatonServer *server = g_new0 (BatonServer, 1);
-  const char *protocols[] = { "baton.v1", NULL };
 
   server->time_scale = time_scale > 0 ? time_scale : 1.0;
   server->keepalive_s = MAX (1, (guint) (BATON_KEEPALIVE_INTERVAL * server->time_scale));
@@ -331,11 +353,8 @@ baton_server_new (const char  *data_dir,
   server->live_dirty_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   baton_live_restore (server);
 
-  server->soup = soup_server_new ("server-header", "baton-server/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_handler (server->soup, AGENT_PATH, agent_http_cb, server, NULL);
-  soup_server_add_websocket_handler (server->soup, AGENT_PATH, NULL, (char **) protocols,
-                                     agent_ws_cb, server, NULL);
-  soup_server_add_handler (server->soup, NULL, other_cb, server, NULL);
+  server->soup = new_soup_server (server);
+  server->n_shards = BATON_DEFAULT_IO_SHARDS;
   return server;
 
 fail:
@@ -356,6 +375,9 @@ baton_server_listen (BatonServer  *server,
   g_autoptr(GSocketAddress) sa = NULL;
   SoupServerListenOptions options = 0;
   g_autofree char *host = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  guint n_listeners = MAX (1, server->n_shards);
 
   addr = g_network_address_parse (listen, 8480, error);
   if (addr == NULL)
@@ -368,8 +390,6 @@ baton_server_listen (BatonServer  *server,
 
   if (tls_certificate || tls_private_key)
     {
-      g_autoptr(GTlsCertificate) cert = NULL;
-
       if (!tls_certificate || !tls_private_key)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -379,26 +399,74 @@ baton_server_listen (BatonServer  *server,
       cert = g_tls_certificate_new_from_files (tls_certificate, tls_private_key, error);
       if (cert == NULL)
         return FALSE;
-      soup_server_set_tls_certificate (server->soup, cert);
       options |= SOUP_SERVER_LISTEN_HTTPS;
       server->tls = TRUE;
     }
 
-  {
-    /* our own socket, for a listen backlog that takes bursts of connections */
-    g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (sa), G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, error);
-    g_autoptr(GSocketAddress) local = NULL;
+  if (server->n_shards > 0)
+    {
+      server->shards = baton_shards_new (server->n_shards);
+      server->shard_soups = g_ptr_array_new_with_free_func (g_object_unref);
+    }
 
-    if (sock == NULL)
-      return FALSE;
-    g_socket_set_listen_backlog (sock, 4096);
-    if (!g_socket_bind (sock, sa, TRUE, error) || !g_socket_listen (sock, error) ||
-        !soup_server_listen_socket (server->soup, sock, options, error))
-      return FALSE;
-    local = g_socket_get_local_address (sock, error);
-    if (local == NULL)
-      return FALSE;
+  /* Our own sockets, for a listen backlog that takes bursts of connections;
+   * with shards, one per shard on the same port (SO_REUSEPORT), each served
+   * by the shard's SoupServer in the shard's context. */
+  for (guint i = 0; i < n_listeners; i++)
+    {
+      g_autoptr(GSocket) sock = g_socket_new (g_socket_address_get_family (sa), G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, error);
+      SoupServer *soup = server->soup;
+      gboolean ok;
+
+      if (sock == NULL)
+        return FALSE;
+      g_socket_set_listen_backlog (sock, 4096);
+      if (server->shards)
+        {
+          /* g_socket_bind() clears SO_REUSEPORT on TCP sockets: bind by hand */
+          GSocketAddress *where = i == 0 ? sa : local;
+          gssize len = g_socket_address_get_native_size (where);
+          g_autofree gpointer native = g_malloc0 (MAX (len, 1));
+
+          if (!g_socket_set_option (sock, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+              !g_socket_set_option (sock, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
+              len < 0 || !g_socket_address_to_native (where, native, len, error))
+            return FALSE;
+          if (bind (g_socket_get_fd (sock), native, len) != 0)
+            {
+              int saved = errno;
+
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           "cannot bind: %s", g_strerror (saved));
+              return FALSE;
+            }
+        }
+      else if (!g_socket_bind (sock, sa, TRUE, error))
+        return FALSE;
+      if (!g_socket_listen (sock, error))
+        return FALSE;
+      if (server->shards)
+        {
+          soup = new_soup_server (server);
+          g_ptr_array_add (server->shard_soups, soup);
+        }
+      if (cert)
+        soup_server_set_tls_certificate (soup, cert);
+      if (server->shards)
+        g_main_context_push_thread_default (baton_shards_get_context (server->shards, i));
+      ok = soup_server_listen_socket (soup, sock, options, error);
+      if (server->shards)
+        g_main_context_pop_thread_default (baton_shards_get_context (server->shards, i));
+      if (!ok)
+        return FALSE;
+      if (i == 0 && (local = g_socket_get_local_address (sock, error)) == NULL)
+        return FALSE;
+    }
+  if (server->shards)
+    baton_shards_start (server->shards);
+
+  {
     if (out_uri)
       {
         g_autofree char *addr_str = g_inet_address_to_string (
@@ -455,6 +523,8 @@ baton_server_free (BatonServer *server)
   g_free (server->crash_after);
   if (server->soup)
     soup_server_disconnect (server->soup);
+  if (server->shard_soups)
+    g_ptr_array_foreach (server->shard_soups, (GFunc) soup_server_disconnect, NULL);
   if (server->connections)
     {
       GList *conns = g_hash_table_get_keys (server->connections);
@@ -479,6 +549,8 @@ baton_server_free (BatonServer *server)
   baton_store_free (server->store);
   g_clear_pointer (&server->key, g_bytes_unref);
   g_clear_object (&server->soup);
+  g_clear_pointer (&server->shard_soups, g_ptr_array_unref);
+  g_clear_pointer (&server->shards, baton_shards_free);
   g_clear_pointer (&server->keepalive_ctx, g_main_context_unref);
   g_free (server);
 }

@@ -13,6 +13,10 @@ typedef struct _BatonServer BatonServer;
 BatonServer *baton_server_new      (const char  *data_dir,
                                     double       time_scale,
                                     GError     **error);
+/* Before listen: spread the connections over n event contexts (shards)
+ * driven from the main loop; 0 keeps them all in the main context. */
+void         baton_server_set_io_shards (BatonServer *server,
+                                         guint        n);
 /* listen: "HOST:PORT"; returns the URI ("ws://HOST:PORT") in out_uri */
 gboolean     baton_server_listen   (BatonServer *server,
                                     const char  *listen,

@@ -1,0 +1,285 @@
+/* baton-server-shards.c: the WebSocket I/O spread over several GMainContexts,
+ * all driven from the main thread (docs/PERFORMANCE.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A GMainContext keeps the poll record of every source in one list sorted by
+ * descriptor, and libsoup re-creates a WebSocket's input source around every
+ * read: with 10,000 connections in one context each received frame walks
+ * that list twice, and each iteration walks every source. So the
+ * connections live in shards: each shard is a GMainContext with its own
+ * SoupServer listening on the same port (SO_REUSEPORT: the kernel spreads
+ * new connections), and everything libsoup creates for a connection goes to
+ * its shard because the shard is the thread-default context whenever it is
+ * dispatched. The main context holds one "pump" GSource with one epoll
+ * descriptor per shard; the pump runs GLib's own prepare / query / check /
+ * dispatch steps for the shards whose descriptors are ready or whose timeout
+ * is due, and keeps each shard's epoll set equal to what its last query
+ * asked for. Everything stays on the main thread: the signaling code does
+ * not know about shards.
+ */
+#include "config.h"
+
+#include "baton-server-shards.h"
+
+#include <errno.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+/* every shard is looked at at least this often, in case one of its sources
+ * changed from outside its own dispatch without waking it */
+#define SAFETY_INTERVAL_US (100 * 1000)
+
+typedef struct
+{
+  GMainContext *ctx;
+  int epfd;
+  gpointer tag;              /* epfd in the pump source */
+  GPollFD *fds;              /* from the last query */
+  gint n_fds;
+  gint alloc;
+  gint max_priority;
+  gint64 deadline;           /* monotonic µs; -1: none */
+  gint64 last_run;
+  GHashTable *registered;    /* fd → events, what epfd holds */
+} Shard;
+
+typedef struct
+{
+  GSource source;
+  BatonShards *shards;
+} PumpSource;
+
+struct _BatonShards
+{
+  guint n;
+  Shard *shard;
+  GSource *pump;
+};
+
+static void
+shard_sync_epoll (Shard *shard)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (gint i = 0; i < shard->n_fds; i++)
+    {
+      gpointer fd = GINT_TO_POINTER (shard->fds[i].fd);
+      guint events = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, fd));
+
+      events |= (shard->fds[i].events & G_IO_IN ? EPOLLIN : 0) |
+                (shard->fds[i].events & G_IO_OUT ? EPOLLOUT : 0) |
+                (shard->fds[i].events & G_IO_PRI ? EPOLLPRI : 0);
+      g_hash_table_insert (wanted, fd, GUINT_TO_POINTER (events | EPOLLERR | EPOLLHUP));
+    }
+
+  g_hash_table_iter_init (&iter, shard->registered);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (wanted, key))
+      {
+        /* may fail with EBADF/ENOENT when the fd is already closed: fine */
+        epoll_ctl (shard->epfd, EPOLL_CTL_DEL, GPOINTER_TO_INT (key), NULL);
+        g_hash_table_iter_remove (&iter);
+      }
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer old;
+      gboolean had = g_hash_table_lookup_extended (shard->registered, key, NULL, &old);
+      struct epoll_event ev = { 0 };
+      int fd = GPOINTER_TO_INT (key);
+
+      if (had && old == value)
+        continue;
+      ev.events = GPOINTER_TO_UINT (value);
+      ev.data.fd = fd;
+      if (epoll_ctl (shard->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0)
+        {
+          /* a descriptor number reused behind our back: register it anew */
+          if (errno == ENOENT)
+            epoll_ctl (shard->epfd, EPOLL_CTL_ADD, fd, &ev);
+          else if (errno == EEXIST)
+            epoll_ctl (shard->epfd, EPOLL_CTL_MOD, fd, &ev);
+        }
+      g_hash_table_insert (shard->registered, key, value);
+    }
+}
+
+/* GLib's prepare and query steps; the shard then waits in the pump. */
+static void
+shard_prepare (Shard *shard)
+{
+  gint timeout = -1;
+  gint n;
+
+  g_main_context_prepare (shard->ctx, &shard->max_priority);
+  while ((n = g_main_context_query (shard->ctx, shard->max_priority, &timeout,
+                                    shard->fds, shard->alloc)) > shard->alloc)
+    {
+      shard->alloc = MAX (n, shard->alloc * 2);
+      shard->fds = g_renew (GPollFD, shard->fds, shard->alloc);
+    }
+  shard->n_fds = n;
+  shard->deadline = timeout < 0 ? -1 : g_get_monotonic_time () + (gint64) timeout * 1000;
+  shard_sync_epoll (shard);
+}
+
+/* GLib's poll (of this shard's few descriptors, without waiting), check and
+ * dispatch steps, then prepare again; with the shard as thread-default, so
+ * that what libsoup creates meanwhile stays in the shard. */
+static void
+shard_run (Shard *shard)
+{
+  g_main_context_push_thread_default (shard->ctx);
+  if (shard->n_fds > 0)
+    g_poll (shard->fds, shard->n_fds, 0);
+  if (g_main_context_check (shard->ctx, shard->max_priority, shard->fds, shard->n_fds))
+    g_main_context_dispatch (shard->ctx);
+  shard->last_run = g_get_monotonic_time ();
+  shard_prepare (shard);
+  g_main_context_pop_thread_default (shard->ctx);
+}
+
+static void
+pump_update_ready_time (BatonShards *self)
+{
+  gint64 next = -1;
+
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+      gint64 t = shard->last_run + SAFETY_INTERVAL_US;
+
+      if (shard->deadline >= 0 && shard->deadline < t)
+        t = shard->deadline;
+      if (next < 0 || t < next)
+        next = t;
+    }
+  g_source_set_ready_time (self->pump, next);
+}
+
+static gboolean
+pump_dispatch (GSource     *source,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  BatonShards *self = ((PumpSource *) source)->shards;
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      if (g_source_query_unix_fd (source, shard->tag) != 0 ||
+          (shard->deadline >= 0 && shard->deadline <= now) ||
+          now - shard->last_run >= SAFETY_INTERVAL_US)
+        shard_run (shard); /* level-triggered: nothing to drain */
+    }
+  pump_update_ready_time (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs pump_funcs = {
+  .dispatch = pump_dispatch,
+};
+
+BatonShards *
+baton_shards_new (guint n)
+{
+  BatonShards *self = g_new0 (BatonShards, 1);
+
+  self->n = n;
+  self->shard = g_new0 (Shard, n);
+  for (guint i = 0; i < n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      shard->ctx = g_main_context_new ();
+      /* owned by this (the main) thread for good: only it runs the shard */
+      g_main_context_acquire (shard->ctx);
+      shard->epfd = epoll_create1 (EPOLL_CLOEXEC);
+      if (shard->epfd < 0)
+        g_error ("epoll_create1: %s", g_strerror (errno));
+      shard->alloc = 16;
+      shard->fds = g_new0 (GPollFD, shard->alloc);
+      shard->deadline = -1;
+      shard->registered = g_hash_table_new (NULL, NULL);
+    }
+  return self;
+}
+
+guint
+baton_shards_get_n (BatonShards *self)
+{
+  return self->n;
+}
+
+GMainContext *
+baton_shards_get_context (BatonShards *self,
+                          guint        i)
+{
+  g_return_val_if_fail (i < self->n, NULL);
+  return self->shard[i].ctx;
+}
+
+void
+baton_shards_start (BatonShards *self)
+{
+  g_return_if_fail (self->pump == NULL);
+
+  self->pump = g_source_new (&pump_funcs, sizeof (PumpSource));
+  ((PumpSource *) self->pump)->shards = self;
+  g_source_set_name (self->pump, "baton-server shards");
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      shard->tag = g_source_add_unix_fd (self->pump, shard->epfd, G_IO_IN);
+      shard->last_run = g_get_monotonic_time ();
+      g_main_context_push_thread_default (shard->ctx);
+      shard_prepare (shard);
+      g_main_context_pop_thread_default (shard->ctx);
+    }
+  pump_update_ready_time (self);
+  g_source_attach (self->pump, NULL);
+}
+
+/* Runs every shard until nothing is ready (for the shutdown's last words). */
+void
+baton_shards_flush (BatonShards *self)
+{
+  for (guint i = 0; i < self->n; i++)
+    shard_run (&self->shard[i]);
+}
+
+void
+baton_shards_free (BatonShards *self)
+{
+  if (self == NULL)
+    return;
+  if (self->pump)
+    {
+      g_source_destroy (self->pump);
+      g_clear_pointer (&self->pump, g_source_unref);
+    }
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      /* let what the shard still holds (closing connections) finish */
+      g_main_context_push_thread_default (shard->ctx);
+      while (g_main_context_iteration (shard->ctx, FALSE))
+        ;
+      g_main_context_pop_thread_default (shard->ctx);
+      g_main_context_release (shard->ctx);
+      g_main_context_unref (shard->ctx);
+      close (shard->epfd);
+      g_free (shard->fds);
+      g_hash_table_destroy (shard->registered);
+    }
+  g_free (self->shard);
+  g_free (self);
+}
