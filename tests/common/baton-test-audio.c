@@ -312,6 +312,37 @@ baton_test_spectrum_free (BatonTestSpectrum *spectrum)
   g_free (spectrum);
 }
 
+/* Runs a PipeWire tool (pw-cli, pw-link) and returns whether it succeeded,
+ * with its output in @out and @err if asked. Each run is limited to 10 s
+ * (coreutils' timeout), so a wedged daemon fails the test with a message
+ * instead of hanging it until meson kills it silently. */
+static gboolean
+run_tool (const char * const *tool_argv,
+          char              **out,
+          char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "10");
+  for (guint i = 0; tool_argv[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) tool_argv[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_debug ("running %s %s", tool_argv[0], tool_argv[1]);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                     G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0) |
+                     (err == NULL ? G_SPAWN_STDERR_TO_DEV_NULL : 0),
+                     NULL, NULL, out, err, &status, &error))
+    g_error ("could not run %s: %s", tool_argv[0], error->message);
+  if (g_spawn_check_wait_status (status, &error))
+    return TRUE;
+  g_debug ("%s %s: %s", tool_argv[0], tool_argv[1], error->message);
+  return FALSE;
+}
+
 /* pw-cli ls Node prints blocks that start with "\tid N, type PipeWire:Interface:Node/3"
  * followed by the properties, among them `node.name = "NAME"`. */
 static guint
@@ -322,7 +353,9 @@ find_node_id (const char *node_name)
   g_auto(GStrv) lines = NULL;
   guint id = 0;
 
-  if (!g_spawn_command_line_sync ("pw-cli ls Node", &out, NULL, NULL, NULL) || out == NULL)
+  const char *argv[] = { "pw-cli", "ls", "Node", NULL };
+
+  if (!run_tool (argv, &out, NULL) || out == NULL)
     return 0;
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -378,8 +411,6 @@ create_null_node (const char *name,
   g_autofree char *props = NULL;
   g_autofree char *err = NULL;
   const char *argv[] = { "pw-cli", "create-node", "adapter", NULL, NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
 
   props = g_strdup_printf ("{ factory.name=support.null-audio-sink node.name=\"%s\" "
                            "node.description=\"%s\" media.class=%s "
@@ -389,13 +420,10 @@ create_null_node (const char *name,
                            name, description, media_class, SAMPLE_RATE,
                            g_strv_length (channels), positions);
   argv[3] = props;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
+  if (!run_tool (argv, NULL, &err))
     g_error ("could not create the node %s: %s", name, err);
-  g_assert_true (baton_test_wait_for_node (name, TRUE, 10000));
+  if (!baton_test_wait_for_node (name, TRUE, 10000))
+    g_error ("the node %s never appeared", name);
 }
 
 /* Links the port @output (node:port) to @input. The ports of a new node
@@ -411,12 +439,7 @@ link_ports (const char *output,
 
   while (TRUE)
     {
-      int status = 0;
-
-      if (g_spawn_sync (NULL, (char **) argv, NULL,
-                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                        NULL, NULL, NULL, NULL, &status, NULL) &&
-          g_spawn_check_wait_status (status, NULL))
+      if (run_tool (argv, NULL, NULL))
         return;
       if (g_get_monotonic_time () > deadline)
         g_error ("could not link %s to %s", output, input);
@@ -433,10 +456,13 @@ destroy_node (const char *node_name)
 
   if (id != 0)
     {
-      g_autofree char *cmd = g_strdup_printf ("pw-cli destroy %u", id);
-      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+      g_autofree char *id_str = g_strdup_printf ("%u", id);
+      const char *argv[] = { "pw-cli", "destroy", id_str, NULL };
+
+      run_tool (argv, NULL, NULL);
     }
-  baton_test_wait_for_node (node_name, FALSE, 10000);
+  if (!baton_test_wait_for_node (node_name, FALSE, 10000))
+    g_test_message ("the node %s is still there", node_name);
 }
 
 /* Not a pw-loopback: both halves of a loopback are followers, and PipeWire
