@@ -404,6 +404,21 @@ wait_first_frame (GPid   pid,
   sample->mapped_ms = X.t_map != 0 ? (X.t_map - X.t0) / 1000.0 : -1;
 }
 
+/* Launches @argv, times its first frame, lets it settle and reads its
+ * memory at rest: what every app goes through first. */
+static GPid
+launch_to_rest (const char * const *argv,
+                char              **env,
+                Sample             *sample)
+{
+  GPid pid = spawn (argv, env, TRUE);
+
+  wait_first_frame (pid, sample);
+  spin (SETTLE_MS);
+  read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb);
+  return pid;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Baton */
 
@@ -503,10 +518,7 @@ measure_baton (BatonRig   *rig,
   GPid pid;
 
   env = g_environ_setenv (env, "BATON_TOKEN", token, TRUE);
-  pid = spawn (argv, env, TRUE);
-  wait_first_frame (pid, sample);
-  spin (SETTLE_MS);
-  read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb);
+  pid = launch_to_rest (argv, env, sample);
 
   for (guint i = 0; i < G_N_ELEMENTS (rig->peers); i++)
     {
@@ -584,10 +596,7 @@ measure_calls (const char *gnome_calls,
   g_auto(GStrv) env = launch_env (home);
   GPid pid;
 
-  pid = spawn (argv, env, TRUE);
-  wait_first_frame (pid, sample);
-  spin (SETTLE_MS);
-  read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb);
+  pid = launch_to_rest (argv, env, sample);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -647,10 +656,7 @@ measure_floor (const char *home,
   g_auto(GStrv) env = launch_env (home);
   GPid pid;
 
-  pid = spawn (argv, env, TRUE);
-  wait_first_frame (pid, sample);
-  spin (SETTLE_MS);
-  read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb);
+  pid = launch_to_rest (argv, env, sample);
   sample->pss_calls_kb = sample->uss_calls_kb = NAN;
   stop_process (pid);
 }
