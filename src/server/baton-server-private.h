@@ -29,7 +29,7 @@ G_BEGIN_DECLS
 #define BATON_RATE_PER_SECOND    50.0
 #define BATON_MAX_ERROR_STREAK   20
 /* event contexts the connections are spread over (docs/PERFORMANCE.md) */
-#define BATON_DEFAULT_IO_SHARDS  16
+#define BATON_DEFAULT_IO_SHARDS  128
 /* frames up to this size get a clean 1009 close from us; larger ones are cut by libsoup */
 #define BATON_HARD_FRAME_LIMIT   (1024 * 1024)
 

@@ -23,12 +23,14 @@
 #include "baton-server-shards.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 /* every shard is looked at at least this often, in case one of its sources
  * changed from outside its own dispatch without waking it */
 #define SAFETY_INTERVAL_US (100 * 1000)
+#define REBUILD_INTERVAL_US (2 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -41,7 +43,12 @@ typedef struct
   gint max_priority;
   gint64 deadline;           /* monotonic µs; -1: none */
   gint64 last_run;
+  gint64 last_rebuild;
   GHashTable *registered;    /* fd → events, what epfd holds */
+  GPollFD *synced;           /* the query that epfd was last made equal to */
+  struct epoll_event *ev;    /* epoll_wait's buffer */
+  gint ev_alloc;
+  gint n_synced;
 } Shard;
 
 typedef struct
@@ -57,12 +64,43 @@ struct _BatonShards
   GSource *pump;
 };
 
+static gboolean
+same_query (Shard *shard)
+{
+  if (shard->n_synced != shard->n_fds)
+    return FALSE;
+  for (gint i = 0; i < shard->n_fds; i++)
+    if (shard->synced[i].fd != shard->fds[i].fd || shard->synced[i].events != shard->fds[i].events)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 shard_sync_epoll (Shard *shard)
 {
-  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) wanted = NULL;
   GHashTableIter iter;
   gpointer key, value;
+
+  /* usually nothing changed: libsoup re-created a source on the same fd */
+  if (same_query (shard))
+    return;
+  if (shard->n_synced < 0)
+    {
+      GHashTableIter it;
+      gpointer fd;
+
+      /* full rebuild: forget what we think epfd holds */
+      g_hash_table_iter_init (&it, shard->registered);
+      while (g_hash_table_iter_next (&it, &fd, NULL))
+        epoll_ctl (shard->epfd, EPOLL_CTL_DEL, GPOINTER_TO_INT (fd), NULL);
+      g_hash_table_remove_all (shard->registered);
+    }
+  shard->synced = g_renew (GPollFD, shard->synced, MAX (shard->n_fds, 1));
+  memcpy (shard->synced, shard->fds, sizeof (GPollFD) * shard->n_fds);
+  shard->n_synced = shard->n_fds;
+
+  wanted = g_hash_table_new (NULL, NULL);
 
   for (gint i = 0; i < shard->n_fds; i++)
     {
@@ -130,12 +168,60 @@ shard_prepare (Shard *shard)
 /* GLib's poll (of this shard's few descriptors, without waiting), check and
  * dispatch steps, then prepare again; with the shard as thread-default, so
  * that what libsoup creates meanwhile stays in the shard. */
+/* Sets the revents of the queried descriptors from the epoll set (only the
+ * ready ones cost anything), instead of poll()ing all of them. */
 static void
-shard_run (Shard *shard)
+shard_fill_revents (Shard *shard)
+{
+  struct epoll_event *ev;
+  int n;
+
+  for (gint i = 0; i < shard->n_fds; i++)
+    shard->fds[i].revents = 0;
+  /* level-triggered: one call, room for every registered descriptor (a
+   * second call would return the same ones again) */
+  if (shard->ev_alloc < shard->n_fds + 1)
+    {
+      shard->ev_alloc = shard->n_fds + 16;
+      shard->ev = g_renew (struct epoll_event, shard->ev, shard->ev_alloc);
+    }
+  ev = shard->ev;
+  n = epoll_wait (shard->epfd, ev, shard->ev_alloc, 0);
+    {
+      for (int k = 0; k < n; k++)
+        {
+          gushort revents = (ev[k].events & EPOLLIN ? G_IO_IN : 0) |
+                            (ev[k].events & EPOLLOUT ? G_IO_OUT : 0) |
+                            (ev[k].events & EPOLLPRI ? G_IO_PRI : 0) |
+                            (ev[k].events & EPOLLERR ? G_IO_ERR : 0) |
+                            (ev[k].events & EPOLLHUP ? G_IO_HUP : 0);
+          gint lo = 0, hi = shard->n_fds;
+
+          /* the query is sorted by descriptor */
+          while (lo < hi)
+            {
+              gint mid = (lo + hi) / 2;
+
+              if (shard->fds[mid].fd < ev[k].data.fd)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          for (gint i = lo; i < shard->n_fds && shard->fds[i].fd == ev[k].data.fd; i++)
+            shard->fds[i].revents |= revents & (shard->fds[i].events | G_IO_ERR | G_IO_HUP);
+        }
+    }
+}
+
+static void
+shard_run (Shard    *shard,
+           gboolean  full)
 {
   g_main_context_push_thread_default (shard->ctx);
-  if (shard->n_fds > 0)
+  if (full)
     g_poll (shard->fds, shard->n_fds, 0);
+  else
+    shard_fill_revents (shard);
   if (g_main_context_check (shard->ctx, shard->max_priority, shard->fds, shard->n_fds))
     g_main_context_dispatch (shard->ctx);
   shard->last_run = g_get_monotonic_time ();
@@ -173,10 +259,21 @@ pump_dispatch (GSource     *source,
     {
       Shard *shard = &self->shard[i];
 
-      if (g_source_query_unix_fd (source, shard->tag) != 0 ||
-          (shard->deadline >= 0 && shard->deadline <= now) ||
-          now - shard->last_run >= SAFETY_INTERVAL_US)
-        shard_run (shard); /* level-triggered: nothing to drain */
+      if (now - shard->last_run >= SAFETY_INTERVAL_US)
+        {
+          /* polls every descriptor itself, and now and then rebuilds the
+           * epoll set in full: a descriptor closed and reused between two
+           * queries looks unchanged but left the set */
+          if (now - shard->last_rebuild >= REBUILD_INTERVAL_US)
+            {
+              shard->n_synced = -1;
+              shard->last_rebuild = now;
+            }
+          shard_run (shard, TRUE);
+        }
+      else if (g_source_query_unix_fd (source, shard->tag) != 0 ||
+               (shard->deadline >= 0 && shard->deadline <= now))
+        shard_run (shard, FALSE); /* level-triggered: nothing to drain */
     }
   pump_update_ready_time (self);
   return G_SOURCE_CONTINUE;
@@ -252,7 +349,7 @@ void
 baton_shards_flush (BatonShards *self)
 {
   for (guint i = 0; i < self->n; i++)
-    shard_run (&self->shard[i]);
+    shard_run (&self->shard[i], TRUE);
 }
 
 void
@@ -278,6 +375,8 @@ baton_shards_free (BatonShards *self)
       g_main_context_unref (shard->ctx);
       close (shard->epfd);
       g_free (shard->fds);
+      g_free (shard->synced);
+      g_free (shard->ev);
       g_hash_table_destroy (shard->registered);
     }
   g_free (self->shard);
