@@ -441,6 +441,25 @@ test_too_many_calls (Fixture       *f,
   btc_wait_ended (c, id, 486, 0);
 }
 
+/* The same calls with every connection in the main context (--io-shards 0,
+ * the server's design before the shards of docs/PERFORMANCE.md). */
+static void
+single_context_set_up (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *args[] = { "--time-scale", FIXTURE_TIME_SCALE, "--io-shards", "0", NULL };
+
+  f->server = baton_test_server_new_full (args);
+  baton_test_server_add_user (f->server, "alice", "Alice Liddell");
+  baton_test_server_add_user (f->server, "bob", "Bob Builder");
+  baton_test_server_add_user (f->server, "carol", "Carol Danvers");
+  baton_test_server_add_user (f->server, "dave", NULL);
+  f->alice = baton_test_server_token (f->server, "alice", 3600);
+  f->bob = baton_test_server_token (f->server, "bob", 3600);
+  f->carol = baton_test_server_token (f->server, "carol", 3600);
+  f->dave = baton_test_server_token (f->server, "dave", 3600);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +469,10 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Calls/basic", test_basic_call);
   FIXTURE_TEST ("/Baton/Server/Calls/held-by-both", test_held_by_both);
   FIXTURE_TEST ("/Baton/Server/Calls/several-connections", test_several_connections);
+  g_test_add ("/Baton/Server/Calls/basic-single-context", Fixture, NULL,
+              single_context_set_up, test_basic_call, fixture_tear_down);
+  g_test_add ("/Baton/Server/Calls/several-connections-single-context", Fixture, NULL,
+              single_context_set_up, test_several_connections, fixture_tear_down);
   FIXTURE_TEST ("/Baton/Server/Calls/reject", test_reject);
   FIXTURE_TEST ("/Baton/Server/Calls/cancel", test_cancel);
   FIXTURE_TEST ("/Baton/Server/Calls/offline-and-unknown", test_offline_and_unknown);
