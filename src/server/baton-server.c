@@ -405,6 +405,20 @@ baton_server_listen (BatonServer  *server,
 
   if (server->n_shards > 0)
     {
+      /* SO_REUSEPORT lets any process of the same user join the port, which
+       * would quietly split the agents between two services (a second
+       * `serve` by mistake, or one started while the old one still runs).
+       * An ordinary bind first proves the address is free and, for port 0,
+       * picks the port the shards then share. */
+      g_autoptr(GSocket) probe = g_socket_new (g_socket_address_get_family (sa),
+                                               G_SOCKET_TYPE_STREAM,
+                                               G_SOCKET_PROTOCOL_TCP, error);
+
+      if (probe == NULL || !g_socket_bind (probe, sa, TRUE, error) ||
+          (local = g_socket_get_local_address (probe, error)) == NULL)
+        return FALSE;
+      g_socket_close (probe, NULL);
+
       server->shards = baton_shards_new (server->n_shards);
       server->shard_soups = g_ptr_array_new_with_free_func (g_object_unref);
     }
@@ -425,7 +439,7 @@ baton_server_listen (BatonServer  *server,
       if (server->shards)
         {
           /* g_socket_bind() clears SO_REUSEPORT on TCP sockets: bind by hand */
-          GSocketAddress *where = i == 0 ? sa : local;
+          GSocketAddress *where = local;
           gssize len = g_socket_address_get_native_size (where);
           g_autofree gpointer native = g_malloc0 (MAX (len, 1));
 
@@ -460,7 +474,7 @@ baton_server_listen (BatonServer  *server,
         g_main_context_pop_thread_default (baton_shards_get_context (server->shards, i));
       if (!ok)
         return FALSE;
-      if (i == 0 && (local = g_socket_get_local_address (sock, error)) == NULL)
+      if (local == NULL && (local = g_socket_get_local_address (sock, error)) == NULL)
         return FALSE;
     }
   if (server->shards)

@@ -418,6 +418,66 @@ test_tls (void)
 }
 
 static void
+on_second_server_done (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  char **out_err = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &out_err[0],
+                                        &out_err[1], &error);
+  g_assert_no_error (error);
+  out_err[2] = GINT_TO_POINTER (1);
+}
+
+/* The shards listen with SO_REUSEPORT, which would let a second service of
+ * the same user join the port and take half of the agents: it must refuse. */
+static void
+test_port_in_use (void)
+{
+  g_autoptr(BatonTestServer) srv = baton_test_server_new ();
+  g_autofree char *dir = g_dir_make_tmp ("baton-second-XXXXXX", NULL);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", baton_test_server_get_port (srv));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(BatonTestClient) a = NULL;
+  char *out_err[3] = { NULL, NULL, NULL };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                             g_getenv ("BATON_SERVER"), "serve", "--data-dir", dir,
+                             "--listen", listen, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (second, NULL, NULL, on_second_server_done, out_err);
+  while (out_err[2] == NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10 * 1000);
+    }
+  if (out_err[2] == NULL)
+    {
+      g_subprocess_force_exit (second);
+      g_error ("a second service on the port of the first was still running after 10 s");
+    }
+  out = out_err[0];
+  err = out_err[1];
+  g_assert_true (g_subprocess_get_if_exited (second));
+  g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "in use"));
+
+  /* the first service still has the port */
+  baton_test_server_add_user (srv, "alice", NULL);
+  token = baton_test_server_token (srv, "alice", 60);
+  a = btc_new_registered (baton_test_server_get_uri (srv), token);
+  btc_do (a, "{'type':'ping'}");
+}
+
+static void
 test_cli (void)
 {
   g_autoptr(BatonTestServer) srv = baton_test_server_new ();
@@ -471,6 +531,7 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Robustness/crash-restart", test_crash_restart);
   g_test_add_func ("/Baton/Server/Robustness/tls", test_tls);
   g_test_add_func ("/Baton/Server/Robustness/cli", test_cli);
+  g_test_add_func ("/Baton/Server/Robustness/port-in-use", test_port_in_use);
 
   return g_test_run ();
 }
