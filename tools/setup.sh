@@ -3,7 +3,9 @@
 # then configures and builds it in ./build.
 #
 #   tools/setup.sh            install what is missing, configure, build
-#   tools/setup.sh --run [ARGS]  ... then start the app (`baton ARGS`) from the build
+#   tools/setup.sh --run [ARGS]  ... then start the app (`baton ARGS`) from the build;
+#                             with no ARGS and no account yet, `baton --demo`
+#   tools/setup.sh --run --welcome  ... the app on its welcome page even without an account
 #   tools/setup.sh --no-build only install what is missing
 #
 # Idempotent: quiet when nothing is missing and the build is up to date.
@@ -22,7 +24,7 @@ packages=(
   # run
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-pipewire gstreamer1.0-tools glib-networking
-  pipewire pipewire-bin pipewire-pulse wireplumber dbus dbus-x11
+  pipewire pipewire-bin pipewire-pulse wireplumber dbus dbus-x11 dconf-gsettings-backend
   # test
   xvfb xauth xdotool x11-utils python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   desktop-file-utils appstream libxml2-utils procps gnome-keyring
@@ -58,5 +60,17 @@ if [[ ${1:-} == --run ]]; then
   fi
   # meson devenv puts the built programs, library and typelib first on the
   # paths, and the compiled GSettings schema where GLib looks for it.
+  # With no account yet and nothing asked for, the demo (on its own Baton opens
+  # on the welcome page, where signing in or the demo are one click away).
+  if (($# == 0)) && [[ -z ${BATON_TOKEN:-} ]]; then
+    account=$(meson devenv -C "$builddir" gsettings get io.github.batonphone.Baton server-uri \
+      2>/dev/null || true)
+    if [[ $account == "''" || -z $account ]]; then
+      echo "No account yet: starting the demo (tools/setup.sh --run --welcome to sign in instead)."
+      set -- --demo
+    fi
+  elif [[ ${1:-} == --welcome ]]; then
+    shift
+  fi
   exec meson devenv -C "$builddir" baton "$@"
 fi
