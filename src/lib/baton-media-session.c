@@ -5,10 +5,11 @@
  * One GstPipeline per call:
  *
  *   capture:  <mic> ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1
- *             ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
+ *             ! input-selector ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
  *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true
  *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=30, max-bundle)
  *             rtpdtmfsrc pt=101 clock-rate=48000 ! rtpdtmfmux.priority_sink
+ *             audiotestsrc is-live=true wave=silence ! audio/x-raw,… ! input-selector
  *   playback: webrtcbin ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample
  *             ! volume (playing) ! webrtcechoprobe ! audioconvert ! audioresample
  *             ! <speaker>
@@ -25,6 +26,14 @@
  * telephone-events are read off the received RTP at the jitter buffer (and
  * dropped there). webrtcbin 1.22 does not check the peer's DTLS certificate
  * against the SDP fingerprint; we do, before CONNECTED.
+ *
+ * A capture stream now and then never starts (issue 4: pulsesrc through
+ * pipewire-pulse delivers no buffer while the call is up). The
+ * input-selector sends encoded silence until the microphone gives its
+ * first buffer, and again whenever it gives nothing for MIC_TIMEOUT_MS, so
+ * that the peer is fed (its media watchdog, its jitter buffer); a
+ * microphone silent that long is also rebuilt, as a device switch does,
+ * after 1 s, then every 2 s until it delivers.
  *
  * webrtcbin and the streaming threads call us from their own threads; all
  * that reaches the owner is marshalled to the main context the session was
@@ -68,6 +77,9 @@
 #define MEDIA_TIMEOUT_S 10
 /* From the remote description to CONNECTED at most this long */
 #define CONNECT_TIMEOUT_S 30
+/* A microphone giving no buffer this long is replaced by silence and restarted */
+#define MIC_TIMEOUT_MS 1000
+#define MIC_RESTART_MAX_S 2
 
 struct _BatonMediaSession
 {
@@ -88,6 +100,17 @@ struct _BatonMediaSession
   /* capture */
   GstElement *mic;
   GstElement *mic_convert;   /* the mic links to this one */
+  GstElement *mic_selector;  /* the microphone, or silence while it gives nothing */
+  GstPad *mic_pad;           /* the selector's pad for the microphone */
+  GstPad *silence_pad;
+  guint mic_watch_id;
+  gint64 mic_started_us;     /* when the capture source was last (re)built */
+  guint mic_restart_s;       /* how long to give it before the next restart */
+  int *mic_stops_pending;    /* atomic, in an rc box: old sources being stopped */
+  /* under lock: when the microphone's last buffer came, and whether the
+   * selector plays silence instead */
+  gint64 mic_buffer_us;
+  gboolean mic_silenced;
   GstElement *send_volume;
   GstElement *dtmf_src;
   GstPad *send_pad;          /* the encoder's output, linked to webrtcbin once the SDP exists */
@@ -1008,28 +1031,158 @@ prewarm_speaker (GstElement *sink)
   g_task_run_in_thread (task, prewarm_speaker_thread);
 }
 
-/* Replaces the capture source while the pipeline runs: a source can just be
- * stopped and unlinked, and the new one linked to the same place. */
+typedef struct
+{
+  GstElement *mic;
+  int *pending;   /* the session's mic_stops_pending */
+} MicStop;
+
+static void
+mic_stop_free (gpointer data)
+{
+  MicStop *stop = data;
+
+  gst_object_unref (stop->mic);
+  g_atomic_rc_box_release (stop->pending);
+  g_free (stop);
+}
+
+static void
+stop_microphone_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  MicStop *stop = task_data;
+
+  gst_element_set_state (stop->mic, GST_STATE_NULL);
+  g_atomic_int_dec_and_test (stop->pending);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Takes the capture source out of the pipeline and stops it in a worker
+ * thread: a pulsesrc whose stream never started can block its way to NULL
+ * (its streaming thread waits in the ring buffer for data that does not
+ * come), and that must not block the main context. */
+static void
+detach_microphone (BatonMediaSession *self)
+{
+  GstElement *old = g_steal_pointer (&self->mic);
+  g_autoptr(GTask) task = NULL;
+  MicStop *stop;
+
+  if (old == NULL)
+    return;
+
+  stop = g_new0 (MicStop, 1);
+  stop->mic = gst_object_ref (old);
+  stop->pending = g_atomic_rc_box_acquire (self->mic_stops_pending);
+  gst_element_set_locked_state (old, TRUE);
+  gst_element_unlink (old, self->mic_convert);
+  gst_bin_remove (GST_BIN (self->pipeline), old);
+
+  g_atomic_int_inc (self->mic_stops_pending);
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, stop, mic_stop_free);
+  g_task_run_in_thread (task, stop_microphone_thread);
+}
+
+/* Replaces the capture source while the pipeline runs: the old one is
+ * unlinked (and stopped aside), the new one linked to the same place. */
 static void
 swap_microphone (BatonMediaSession *self)
 {
-  GstElement *old = self->mic;
   GstElement *mic = create_microphone (self);
 
   BATON_VERBOSE ("Media session %p: capturing from %s", self, GST_OBJECT_NAME (mic));
 
-  if (old != NULL)
-    {
-      gst_element_set_locked_state (old, TRUE);
-      gst_element_set_state (old, GST_STATE_NULL);
-      gst_element_unlink (old, self->mic_convert);
-      gst_bin_remove (GST_BIN (self->pipeline), old);
-    }
-
+  detach_microphone (self);
   self->mic = mic;
+  self->mic_started_us = g_get_monotonic_time ();
   gst_bin_add (GST_BIN (self->pipeline), mic);
   gst_element_link (mic, self->mic_convert);
   gst_element_sync_state_with_parent (mic);
+}
+
+/* From the capture streaming thread: the microphone delivers (again) */
+static GstPadProbeReturn
+mic_buffer_cb (GstPad          *pad,
+               GstPadProbeInfo *info,
+               gpointer         user_data)
+{
+  BatonMediaSession *self = user_data;
+  gboolean resumed = FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->mic_buffer_us = g_get_monotonic_time ();
+  if (self->mic_silenced)
+    {
+      self->mic_silenced = FALSE;
+      g_object_set (self->mic_selector, "active-pad", pad, NULL);
+      resumed = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (resumed)
+    BATON_VERBOSE ("Media session %p: sending the microphone's audio", self);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* Sends silence while the microphone gives nothing, and restarts it */
+static gboolean
+mic_watch_cb (gpointer user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  gint64 now = g_get_monotonic_time ();
+  gint64 quiet_us;
+  gboolean was_silenced;
+
+  g_mutex_lock (&self->lock);
+  quiet_us = now - MAX (self->mic_buffer_us, self->mic_started_us);
+  if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
+    {
+      g_mutex_unlock (&self->lock);
+      if (self->mic_buffer_us > self->mic_started_us)
+        self->mic_restart_s = 1;
+      return G_SOURCE_CONTINUE;
+    }
+  was_silenced = self->mic_silenced;
+  if (!was_silenced)
+    {
+      self->mic_silenced = TRUE;
+      g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (!was_silenced)
+    BATON_INFO ("Media session %p: no audio from the microphone, sending silence", self);
+
+  /* one stuck source at a time: no new one while the last is still stopping */
+  if (now - self->mic_started_us >= self->mic_restart_s * G_USEC_PER_SEC &&
+      g_atomic_int_get (self->mic_stops_pending) == 0)
+    {
+      if (self->mic_restart_s == 1)
+        BATON_WARNING ("Media session %p: the microphone gave nothing for %.1f s, restarting it",
+                       self, (double) quiet_us / G_USEC_PER_SEC);
+      else
+        BATON_VERBOSE ("Media session %p: the microphone still gives nothing, restarting it", self);
+      self->mic_restart_s = MIN (self->mic_restart_s * 2, MIC_RESTART_MAX_S);
+      swap_microphone (self);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_mic_watch (BatonMediaSession *self)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (MIC_TIMEOUT_MS / 4);
+
+  self->mic_restart_s = 1;
+  g_source_set_callback (source, mic_watch_cb, self, NULL);
+  g_source_set_static_name (source, "[baton] microphone watch");
+  self->mic_watch_id = g_source_attach (source, self->context);
 }
 
 typedef struct
@@ -1301,6 +1454,7 @@ build_pipeline (BatonMediaSession *self)
 {
   static guint probe_counter;
   GstElement *resample, *capsfilter, *dsp, *convert, *enc, *pay, *mux;
+  GstElement *silence, *silence_caps;
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstCaps) prefs = NULL;
   GstPad *webrtc_sink;
@@ -1328,6 +1482,15 @@ build_pipeline (BatonMediaSession *self)
   caps = gst_caps_from_string ("audio/x-raw, format=(string)S16LE, rate=(int)48000, channels=(int)1");
   g_object_set (capsfilter, "caps", caps, NULL);
 
+  /* silence in the microphone's format, 10 ms buffers like the devices */
+  silence = make ("audiotestsrc");
+  gst_util_set_object_arg (G_OBJECT (silence), "wave", "silence");
+  g_object_set (silence, "is-live", TRUE, "samplesperbuffer", 480, NULL);
+  silence_caps = make ("capsfilter");
+  g_object_set (silence_caps, "caps", caps, NULL);
+  self->mic_selector = make ("input-selector");
+  g_object_set (self->mic_selector, "sync-streams", FALSE, NULL);
+
   self->echo_probe_name = g_strdup_printf ("baton-echo-probe-%u", g_atomic_int_add (&probe_counter, 1));
   dsp = make ("webrtcdsp");
   g_object_set (dsp,
@@ -1354,10 +1517,26 @@ build_pipeline (BatonMediaSession *self)
   gst_bin_add (GST_BIN (self->pipeline), self->echo_probe);
 
   gst_bin_add_many (GST_BIN (self->pipeline), self->webrtc, self->mic_convert, resample,
-                    capsfilter, dsp, self->send_volume, convert, enc, pay, mux,
-                    self->dtmf_src, self->play_volume, NULL);
-  link_many (self->mic_convert, resample, capsfilter, dsp, self->send_volume, convert, enc, pay,
-             mux, NULL);
+                    capsfilter, silence, silence_caps, self->mic_selector, dsp,
+                    self->send_volume, convert, enc, pay, mux, self->dtmf_src,
+                    self->play_volume, NULL);
+  link_many (self->mic_convert, resample, capsfilter, NULL);
+  link_many (silence, silence_caps, NULL);
+  link_many (self->mic_selector, dsp, self->send_volume, convert, enc, pay, mux, NULL);
+  {
+    g_autoptr(GstPad) capsfilter_src = gst_element_get_static_pad (capsfilter, "src");
+    g_autoptr(GstPad) silence_src = gst_element_get_static_pad (silence_caps, "src");
+
+    self->mic_pad = gst_element_request_pad_simple (self->mic_selector, "sink_%u");
+    self->silence_pad = gst_element_request_pad_simple (self->mic_selector, "sink_%u");
+    gst_pad_link (capsfilter_src, self->mic_pad);
+    gst_pad_link (silence_src, self->silence_pad);
+  }
+  /* silence until the microphone's first buffer */
+  self->mic_silenced = TRUE;
+  g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
+  gst_pad_add_probe (self->mic_pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     mic_buffer_cb, self, NULL);
 
   dtmf_src = gst_element_get_static_pad (self->dtmf_src, "src");
   dtmf_sink = gst_element_request_pad_simple (mux, "priority_sink_%u");
@@ -1408,6 +1587,7 @@ build_pipeline (BatonMediaSession *self)
       set_state (self, BATON_MEDIA_STATE_FAILED);
       return;
     }
+  start_mic_watch (self);
   prewarm_speaker (self->speaker);
 }
 
@@ -1923,6 +2103,9 @@ baton_media_session_close (BatonMediaSession *self)
 
   clear_source (self, &self->dtmf_timeout_id);
   clear_source (self, &self->watchdog_id);
+  clear_source (self, &self->mic_watch_id);
+  if (self->pipeline != NULL)
+    detach_microphone (self);
   g_queue_clear (&self->dtmf_queue);
   clear_source (self, &self->bus_watch_id);
   if (self->devices != NULL)
@@ -1948,6 +2131,8 @@ baton_media_session_dispose (GObject *object)
   g_clear_object (&self->send_pad);
   g_clear_object (&self->depay_sink);
   g_clear_object (&self->webrtc_sink);
+  g_clear_object (&self->mic_pad);
+  g_clear_object (&self->silence_pad);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->devices);
 
@@ -1968,6 +2153,7 @@ baton_media_session_finalize (GObject *object)
   g_clear_pointer (&self->pending_remote_candidates, g_ptr_array_unref);
   g_clear_pointer (&self->pending_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->mic_stops_pending, g_atomic_rc_box_release);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (baton_media_session_parent_class)->finalize (object);
@@ -2028,6 +2214,7 @@ baton_media_session_init (BatonMediaSession *self)
   g_mutex_init (&self->lock);
   g_queue_init (&self->dtmf_queue);
   self->context = g_main_context_ref_thread_default ();
+  self->mic_stops_pending = g_atomic_rc_box_new0 (int);
   self->pending_local_candidates = g_ptr_array_new_with_free_func (candidate_free);
   self->pending_remote_candidates = g_ptr_array_new_with_free_func (candidate_free);
   self->pending_tasks = g_ptr_array_new_with_free_func (g_object_unref);

@@ -554,6 +554,60 @@ test_microphone_unplugged (Call          *call,
 }
 
 static gboolean
+not_both_connected (gpointer data)
+{
+  return !both_connected (data);
+}
+
+/* Issue 4: A's capture source never delivers a buffer (what a pulsesrc
+ * whose stream never started does; here a live appsrc nobody feeds). The
+ * call still connects, B decoding the silence A's session sends instead,
+ * and it is not ended as media-lost past B's media watchdog; B is heard. */
+static void
+test_microphone_gives_nothing (void)
+{
+  Call call = { 0, };
+  g_autoptr(GError) error = NULL;
+  guint notifies;
+
+  call.a.devices = baton_device_manager_new ();
+  call.a.speaker = baton_test_device_get_node (speaker_a);
+  baton_test_select_devices (call.a.devices, NULL, call.a.speaker);
+  call.a.session = baton_media_session_new_full (call.a.devices, NULL,
+                                                 "appsrc is-live=true format=time", NULL);
+  g_signal_connect (call.a.session, "notify::state", G_CALLBACK (state_notify_cb), &call.a);
+  call.a.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  party_init (&call.b, mic_b, speaker_b, TONE_B);
+
+  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
+  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
+  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
+  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
+  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
+  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
+  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
+  g_assert_no_error (error);
+
+  /* B decodes A's silence: connected although A's microphone gives nothing */
+  g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
+  notifies = call.a.state_notifies + call.b.state_notifies;
+  assert_silent (&call.b);
+  assert_hears (&call.a, TONE_B, TONE_A);
+
+  /* past B's media watchdog (10 s), still nothing from the microphone: the
+   * call goes on */
+  g_assert_false (baton_test_wait_until_true (not_both_connected, &call, 11000));
+  g_assert_cmpuint (call.a.state_notifies + call.b.state_notifies, ==, notifies);
+  assert_silent (&call.b);
+  assert_hears (&call.a, TONE_B, TONE_A);
+
+  party_clear (&call.a);
+  party_clear (&call.b);
+  g_free (call.offer);
+  g_free (call.answer);
+}
+
+static gboolean
 a_state_failed (gpointer data)
 {
   return baton_media_session_get_state (((Call *) data)->a.session) == BATON_MEDIA_STATE_FAILED;
@@ -663,6 +717,7 @@ main (int   argc,
   g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
   g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
   g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
+  g_test_add_func ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
 
   ret = g_test_run ();
 
