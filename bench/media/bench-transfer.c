@@ -150,6 +150,7 @@ main (int   argc,
       test_wait_until (media_connected (eve_new) && media_connected (cara_call));
       ms = ms_since (start);
       g_array_append_val (total, ms);
+      g_printerr ("run %d/%d: %.1f ms\n", i + 1, runs, ms);
 
       g_signal_handler_disconnect (baton_call_get_transfer_feature (eve_call), handler);
       baton_call_hang_up (cara_call);

@@ -1138,6 +1138,13 @@ mic_watch_cb (gpointer user_data)
   gint64 quiet_us;
   gboolean was_silenced;
 
+  /* a failed session sends nothing any more (an impostor's stops its pipeline) */
+  if (self->state == BATON_MEDIA_STATE_FAILED)
+    {
+      self->mic_watch_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
   g_mutex_lock (&self->lock);
   quiet_us = now - MAX (self->mic_buffer_us, self->mic_started_us);
   if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
