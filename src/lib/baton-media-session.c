@@ -1165,8 +1165,12 @@ mic_watch_cb (gpointer user_data)
   if (!was_silenced)
     BATON_INFO ("Media session %p: no audio from the microphone, sending silence", self);
 
-  /* one stuck source at a time: no new one while the last is still stopping */
-  if (now - self->mic_started_us >= self->mic_restart_s * G_USEC_PER_SEC &&
+  /* Only a device is restarted: an application's own source (audio-source,
+   * e.g. the demo's echo, silent until the caller's audio comes back a second
+   * later) may be quiet on purpose. One stuck source at a time: no new one
+   * while the last is still stopping. */
+  if (self->audio_source == NULL &&
+      now - self->mic_started_us >= self->mic_restart_s * G_USEC_PER_SEC &&
       g_atomic_int_get (self->mic_stops_pending) == 0)
     {
       if (self->mic_restart_s == 1)
