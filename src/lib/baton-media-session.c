@@ -105,6 +105,7 @@ struct _BatonMediaSession
   GstPad *silence_pad;
   guint mic_watch_id;
   gint64 mic_started_us;     /* when the capture source was last (re)built */
+  gint64 mic_judged_us;      /* since when the watch judges it (media connected) */
   guint mic_restart_s;       /* how long to give it before the next restart */
   int *mic_stops_pending;    /* atomic, in an rc box: old sources being stopped */
   /* under lock: when the microphone's last buffer came, and whether the
@@ -1145,8 +1146,18 @@ mic_watch_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* Before the media connects, a working microphone can go quiet: the send
+   * path holds its buffers back until DTLS is up. It is judged from then. */
+  if (self->state != BATON_MEDIA_STATE_CONNECTED)
+    {
+      self->mic_judged_us = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->mic_judged_us == 0)
+    self->mic_judged_us = now;
+
   g_mutex_lock (&self->lock);
-  quiet_us = now - MAX (self->mic_buffer_us, self->mic_started_us);
+  quiet_us = now - MAX (MAX (self->mic_buffer_us, self->mic_started_us), self->mic_judged_us);
   if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     {
       g_mutex_unlock (&self->lock);
