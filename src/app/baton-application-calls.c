@@ -3,9 +3,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Incoming calls are handed out one by one by the SDK (BatonCallAgent::
- * incoming-call); the app keeps the ringing ones in a GListStore of the SDK's
- * own BatonIncomingCall objects, shown at the top of the calls list.
+ * The ringing calls are the SDK's own list (BatonCallAgent:incoming-calls,
+ * in arrival order), which the application passes through a model that
+ * follows the signed-in agent; the app keeps no list of its own. What the
+ * app adds to that list, it does from the list's changes: a notification
+ * for each call that joins it (withdrawn when the call leaves it, however
+ * it leaves: answered here or elsewhere, declined, given up by the caller,
+ * the agent gone), and the ringtone while the list is not empty.
  */
 #include "config.h"
 
@@ -28,32 +32,38 @@ baton_application_update_ringer (BatonApplication *self)
     baton_ringer_stop (self->ringer);
 }
 
-gboolean
-baton_application_remove_incoming (BatonApplication  *self,
-                 BatonIncomingCall *incoming)
+static BatonIncomingCall *
+find_incoming (BatonApplication *self,
+               const char       *id)
 {
-  guint position;
-  g_autofree char *notification_id = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->incoming));
 
-  if (!g_list_store_find (self->incoming, incoming, &position))
-    return FALSE;
-  notification_id = g_strdup_printf ("incoming-%s", baton_incoming_call_get_id (incoming));
-  g_application_withdraw_notification (G_APPLICATION (self), notification_id);
-  g_signal_handlers_disconnect_by_data (incoming, self);
-  g_list_store_remove (self->incoming, position);
-  baton_application_update_ringer (self);
-  return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (G_LIST_MODEL (self->incoming), i);
+
+      if (g_strcmp0 (baton_incoming_call_get_id (incoming), id) == 0)
+        return incoming; /* the list keeps it */
+    }
+  return NULL;
 }
 
+static char *
+notification_id (const char *call_id)
+{
+  return g_strdup_printf ("incoming-%s", call_id);
+}
+
+/* The caller gave up (or the service ended the call) before anybody
+ * answered: the SDK has taken it out of the list already. */
 static void
 incoming_ended_cb (BatonIncomingCall *incoming,
                    BatonApplication  *self)
 {
   g_autofree char *name = baton_incoming_dup_caller_name (incoming);
 
-  if (baton_application_remove_incoming (self, incoming))
-    baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name,
-                       TRUE, g_get_real_time () / G_USEC_PER_SEC, _("Missed"));
+  baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name,
+                     TRUE, g_get_real_time () / G_USEC_PER_SEC, _("Missed"));
 }
 
 static void
@@ -64,8 +74,8 @@ notify_incoming (BatonApplication  *self,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *name = baton_incoming_dup_caller_name (incoming);
   g_autofree char *title = NULL;
-  g_autofree char *id = g_strdup_printf ("incoming-%s", baton_incoming_call_get_id (incoming));
   const char *call_id = baton_incoming_call_get_id (incoming);
+  g_autofree char *id = notification_id (call_id);
 
   if (window != NULL && gtk_window_is_active (window))
     return;
@@ -79,21 +89,49 @@ notify_incoming (BatonApplication  *self,
   g_notification_add_button_with_target (notification, _("Decline"), "app.decline-call", "s", call_id);
   g_notification_add_button_with_target (notification, _("Accept"), "app.accept-call", "s", call_id);
   g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_hash_table_add (self->notified, g_strdup (call_id));
+}
+
+/* The notifications of the calls no longer in the list. */
+static void
+withdraw_notifications (BatonApplication *self)
+{
+  GHashTableIter iter;
+  const char *call_id;
+
+  g_hash_table_iter_init (&iter, self->notified);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &call_id, NULL))
+    {
+      g_autofree char *id = NULL;
+
+      if (find_incoming (self, call_id) != NULL)
+        continue;
+      id = notification_id (call_id);
+      g_application_withdraw_notification (G_APPLICATION (self), id);
+      g_hash_table_iter_remove (&iter);
+    }
 }
 
 void
-baton_application_incoming_call_cb (BatonCallAgent    *agent,
-                  BatonIncomingCall *incoming,
-                  BatonApplication  *self)
+baton_application_incoming_changed_cb (GListModel       *incoming,
+                                       guint             position,
+                                       guint             removed,
+                                       guint             added,
+                                       BatonApplication *self)
 {
-  g_autofree char *name = baton_incoming_dup_caller_name (incoming);
-
-  g_debug ("Incoming call %s", baton_incoming_call_get_id (incoming));
-  baton_contacts_add (self->contacts, baton_incoming_call_get_caller_id (incoming), name);
-  g_signal_connect_object (incoming, "ended", G_CALLBACK (incoming_ended_cb), self, 0);
-  g_list_store_insert (self->incoming, 0, incoming);
+  if (removed > 0)
+    withdraw_notifications (self);
   baton_application_update_ringer (self);
-  notify_incoming (self, incoming);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(BatonIncomingCall) call = g_list_model_get_item (incoming, i);
+      g_autofree char *name = baton_incoming_dup_caller_name (call);
+
+      g_debug ("Incoming call %s", baton_incoming_call_get_id (call));
+      baton_contacts_add (self->contacts, baton_incoming_call_get_caller_id (call), name);
+      g_signal_connect_object (call, "ended", G_CALLBACK (incoming_ended_cb), self, 0);
+      notify_incoming (self, call);
+    }
 }
 
 /* Recent: every call that ends, with its outcome. */
@@ -171,8 +209,9 @@ baton_application_accept (BatonApplication  *self,
   g_return_val_if_fail (BATON_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (BATON_IS_INCOMING_CALL (incoming), NULL);
 
+  /* The SDK takes it out of its list (and so may drop the last reference
+   * before it is done). */
   hold = g_object_ref (incoming);
-  baton_application_remove_incoming (self, incoming);
   return baton_incoming_call_accept (incoming, error);
 }
 
@@ -188,26 +227,9 @@ baton_application_decline (BatonApplication  *self,
 
   hold = g_object_ref (incoming);
   name = baton_incoming_dup_caller_name (incoming);
-  baton_application_remove_incoming (self, incoming);
   baton_incoming_call_reject (incoming);
   baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name, TRUE,
                      g_get_real_time () / G_USEC_PER_SEC, _("Declined"));
-}
-
-static BatonIncomingCall *
-find_incoming (BatonApplication *self,
-               const char       *id)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->incoming));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (G_LIST_MODEL (self->incoming), i);
-
-      if (g_strcmp0 (baton_incoming_call_get_id (incoming), id) == 0)
-        return incoming;
-    }
-  return NULL;
 }
 
 void

@@ -23,7 +23,8 @@ struct _BatonApplication
   BatonHistory *history;
   BatonContacts *contacts;
   BatonRinger *ringer;
-  GListStore *incoming;
+  GtkFilterListModel *incoming;  /* the agent's incoming-calls, passed through */
+  GHashTable *notified;          /* ids of the ringing calls with a notification out */
   GCancellable *cancellable;
   BatonDemoSession *demo;
 
@@ -42,10 +43,10 @@ void     baton_application_ensure_devices        (BatonApplication  *self);
 
 /* baton-application-calls.c */
 void     baton_application_update_ringer         (BatonApplication  *self);
-gboolean baton_application_remove_incoming       (BatonApplication  *self,
-                                                  BatonIncomingCall *incoming);
-void     baton_application_incoming_call_cb      (BatonCallAgent    *agent,
-                                                  BatonIncomingCall *incoming,
+void     baton_application_incoming_changed_cb   (GListModel        *incoming,
+                                                  guint              position,
+                                                  guint              removed,
+                                                  guint              added,
                                                   BatonApplication  *self);
 void     baton_application_calls_changed_cb      (GListModel        *calls,
                                                   guint              position,

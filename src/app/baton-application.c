@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Owns the SDK's client and the signed-in agent, the incoming calls that
- * ring (the SDK hands them out one by one), Recent, and the ringtone.
+ * Owns the SDK's client and the signed-in agent, Recent, and the ringtone.
+ * The ringing calls are the agent's own list (BatonCallAgent:incoming-calls),
+ * passed through a model that follows whichever agent is signed in.
  */
 
 #include "config.h"
@@ -88,6 +89,24 @@ connection_state_cb (BatonCallAgent   *agent,
     g_clear_handle_id (&self->retry_id, g_source_remove);
 }
 
+/* The ringing calls of the agent going away: no "Missed" in Recent for them
+ * (the user signed out or quit); the agent's shutdown takes them out of its
+ * list, and so out of ours. */
+static void
+forget_ringing_calls (BatonApplication *self,
+                      BatonCallAgent   *agent)
+{
+  GListModel *incoming = baton_call_agent_get_incoming_calls (agent);
+  guint n = g_list_model_get_n_items (incoming);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BatonIncomingCall) call = g_list_model_get_item (incoming, i);
+
+      g_signal_handlers_disconnect_by_data (call, self);
+    }
+}
+
 static void
 set_agent (BatonApplication *self,
            BatonCallAgent   *agent)
@@ -98,21 +117,18 @@ set_agent (BatonApplication *self,
     {
       g_signal_handlers_disconnect_by_data (self->agent, self);
       g_signal_handlers_disconnect_by_data (baton_call_agent_get_calls (self->agent), self);
+      forget_ringing_calls (self, self->agent);
       baton_call_agent_shutdown (self->agent);
-    }
-  while (g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0)
-    {
-      g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (G_LIST_MODEL (self->incoming), 0);
-
-      baton_application_remove_incoming (self, incoming);
     }
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_set_object (&self->agent, agent);
+  /* The ringing calls now are the new agent's (none without one): rows,
+   * notifications and ringtone follow through incoming_changed_cb. */
+  gtk_filter_list_model_set_model (self->incoming, agent != NULL ? baton_call_agent_get_incoming_calls (agent) : NULL);
   if (agent != NULL)
     {
       GListModel *calls = baton_call_agent_get_calls (agent);
 
-      g_signal_connect_object (agent, "incoming-call", G_CALLBACK (baton_application_incoming_call_cb), self, 0);
       g_signal_connect_object (agent, "notify::connection-state", G_CALLBACK (connection_state_cb), self, 0);
       g_signal_connect_object (agent, "notify::disconnect-reason", G_CALLBACK (connection_state_cb), self, 0);
       g_signal_connect_object (calls, "items-changed", G_CALLBACK (baton_application_calls_changed_cb), self, 0);
@@ -581,6 +597,7 @@ baton_application_finalize (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->contacts);
   g_clear_object (&self->incoming);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_free (self->server_uri);
   g_free (self->token);
@@ -660,7 +677,12 @@ baton_application_init (BatonApplication *self)
   self->settings = g_settings_new (APP_ID);
   self->history = baton_history_new (history_path);
   self->contacts = baton_contacts_new ();
-  self->incoming = g_list_store_new (BATON_TYPE_INCOMING_CALL);
+  /* No filter: every item of the agent's list passes, as it is, in its
+   * order (arrival); only the source model changes with the agent. */
+  self->incoming = gtk_filter_list_model_new (NULL, NULL);
+  g_signal_connect (self->incoming, "items-changed",
+                    G_CALLBACK (baton_application_incoming_changed_cb), self);
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* People from Recent are contacts too. */
   {

@@ -20,6 +20,9 @@ BatonApplication   *baton_application_new                (GApplicationFlags  fla
 BatonApplication   *baton_application_get_default        (void);
 BatonCallAgent     *baton_application_get_agent          (BatonApplication  *self);
 BatonDeviceManager *baton_application_get_device_manager (BatonApplication  *self);
+/* The signed-in agent's BatonCallAgent:incoming-calls, in its order
+ * (arrival), passed through: the same model for the app's whole life,
+ * following sign-out and sign-in; empty without an agent. */
 GListModel         *baton_application_get_incoming_calls (BatonApplication  *self);
 BatonHistory       *baton_application_get_history        (BatonApplication  *self);
 BatonContacts      *baton_application_get_contacts       (BatonApplication  *self);

@@ -20,6 +20,8 @@
 #include "baton-transfer-dialog.h"
 #include "baton-window-private.h"
 
+/* The selected ringing call, else the one that has rung longest (the
+ * SDK's list is in arrival order, and so is the top of the calls list). */
 static BatonIncomingCall *
 ringing_call (BatonWindow *self)
 {

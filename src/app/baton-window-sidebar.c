@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The calls list is bound to the ringing calls followed by the agent's own
- * `calls` GListModel; nothing is copied. Contacts is bound to the
- * application's BatonContacts, the service's directory (searchable through
- * the search entry), each row with the person's name, id and presence.
+ * The calls list is bound to the ringing calls (the agent's own
+ * `incoming-calls`, through baton_application_get_incoming_calls(), which
+ * follows the signed-in agent) followed by the agent's own `calls`
+ * GListModel, both in arrival order; nothing is copied. Contacts is bound
+ * to the application's BatonContacts, the service's directory (searchable
+ * through the search entry), each row with the person's name, id and
+ * presence.
  */
 
 #include "config.h"
