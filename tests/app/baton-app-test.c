@@ -270,6 +270,31 @@ start_notification_server (void)
   g_assert_no_error (error);
 }
 
+static void
+round_trip_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
+/* GLib's freedesktop backend can close a notification only once it has the
+ * server's id for it (the reply to Notify); a withdrawal before that is
+ * dropped. The app shares this connection: the reply of a later call comes
+ * back after every earlier reply, and its callback runs after theirs. */
+void
+baton_app_test_sync_notifications (void)
+{
+  gboolean done = FALSE;
+
+  g_dbus_connection_call (notifications_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, round_trip_cb, &done);
+  BATON_WAIT_FOR (done, 5);
+}
+
 void
 baton_app_test_invoke_notification_action (BatonAppTestNotification *notification,
                                            const char               *label)

@@ -127,6 +127,9 @@ GtkWindow      *baton_app_test_find_toplevel (GType        type);
 BatonAppTestNotification *baton_app_test_last_notification (void);
 void            baton_app_test_invoke_notification_action (BatonAppTestNotification *notification,
                                                            const char               *label);
+/* Waits until the app has the server's replies to its notifications so far
+ * (before that, GLib cannot close them: a withdrawal would be lost). */
+void            baton_app_test_sync_notifications (void);
 
 /* Saves a PNG of @widget's toplevel in $BATON_APP_SCREENSHOTS (if set). */
 void            baton_app_test_screenshot    (GtkWidget   *widget,

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "baton-app-test.h"
+#include "baton-application-private.h"
 #include "baton-test-audio.h"
 #include "baton-call-util.h"
 #include "baton-call-view-model.h"
@@ -357,6 +358,298 @@ test_incoming_transferred_by (void)
   BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
+/* The ringing calls: the app shows the SDK's own list. Whenever that list
+ * changes, the app's model and the window's calls list must already show
+ * exactly its items, in its order (a list kept by the app, even one kept up
+ * to date from the SDK's signals, lags behind here); the ringtone plays
+ * exactly while the list is not empty. */
+static void
+mirror_cb (GListModel *sdk,
+           guint       position,
+           guint       removed,
+           guint       added,
+           guint      *checks)
+{
+  GListModel *app = baton_application_get_incoming_calls (T->app);
+  GListModel *rows = G_LIST_MODEL (T->window->calls);
+  guint n = g_list_model_get_n_items (sdk);
+  guint n_rows = g_list_model_get_n_items (rows);
+
+  g_assert_cmpuint (g_list_model_get_n_items (app), ==, n);
+  g_assert_cmpuint (n_rows, ==, n + g_list_model_get_n_items (baton_call_agent_get_calls (baton_app_test_agent ())));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (sdk, i);
+      g_autoptr(GObject) shown = g_list_model_get_item (app, i);
+      g_autoptr(GObject) row_item = g_list_model_get_item (rows, i);
+
+      g_assert_true (item == shown);
+      g_assert_true (item == row_item);
+      g_assert_nonnull (gtk_list_box_get_row_at_index (T->window->calls_list, i));
+    }
+  g_assert_null (gtk_list_box_get_row_at_index (T->window->calls_list, n_rows));
+  g_assert_true (T->app->ringer != NULL && baton_ringer_get_ringing (T->app->ringer) == (n > 0));
+  (*checks)++;
+}
+
+static gulong
+watch_ringing (guint *checks)
+{
+  return g_signal_connect (baton_call_agent_get_incoming_calls (baton_app_test_agent ()), "items-changed",
+                           G_CALLBACK (mirror_cb), checks);
+}
+
+static void
+unwatch_ringing (gulong id)
+{
+  g_signal_handler_disconnect (baton_call_agent_get_incoming_calls (baton_app_test_agent ()), id);
+}
+
+/* Another window in front, so the app notifies of the calls that ring. */
+static GtkWindow *
+window_to_background (void)
+{
+  GtkWindow *other = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_title (other, "Another application");
+  gtk_window_present (other);
+  baton_app_test_focus (other);
+  BATON_WAIT_FOR (!gtk_window_is_active (baton_app_test_window ()), 5);
+  return other;
+}
+
+/* The notification sent since @n_before that says @summary (once the app
+ * has the server's reply to it: see baton_app_test_sync_notifications()). */
+static BatonAppTestNotification *
+find_notification (guint       n_before,
+                   const char *summary)
+{
+  for (guint i = n_before; T->notifications != NULL && i < T->notifications->len; i++)
+    {
+      BatonAppTestNotification *n = g_ptr_array_index (T->notifications, i);
+
+      if (g_str_equal (n->summary, summary))
+        {
+          baton_app_test_sync_notifications ();
+          return n;
+        }
+    }
+  return NULL;
+}
+
+static guint
+n_notifications (void)
+{
+  return T->notifications ? T->notifications->len : 0;
+}
+
+static const char *
+caller_at (GListModel *model,
+           guint       position)
+{
+  g_autoptr(BatonIncomingCall) incoming = g_list_model_get_item (model, position);
+
+  return incoming ? baton_incoming_call_get_caller_id (incoming) : NULL;
+}
+
+/* alice calls and gives up before tom answers: her ringing row leaves the
+ * window, her notification is withdrawn, the ringtone stops, Recent says
+ * "Missed". */
+static void
+test_ringing_caller_gives_up (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  GListModel *recent = baton_history_get_model (baton_application_get_history (T->app));
+  g_autoptr(BatonHistoryEntry) entry = NULL;
+  g_autoptr(BatonCall) outgoing = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonAppTestNotification *notification;
+  guint n_before = n_notifications ();
+  GtkWindow *other = window_to_background ();
+  guint checks = 0;
+  gulong id = watch_ringing (&checks);
+
+  outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1, 15);
+  g_assert_cmpuint (checks, ==, 1);
+  g_assert_true (BATON_IS_INCOMING_CALL (baton_window_get_selected_item (T->window)));
+  BATON_WAIT_FOR ((notification = find_notification (n_before, "Alice Liddell is calling")) != NULL, 5);
+  g_assert_true (baton_ringer_get_ringing (T->app->ringer));
+
+  baton_call_hang_up (outgoing);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 0, 15);
+  g_assert_cmpuint (checks, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (T->window->calls)), ==, 0);
+  g_assert_null (gtk_list_box_get_row_at_index (T->window->calls_list, 0));
+  g_assert_null (baton_window_get_selected_item (T->window));
+  g_assert_false (baton_ringer_get_ringing (T->app->ringer));
+  BATON_WAIT_FOR (notification->closed, 5);
+  entry = g_list_model_get_item (recent, 0);
+  g_assert_cmpstr (baton_history_entry_get_peer_id (entry), ==, "alice");
+  g_assert_cmpstr (baton_history_entry_get_outcome (entry), ==, "Missed");
+
+  unwatch_ringing (id);
+  gtk_window_destroy (other);
+}
+
+/* tom is signed in twice: with the app and with another agent. alice calls,
+ * both ring; the other agent answers: the app's ringing row leaves, its
+ * notification is withdrawn, the ringtone stops, and the app has no call. */
+static void
+test_ringing_answered_elsewhere (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  BatonCallAgent *elsewhere = baton_app_test_peer ("tom", FALSE);
+  GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  GListModel *elsewhere_incoming = baton_call_agent_get_incoming_calls (elsewhere);
+  g_autoptr(BatonIncomingCall) there = NULL;
+  g_autoptr(BatonCall) answered = NULL;
+  g_autoptr(BatonCall) outgoing = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonAppTestNotification *notification;
+  guint n_before = n_notifications ();
+  GtkWindow *other = window_to_background ();
+  guint checks = 0;
+  gulong id = watch_ringing (&checks);
+
+  outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1 &&
+                  g_list_model_get_n_items (elsewhere_incoming) == 1, 15);
+  BATON_WAIT_FOR ((notification = find_notification (n_before, "Alice Liddell is calling")) != NULL, 5);
+  g_assert_true (baton_ringer_get_ringing (T->app->ringer));
+
+  there = g_list_model_get_item (elsewhere_incoming, 0);
+  answered = baton_incoming_call_accept (there, &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 0, 15);
+  g_assert_cmpuint (checks, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (T->window->calls)), ==, 0);
+  g_assert_false (baton_ringer_get_ringing (T->app->ringer));
+  BATON_WAIT_FOR (notification->closed, 5);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 20);
+  BATON_WAIT_FOR (baton_call_get_state (answered) == BATON_CALL_STATE_CONNECTED, 10);
+  g_assert_cmpuint (baton_app_test_n_calls (baton_app_test_agent ()), ==, 0);
+
+  unwatch_ringing (id);
+  gtk_window_destroy (other);
+  baton_app_test_hang_up_all (alice);
+  BATON_WAIT_FOR (baton_app_test_n_calls (elsewhere) == 0, 10);
+  baton_call_agent_shutdown (elsewhere);
+  g_hash_table_remove (T->peers, "tom");
+}
+
+/* alice, then bob: both ring, in that order (the SDK's, arrival), each
+ * with a notification. Decline on bob's notification: only his row and
+ * his notification go; alice still rings until she gives up. */
+static void
+test_ringing_two (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
+  GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  g_autoptr(BatonCall) from_alice = NULL;
+  g_autoptr(BatonCall) from_bob = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonAppTestNotification *to_alice;
+  BatonAppTestNotification *to_bob;
+  guint n_before = n_notifications ();
+  GtkWindow *other = window_to_background ();
+  guint checks = 0;
+  gulong id = watch_ringing (&checks);
+
+  from_alice = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1, 15);
+  from_bob = baton_call_agent_start_call (bob, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 2, 15);
+  g_assert_cmpuint (checks, ==, 2);
+  g_assert_cmpstr (caller_at (incoming, 0), ==, "alice");
+  g_assert_cmpstr (caller_at (incoming, 1), ==, "bob");
+  BATON_WAIT_FOR ((to_alice = find_notification (n_before, "Alice Liddell is calling")) != NULL &&
+                  (to_bob = find_notification (n_before, "Bob Builder is calling")) != NULL, 5);
+  baton_app_test_screenshot (GTK_WIDGET (T->window), "ringing-two");
+
+  baton_app_test_invoke_notification_action (to_bob, "Decline");
+  BATON_WAIT_FOR (baton_call_get_state (from_bob) == BATON_CALL_STATE_DISCONNECTED, 10);
+  g_assert_cmpuint (baton_call_get_end_code (from_bob), ==, 603);
+  g_assert_cmpuint (g_list_model_get_n_items (incoming), ==, 1);
+  g_assert_cmpstr (caller_at (incoming, 0), ==, "alice");
+  BATON_WAIT_FOR (to_bob->closed, 5);
+  g_assert_false (to_alice->closed);
+  g_assert_true (baton_ringer_get_ringing (T->app->ringer));
+
+  baton_call_hang_up (from_alice);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 0, 15);
+  g_assert_cmpuint (checks, ==, 4);
+  g_assert_false (baton_ringer_get_ringing (T->app->ringer));
+  BATON_WAIT_FOR (to_alice->closed, 5);
+
+  unwatch_ringing (id);
+  gtk_window_destroy (other);
+}
+
+/* Signing out while alice's call rings: the row, the notification and the
+ * ringtone go with the agent (and Recent has no "Missed" for it). Signed
+ * in again, the app shows the new agent's ringing calls. */
+static void
+test_ringing_sign_out (void)
+{
+  BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
+  GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  GListModel *recent = baton_history_get_model (baton_application_get_history (T->app));
+  g_autofree char *token = baton_test_server_token (T->server, "tom", 3600);
+  g_autoptr(BatonCall) outgoing = NULL;
+  g_autoptr(BatonCall) again = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonAppTestNotification *notification;
+  BatonCallAgent *old_agent;
+  guint n_before = n_notifications ();
+  guint n_recent;
+  GtkWindow *other = window_to_background ();
+  guint checks = 0;
+  gulong id;
+
+  outgoing = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1, 15);
+  BATON_WAIT_FOR ((notification = find_notification (n_before, "Alice Liddell is calling")) != NULL, 5);
+  g_assert_true (baton_ringer_get_ringing (T->app->ringer));
+  n_recent = g_list_model_get_n_items (recent);
+
+  old_agent = baton_app_test_agent ();
+  g_action_group_activate_action (G_ACTION_GROUP (T->app), "sign-out", NULL);
+  g_assert_null (baton_app_test_agent ());
+  g_assert_cmpuint (g_list_model_get_n_items (incoming), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (T->window->calls)), ==, 0);
+  g_assert_false (baton_ringer_get_ringing (T->app->ringer));
+  BATON_WAIT_FOR (notification->closed, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (recent), ==, n_recent);
+  baton_call_hang_up (outgoing);
+  BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_DISCONNECTED, 10);
+
+  baton_application_sign_in (T->app, baton_test_server_get_uri (T->server), token, FALSE);
+  BATON_WAIT_FOR (baton_app_test_agent () != NULL && baton_app_test_agent () != old_agent &&
+                  baton_call_agent_get_connection_state (baton_app_test_agent ()) == BATON_CONNECTION_STATE_CONNECTED, 15);
+  g_assert_true (baton_application_get_incoming_calls (T->app) == incoming);
+  id = watch_ringing (&checks);
+  again = baton_call_agent_start_call (alice, "tom", &error);
+  g_assert_no_error (error);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 1, 15);
+  g_assert_cmpuint (checks, ==, 1);
+  g_assert_true (baton_ringer_get_ringing (T->app->ringer));
+  baton_call_hang_up (again);
+  BATON_WAIT_FOR (g_list_model_get_n_items (incoming) == 0, 15);
+  g_assert_cmpuint (checks, ==, 2);
+  g_assert_false (baton_ringer_get_ringing (T->app->ringer));
+
+  unwatch_ringing (id);
+  gtk_window_destroy (other);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,5 +671,9 @@ main (int   argc,
   g_test_add_func ("/Baton/App/notification-and-ringtone", test_notification_and_ringtone);
   g_test_add_func ("/Baton/App/transferee", test_transferee);
   g_test_add_func ("/Baton/App/incoming-transferred-by", test_incoming_transferred_by);
+  g_test_add_func ("/Baton/App/ringing-caller-gives-up", test_ringing_caller_gives_up);
+  g_test_add_func ("/Baton/App/ringing-answered-elsewhere", test_ringing_answered_elsewhere);
+  g_test_add_func ("/Baton/App/ringing-two", test_ringing_two);
+  g_test_add_func ("/Baton/App/ringing-sign-out", test_ringing_sign_out);
   return baton_app_test_run ();
 }
