@@ -105,7 +105,7 @@ struct _BatonMediaSession
   GstPad *silence_pad;
   guint mic_watch_id;
   gint64 mic_started_us;     /* when the capture source was last (re)built */
-  gint64 mic_judged_us;      /* since when the watch judges it (media connected) */
+  gint64 mic_judged_us;      /* since when a mic that gave buffers is judged (connected) */
   guint mic_restart_s;       /* how long to give it before the next restart */
   int *mic_stops_pending;    /* atomic, in an rc box: old sources being stopped */
   /* under lock: when the microphone's last buffer came, and whether the
@@ -1146,18 +1146,24 @@ mic_watch_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  /* Before the media connects, a working microphone can go quiet: the send
-   * path holds its buffers back until DTLS is up. It is judged from then. */
-  if (self->state != BATON_MEDIA_STATE_CONNECTED)
+  /* Before the media connects, a working microphone can go quiet after its
+   * first buffers: the send path holds them back until DTLS is up. Such a
+   * one is judged from then; one that never gave a buffer at all is judged
+   * at once. */
+  g_mutex_lock (&self->lock);
+  if (self->state != BATON_MEDIA_STATE_CONNECTED && self->mic_buffer_us > self->mic_started_us)
     {
+      g_mutex_unlock (&self->lock);
       self->mic_judged_us = 0;
       return G_SOURCE_CONTINUE;
     }
-  if (self->mic_judged_us == 0)
-    self->mic_judged_us = now;
-
-  g_mutex_lock (&self->lock);
-  quiet_us = now - MAX (MAX (self->mic_buffer_us, self->mic_started_us), self->mic_judged_us);
+  quiet_us = now - MAX (self->mic_buffer_us, self->mic_started_us);
+  if (self->mic_buffer_us > self->mic_started_us)
+    {
+      if (self->mic_judged_us == 0)
+        self->mic_judged_us = now;
+      quiet_us = MIN (quiet_us, now - self->mic_judged_us);
+    }
   if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     {
       g_mutex_unlock (&self->lock);
