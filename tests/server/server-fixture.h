@@ -20,12 +20,11 @@ typedef struct
  * the --time-scale test knob): 10 s → 0.5 s, 15 s → 0.75 s, 30 s → 1.5 s. */
 #define FIXTURE_TIME_SCALE "0.05"
 
+/* The fixture with a server started with @args (NULL-terminated) */
 static inline void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up_with_args (Fixture     *f,
+                          const char **args)
 {
-  const char *args[] = { "--time-scale", FIXTURE_TIME_SCALE, NULL };
-
   f->server = baton_test_server_new_full (args);
   baton_test_server_add_user (f->server, "alice", "Alice Liddell");
   baton_test_server_add_user (f->server, "bob", "Bob Builder");
@@ -35,6 +34,15 @@ fixture_set_up (Fixture       *f,
   f->bob = baton_test_server_token (f->server, "bob", 3600);
   f->carol = baton_test_server_token (f->server, "carol", 3600);
   f->dave = baton_test_server_token (f->server, "dave", 3600);
+}
+
+static inline void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *args[] = { "--time-scale", FIXTURE_TIME_SCALE, NULL };
+
+  fixture_set_up_with_args (f, args);
 }
 
 static inline void

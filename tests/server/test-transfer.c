@@ -705,15 +705,7 @@ slow_fixture_set_up (Fixture       *f,
 {
   const char *args[] = { "--time-scale", "0.2", NULL };
 
-  f->server = baton_test_server_new_full (args);
-  baton_test_server_add_user (f->server, "alice", "Alice Liddell");
-  baton_test_server_add_user (f->server, "bob", "Bob Builder");
-  baton_test_server_add_user (f->server, "carol", "Carol Danvers");
-  baton_test_server_add_user (f->server, "dave", NULL);
-  f->alice = baton_test_server_token (f->server, "alice", 3600);
-  f->bob = baton_test_server_token (f->server, "bob", 3600);
-  f->carol = baton_test_server_token (f->server, "carol", 3600);
-  f->dave = baton_test_server_token (f->server, "dave", 3600);
+  fixture_set_up_with_args (f, args);
 }
 
 int
