@@ -45,6 +45,23 @@ only_call (JsonObject *reply)
   return json_array_get_object_element (calls, 0);
 }
 
+/* Resumes @session with the one call @call_id, which must come back connected */
+static BatonTestClient *
+resume_connected (Fixture     *f,
+                  const char  *token,
+                  const char  *session,
+                  const char  *call_id)
+{
+  g_autofree char *list = g_strdup_printf ("['%s']", call_id);
+  g_autoptr(JsonObject) reply = NULL;
+  BatonTestClient *c = resume (f, token, session, list, &reply);
+
+  g_assert_cmpstr (btc_str (reply, "session_id"), ==, session);
+  g_assert_cmpstr (btc_str (only_call (reply), "call_id"), ==, call_id);
+  g_assert_cmpstr (btc_str (only_call (reply), "state"), ==, "connected");
+  return c;
+}
+
 static void
 expect_hold (BatonTestClient *c,
              const char      *call_id,
@@ -138,24 +155,16 @@ test_stop_call (Fixture       *f,
   g_autofree char *id = fixture_call (a, b, "bob");
   g_autofree char *sa = g_strdup (btc_session_id (a));
   g_autofree char *sb = g_strdup (btc_session_id (b));
-  g_autofree char *list = g_strdup_printf ("['%s']", id);
   g_autoptr(BatonTestClient) a2 = NULL;
   g_autoptr(BatonTestClient) b2 = NULL;
-  g_autoptr(JsonObject) ra = NULL;
-  g_autoptr(JsonObject) rb = NULL;
 
   baton_test_server_stop (f->server);
   g_assert_cmpuint (btc_wait_closed (a, 3000), ==, 1001);
   g_assert_cmpuint (btc_wait_closed (b, 3000), ==, 1001);
   baton_test_server_restart (f->server);
 
-  b2 = resume (f, f->bob, sb, list, &rb);
-  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
-  g_assert_cmpstr (btc_str (only_call (rb), "state"), ==, "connected");
-  a2 = resume (f, f->alice, sa, list, &ra);
-  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
-  g_assert_cmpstr (btc_str (only_call (ra), "call_id"), ==, id);
-  g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
+  b2 = resume_connected (f, f->bob, sb, id);
+  a2 = resume_connected (f, f->alice, sa, id);
 
   btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", id);
   btc_wait_ended (b2, id, 0, 0);
@@ -335,12 +344,9 @@ test_crash_right_after_accept (Fixture       *f,
   g_autofree char *id = g_strdup (btc_str (invite, "call_id"));
   g_autofree char *sa = g_strdup (btc_session_id (a));
   g_autofree char *sb = g_strdup (btc_session_id (b));
-  g_autofree char *list = g_strdup_printf ("['%s']", id);
   g_autoptr(JsonObject) incoming = btc_wait_event (b, "call.incoming");
   g_autoptr(BatonTestClient) a2 = NULL;
   g_autoptr(BatonTestClient) b2 = NULL;
-  g_autoptr(JsonObject) ra = NULL;
-  g_autoptr(JsonObject) rb = NULL;
 
   g_assert_cmpstr (btc_str (incoming, "call_id"), ==, id);
   /* no ping round trip: the ok is the last thing the server does */
@@ -350,14 +356,8 @@ test_crash_right_after_accept (Fixture       *f,
   baton_test_server_kill (f->server); /* reaps it: it is already dead */
   baton_test_server_restart (f->server);
 
-  b2 = resume (f, f->bob, sb, list, &rb);
-  g_assert_cmpstr (btc_str (rb, "session_id"), ==, sb);
-  g_assert_cmpstr (btc_str (only_call (rb), "call_id"), ==, id);
-  g_assert_cmpstr (btc_str (only_call (rb), "state"), ==, "connected");
-  a2 = resume (f, f->alice, sa, list, &ra);
-  g_assert_cmpstr (btc_str (ra, "session_id"), ==, sa);
-  g_assert_cmpstr (btc_str (only_call (ra), "call_id"), ==, id);
-  g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
+  b2 = resume_connected (f, f->bob, sb, id);
+  a2 = resume_connected (f, f->alice, sa, id);
 
   btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", id);
   btc_wait_ended (b2, id, 0, 0);
