@@ -287,7 +287,7 @@ end_everything (BatonCallAgent *self,
   g_list_foreach (incoming, (GFunc) g_object_ref, NULL);
   for (GList *l = incoming; l; l = l->next)
     {
-      baton_incoming_call_end (l->data);
+      baton_incoming_call_end (l->data, code, subcode);
       g_object_unref (l->data);
     }
 
@@ -659,7 +659,7 @@ reconcile (BatonCallAgent *self,
   for (GList *l = incoming; l; l = l->next)
     {
       if (!g_hash_table_contains (listed, baton_incoming_call_get_id (l->data)))
-        baton_incoming_call_end (l->data);
+        baton_incoming_call_end (l->data, 410, 10008);
       g_object_unref (l->data);
     }
 

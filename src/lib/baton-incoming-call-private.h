@@ -24,7 +24,9 @@ void               baton_incoming_call_handle_event (BatonIncomingCall *self,
 BatonCall         *baton_incoming_call_accept_replacing (BatonIncomingCall *self,
                                                          GError           **error);
 /* Ends a ringing call that the service no longer knows (after a resume). */
-void               baton_incoming_call_end          (BatonIncomingCall *self);
+void               baton_incoming_call_end          (BatonIncomingCall *self,
+                                                     guint              code,
+                                                     guint              subcode);
 gboolean           baton_incoming_call_is_done      (BatonIncomingCall *self);
 
 G_END_DECLS

@@ -35,6 +35,8 @@ struct _BatonIncomingCall
   char           *offer;
   GPtrArray      *ice; /* JsonObject events kept for the call */
   gboolean        done;
+  guint           end_code;
+  guint           end_subcode;
 };
 
 G_DEFINE_FINAL_TYPE (BatonIncomingCall, baton_incoming_call, G_TYPE_OBJECT)
@@ -46,6 +48,8 @@ enum {
   PROP_CALLER_DISPLAY_NAME,
   PROP_TRANSFEROR_ID,
   PROP_TRANSFEROR_DISPLAY_NAME,
+  PROP_END_CODE,
+  PROP_END_SUBCODE,
   N_PROPS
 };
 
@@ -113,6 +117,12 @@ baton_incoming_call_get_property (GObject    *object,
     case PROP_TRANSFEROR_DISPLAY_NAME:
       g_value_set_string (value, self->transferor_display_name);
       break;
+    case PROP_END_CODE:
+      g_value_set_uint (value, self->end_code);
+      break;
+    case PROP_END_SUBCODE:
+      g_value_set_uint (value, self->end_subcode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -173,6 +183,29 @@ baton_incoming_call_class_init (BatonIncomingCallClass *klass)
     g_param_spec_string ("transferor-display-name", NULL, NULL, "",
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * BatonIncomingCall:end-code:
+   *
+   * Why the call stopped ringing without being answered here: the
+   * HTTP-style code of the reason, as [property@Call:end-code] — e.g. 487
+   * with [property@IncomingCall:end-subcode] 10003 when another device of
+   * the user answered it, 487/0 when the caller gave up, 410/10008 when it
+   * ended while the agent was disconnected. 0 while it rings, and after it
+   * was accepted or rejected here.
+   */
+  properties[PROP_END_CODE] =
+    g_param_spec_uint ("end-code", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BatonIncomingCall:end-subcode:
+   *
+   * The subcode that goes with [property@IncomingCall:end-code].
+   */
+  properties[PROP_END_SUBCODE] =
+    g_param_spec_uint ("end-subcode", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -181,6 +214,8 @@ baton_incoming_call_class_init (BatonIncomingCallClass *klass)
    *
    * Emitted when the call stops ringing without being answered here: the
    * caller gave up, nobody answered in time, or another device answered.
+   * [property@IncomingCall:end-code] and [property@IncomingCall:end-subcode]
+   * say which, and are set before this is emitted.
    */
   signals[ENDED] =
     g_signal_new ("ended",
@@ -233,13 +268,25 @@ baton_incoming_call_is_done (BatonIncomingCall *self)
 }
 
 void
-baton_incoming_call_end (BatonIncomingCall *self)
+baton_incoming_call_end (BatonIncomingCall *self,
+                         guint              code,
+                         guint              subcode)
 {
   g_autoptr(BatonIncomingCall) hold = g_object_ref (self);
 
   if (self->done)
     return;
   self->done = TRUE;
+  if (self->end_code != code)
+    {
+      self->end_code = code;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_CODE]);
+    }
+  if (self->end_subcode != subcode)
+    {
+      self->end_subcode = subcode;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_SUBCODE]);
+    }
   if (self->agent)
     baton_call_agent_incoming_done (self->agent, self->id);
   g_signal_emit (self, signals[ENDED], 0);
@@ -259,7 +306,8 @@ baton_incoming_call_handle_event (BatonIncomingCall *self,
       BATON_INFO ("incoming call %s ended before the answer: %u/%u", self->id,
                   (guint) baton_json_get_int (event, "code"),
                   (guint) baton_json_get_int (event, "subcode"));
-      baton_incoming_call_end (self);
+      baton_incoming_call_end (self, (guint) baton_json_get_int (event, "code"),
+                               (guint) baton_json_get_int (event, "subcode"));
     }
 }
 
@@ -442,4 +490,32 @@ baton_incoming_call_get_transferor_display_name (BatonIncomingCall *self)
 {
   g_return_val_if_fail (BATON_IS_INCOMING_CALL (self), NULL);
   return self->transferor_display_name;
+}
+
+/**
+ * baton_incoming_call_get_end_code:
+ * @self: a #BatonIncomingCall
+ *
+ * Returns: the [property@IncomingCall:end-code]
+ */
+guint
+baton_incoming_call_get_end_code (BatonIncomingCall *self)
+{
+  g_return_val_if_fail (BATON_IS_INCOMING_CALL (self), 0);
+
+  return self->end_code;
+}
+
+/**
+ * baton_incoming_call_get_end_subcode:
+ * @self: a #BatonIncomingCall
+ *
+ * Returns: the [property@IncomingCall:end-subcode]
+ */
+guint
+baton_incoming_call_get_end_subcode (BatonIncomingCall *self)
+{
+  g_return_val_if_fail (BATON_IS_INCOMING_CALL (self), 0);
+
+  return self->end_subcode;
 }

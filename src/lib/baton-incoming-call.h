@@ -31,6 +31,10 @@ const char *baton_incoming_call_get_transferor_id           (BatonIncomingCall *
 BATON_AVAILABLE_IN_ALL
 const char *baton_incoming_call_get_transferor_display_name (BatonIncomingCall *self);
 BATON_AVAILABLE_IN_ALL
+guint       baton_incoming_call_get_end_code                (BatonIncomingCall *self);
+BATON_AVAILABLE_IN_ALL
+guint       baton_incoming_call_get_end_subcode             (BatonIncomingCall *self);
+BATON_AVAILABLE_IN_ALL
 BatonCall  *baton_incoming_call_accept                      (BatonIncomingCall *self,
                                                              GError           **error);
 BATON_AVAILABLE_IN_ALL

@@ -565,6 +565,76 @@ test_incoming_calls (void)
   test_party_free (carol);
 }
 
+/* Why a call stopped ringing here: answered by the user's other agent
+ * (487/10003), or given up by the caller (487/0); known when "ended" is
+ * emitted, notified once, and 0 while it rings or once accepted here. */
+static void
+test_count_ended_cb (guint *ended)
+{
+  (*ended)++;
+}
+
+static void
+test_incoming_end_code (void)
+{
+  TestParty *alice = test_party_new (server, "alice");
+  TestParty *bob = test_party_new (server, "bob");
+  TestParty *bob_elsewhere = test_party_new (server, "bob");
+  GListModel *ringing = baton_call_agent_get_incoming_calls (bob->agent);
+  GListModel *ringing_elsewhere = baton_call_agent_get_incoming_calls (bob_elsewhere->agent);
+  NotifyCounter code_notifies = { 0 }, subcode_notifies = { 0 };
+  g_autoptr(BatonCall) from_alice = NULL;
+  g_autoptr(BatonCall) answered = NULL;
+  g_autoptr(BatonIncomingCall) here = NULL;
+  g_autoptr(BatonIncomingCall) there = NULL;
+  g_autoptr(GError) error = NULL;
+  guint ended = 0;
+
+  /* answered on bob's other agent */
+  from_alice = baton_call_agent_start_call (alice->agent, "bob", &error);
+  g_assert_no_error (error);
+  test_wait_until (g_list_model_get_n_items (ringing) == 1 &&
+                   g_list_model_get_n_items (ringing_elsewhere) == 1);
+  here = g_list_model_get_item (ringing, 0);
+  there = g_list_model_get_item (ringing_elsewhere, 0);
+  g_assert_cmpuint (baton_incoming_call_get_end_code (here), ==, 0);
+  g_assert_cmpuint (baton_incoming_call_get_end_subcode (here), ==, 0);
+  test_count_notify (here, "end-code", &code_notifies);
+  test_count_notify (here, "end-subcode", &subcode_notifies);
+  g_signal_connect_swapped (here, "ended", G_CALLBACK (test_count_ended_cb), &ended);
+  answered = baton_incoming_call_accept (there, &error);
+  g_assert_no_error (error);
+  test_wait_until (ended == 1);
+  g_assert_cmpuint (baton_incoming_call_get_end_code (here), ==, 487);
+  g_assert_cmpuint (baton_incoming_call_get_end_subcode (here), ==, 10003);
+  g_assert_cmpuint (code_notifies.count, ==, 1);
+  g_assert_cmpuint (subcode_notifies.count, ==, 1);
+  g_assert_cmpuint (baton_incoming_call_get_end_code (there), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ringing), ==, 0);
+  baton_call_hang_up (answered);
+  test_wait_until (baton_call_get_state (from_alice) == BATON_CALL_STATE_DISCONNECTED);
+
+  /* the caller gives up */
+  g_clear_object (&from_alice);
+  g_clear_object (&here);
+  from_alice = baton_call_agent_start_call (alice->agent, "bob", &error);
+  g_assert_no_error (error);
+  test_wait_until (g_list_model_get_n_items (ringing) == 1);
+  here = g_list_model_get_item (ringing, 0);
+  baton_call_hang_up (from_alice);
+  test_wait_until (g_list_model_get_n_items (ringing) == 0);
+  g_assert_cmpuint (baton_incoming_call_get_end_code (here), ==, 487);
+  g_assert_cmpuint (baton_incoming_call_get_end_subcode (here), ==, 0);
+
+  g_clear_object (&here);
+  g_clear_object (&there);
+  g_clear_object (&answered);
+  g_clear_object (&from_alice);
+  test_party_free (alice);
+  test_party_free (bob_elsewhere);
+  test_party_free (bob);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +651,7 @@ main (int   argc,
   g_test_add_func ("/Baton/CallAgent/connect", test_connect);
   g_test_add_func ("/Baton/CallAgent/two-agents", test_two_agents);
   g_test_add_func ("/Baton/CallAgent/incoming-calls", test_incoming_calls);
+  g_test_add_func ("/Baton/CallAgent/incoming-end-code", test_incoming_end_code);
   g_test_add_func ("/Baton/CallAgent/invalid-token", test_invalid_token);
   g_test_add_func ("/Baton/CallAgent/expired-token", test_expired_token);
   g_test_add_func ("/Baton/CallAgent/token-expires-while-connected", test_token_expires_while_connected);
