@@ -54,16 +54,20 @@ notification_id (const char *call_id)
   return g_strdup_printf ("incoming-%s", call_id);
 }
 
-/* The caller gave up (or the service ended the call) before anybody
- * answered: the SDK has taken it out of the list already. */
+/* The call stopped ringing here without an answer here: answered on
+ * another device of the user (487/10003), or the caller gave up (or the
+ * service ended it) first. The SDK has taken it out of the list already. */
 static void
 incoming_ended_cb (BatonIncomingCall *incoming,
                    BatonApplication  *self)
 {
   g_autofree char *name = baton_incoming_dup_caller_name (incoming);
+  gboolean elsewhere = baton_incoming_call_get_end_code (incoming) == 487 &&
+                       baton_incoming_call_get_end_subcode (incoming) == 10003;
 
   baton_history_add (self->history, baton_incoming_call_get_caller_id (incoming), name,
-                     TRUE, g_get_real_time () / G_USEC_PER_SEC, _("Missed"));
+                     TRUE, g_get_real_time () / G_USEC_PER_SEC,
+                     elsewhere ? _("Answered elsewhere") : _("Missed"));
 }
 
 static void

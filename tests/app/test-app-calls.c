@@ -496,13 +496,16 @@ test_ringing_caller_gives_up (void)
 
 /* tom is signed in twice: with the app and with another agent. alice calls,
  * both ring; the other agent answers: the app's ringing row leaves, its
- * notification is withdrawn, the ringtone stops, and the app has no call. */
+ * notification is withdrawn, the ringtone stops, the app has no call, and
+ * Recent says "Answered elsewhere" (not "Missed"). */
 static void
 test_ringing_answered_elsewhere (void)
 {
   BatonCallAgent *alice = baton_app_test_peer ("alice", FALSE);
   BatonCallAgent *elsewhere = baton_app_test_peer ("tom", FALSE);
   GListModel *incoming = baton_application_get_incoming_calls (T->app);
+  GListModel *recent = baton_history_get_model (baton_application_get_history (T->app));
+  g_autoptr(BatonHistoryEntry) entry = NULL;
   GListModel *elsewhere_incoming = baton_call_agent_get_incoming_calls (elsewhere);
   g_autoptr(BatonIncomingCall) there = NULL;
   g_autoptr(BatonCall) answered = NULL;
@@ -532,6 +535,9 @@ test_ringing_answered_elsewhere (void)
   BATON_WAIT_FOR (baton_call_get_state (outgoing) == BATON_CALL_STATE_CONNECTED, 20);
   BATON_WAIT_FOR (baton_call_get_state (answered) == BATON_CALL_STATE_CONNECTED, 10);
   g_assert_cmpuint (baton_app_test_n_calls (baton_app_test_agent ()), ==, 0);
+  entry = g_list_model_get_item (recent, 0);
+  g_assert_cmpstr (baton_history_entry_get_peer_id (entry), ==, "alice");
+  g_assert_cmpstr (baton_history_entry_get_outcome (entry), ==, "Answered elsewhere");
 
   unwatch_ringing (id);
   gtk_window_destroy (other);
