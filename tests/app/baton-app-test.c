@@ -525,14 +525,22 @@ baton_app_test_screenshot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
-  /* Let the last changes be drawn. */
-  baton_app_test_settle (400);
-  width = gtk_widget_get_width (toplevel);
-  height = gtk_widget_get_height (toplevel);
+  /* Let the last changes be drawn; a window that has not been drawn yet
+   * (a loaded machine, the first test of a program) gives no render node:
+   * wait for it, within a few seconds. */
   paintable = gtk_widget_paintable_new (toplevel);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  node = NULL;
+  for (guint i = 0; node == NULL && i < 20; i++)
+    {
+      baton_app_test_settle (i == 0 ? 400 : 200);
+      width = gtk_widget_get_width (toplevel);
+      height = gtk_widget_get_height (toplevel);
+      if (width <= 0 || height <= 0)
+        continue;
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (toplevel)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
