@@ -207,6 +207,41 @@ message_cb (SoupWebsocketConnection *ws,
 }
 
 static void
+detach_session (BatonConnection *conn,
+                gboolean         goodbye)
+{
+  BatonSession *session = conn->session;
+
+  if (session == NULL)
+    return;
+  conn->session = NULL;
+  session->conn = NULL;
+  baton_session_detach (conn->server, session, goodbye);
+}
+
+/* The client starts the closing handshake: its session is detached now,
+ * before libsoup answers with its own close frame, so that a client which has
+ * seen its goodbye completed can rely on the session being gone (a call
+ * placed to it right then finds it offline; PROTOCOL.md § 1). */
+static void
+closing_cb (SoupWebsocketConnection *ws,
+            gpointer                 user_data)
+{
+  BatonConnection *conn = user_data;
+  BatonServer *server = conn->server;
+  gushort code;
+
+  if (conn->closing)
+    return; /* the server closes it: detached when closed */
+  conn->closing = TRUE;
+  code = soup_websocket_connection_get_close_code (ws);
+  g_debug ("%s says goodbye (%u)", conn->user_id, code);
+  baton_server_cork (server);
+  detach_session (conn, code == SOUP_WEBSOCKET_CLOSE_NORMAL);
+  baton_server_uncork (server);
+}
+
+static void
 closed_cb (SoupWebsocketConnection *ws,
            gpointer                 user_data)
 {
@@ -217,14 +252,7 @@ closed_cb (SoupWebsocketConnection *ws,
 
   g_debug ("connection of %s closed (%u)", conn->user_id, code);
   baton_server_cork (server);
-  if (conn->session)
-    {
-      BatonSession *session = conn->session;
-
-      conn->session = NULL;
-      session->conn = NULL;
-      baton_session_detach (server, session, goodbye);
-    }
+  detach_session (conn, goodbye);
   g_hash_table_remove (server->connections, conn);
   baton_connection_free (conn);
   baton_server_uncork (server);
@@ -409,6 +437,7 @@ baton_connection_new (BatonServer             *server,
   soup_websocket_connection_set_keepalive_interval (ws, server->keepalive_s);
   g_main_context_pop_thread_default (server->keepalive_ctx);
   g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
+  g_signal_connect (ws, "closing", G_CALLBACK (closing_cb), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);
 
   conn->register_source = baton_server_timeout_add (server, BATON_REGISTER_TIMEOUT,

@@ -213,6 +213,28 @@ test_cancel (Fixture       *f,
   btc_wait_ended (b, id, 487, 0);
 }
 
+/* A client that has seen its goodbye (close 1000) completed can rely on its
+ * session being gone: a call placed to it right then finds it offline, it does
+ * not ring a connection that is closing (PROTOCOL.md § 1, close code 1000).
+ * The race this checks for lost about one round in ten. */
+static void
+test_goodbye_at_once (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+      g_autofree char *id = NULL;
+
+      btc_close (b, SOUP_WEBSOCKET_CLOSE_NORMAL);
+      id = invite (a, "bob");
+      btc_wait_ended (a, id, 480, 0);
+    }
+  btc_assert_no_event (a, "call.ringing");
+}
+
 static void
 test_offline_and_unknown (Fixture       *f,
                           gconstpointer  data)
@@ -468,6 +490,7 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Calls/reject", test_reject);
   FIXTURE_TEST ("/Baton/Server/Calls/cancel", test_cancel);
   FIXTURE_TEST ("/Baton/Server/Calls/offline-and-unknown", test_offline_and_unknown);
+  FIXTURE_TEST ("/Baton/Server/Calls/goodbye-at-once", test_goodbye_at_once);
   FIXTURE_TEST ("/Baton/Server/Calls/unanswered", test_unanswered);
   FIXTURE_TEST ("/Baton/Server/Calls/forward-unanswered", test_forward_unanswered);
   FIXTURE_TEST ("/Baton/Server/Calls/forward-offline", test_forward_offline);
