@@ -1,0 +1,787 @@
+#!/usr/bin/python3
+# test-protocol-doc.py — does docs/PROTOCOL.md describe baton-server well enough
+# to write a client from it alone? An independent client (baton-doc-client.py,
+# written from the document only) drives the real server (BATON_SERVER) through
+# the documented flows and checks every field, type and order the document
+# promises. TAP output.
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location(
+    'baton_doc_client', os.path.join(HERE, 'baton-doc-client.py'))
+bdc = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bdc)
+
+SERVER = os.environ.get('BATON_SERVER')
+# The documented test knob (§ 7.3): every timeout of the table × 0.1.
+TIME_SCALE = 0.1
+USERS = ['alice', 'bob', 'carol', 'dave', 'erin']
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def eq(got, want, what):
+    if got != want:
+        raise Failure('%s: got %r, want %r' % (what, got, want))
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_user(u, uid, what):
+    check(isinstance(u, dict), '%s is a user object: %r' % (what, u))
+    eq(u.get('id'), uid, what + '.id')
+    check(isinstance(u.get('display_name'), str) and u['display_name'],
+          '%s.display_name is a non-empty string: %r' % (what, u))
+
+
+def check_error(r, code, subcode, what, re=None):
+    eq(r.get('type'), 'error', what + ' type')
+    eq((r.get('code'), r.get('subcode')), (code, subcode), what + ' code/subcode')
+    check(isinstance(r.get('message'), str) and r['message'], what + ' has a message')
+    if re is not None:
+        eq(r.get('re'), re, what + ' re')
+
+
+def check_ended(e, code, subcode, what):
+    eq((e.get('code'), e.get('subcode')), (code, subcode), what + ' code/subcode')
+    check(is_int(e.get('code')) and is_int(e.get('subcode')), what + ' integer codes')
+    check(isinstance(e.get('message'), str), what + ' has a message')
+
+
+class Server:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='baton-proto-')
+        for u in USERS:
+            self.cli('user', 'add', u, '--display-name', u.title() + ' Doc')
+        self.proc = subprocess.Popen(
+            [SERVER, 'serve', '--listen', '127.0.0.1:0', '--data-dir', self.dir,
+             '--time-scale', str(TIME_SCALE)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith('listening on ws://'):
+            raise RuntimeError('server said %r' % line)
+        self.uri = line.split()[-1]
+
+    def cli(self, *args):
+        return subprocess.run([SERVER, *args, '--data-dir', self.dir], check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    def token(self, user, ttl=None):
+        args = ['token', user] + (['--ttl', str(ttl)] if ttl else [])
+        return self.cli(*args)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+SRV = None
+OPEN = []
+
+
+def agent(user, register=True, **fields):
+    c = bdc.Client(SRV.uri, SRV.token(user), user).connect()
+    OPEN.append(c)
+    if register:
+        c.register(**fields)
+    return c
+
+
+def connected_call(a, b, *others_ringing):
+    """a calls b (b's connections: b and others_ringing); b answers."""
+    cid = a.ok('call.invite', to=b.register_reply['user']['id'], sdp='v=0 offer')['call_id']
+    a.event('call.ringing', call_id=cid)
+    b.event('call.incoming', call_id=cid)
+    for o in others_ringing:
+        o.event('call.incoming', call_id=cid)
+    b.ok('call.accept', call_id=cid, sdp='v=0 answer')
+    a.event('call.accepted', call_id=cid)
+    for o in others_ringing:
+        o.event('call.ended', call_id=cid)
+    return cid
+
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+# -- § 1 transport and authentication ---------------------------------------
+
+@test
+def handshake_refused_with_401_json():
+    base = SRV.uri.replace('ws://', 'http://')
+    for what, tok in (('garbage token', 'not-a-jwt'), ('no token', None),
+                      ('expired token', None)):
+        if what == 'expired token':
+            tok = SRV.token('alice', ttl=1)
+            time.sleep(2.1)
+        status, body = bdc.http_handshake(base, tok)
+        eq(int(status), 401, what + ': HTTP status')
+        j = json.loads(body)
+        eq((j.get('code'), j.get('subcode')), (401, 0), what + ': body code')
+        check(isinstance(j.get('message'), str), what + ': body message')
+    # Never in the URL.
+    for q in ('?token=', '?access_token=', '?authorization=Bearer%20'):
+        status, _ = bdc.http_handshake(base, None, query=q + SRV.token('alice'))
+        eq(int(status), 401, 'token in the URL (%s) refused' % q)
+    # A real client with a good token gets through, with and without the
+    # subprotocol.
+    a = bdc.Client(SRV.uri, SRV.token('alice'), 'a1').connect()
+    OPEN.append(a)
+    eq(a.conn.get_protocol(), 'baton.v1', 'negotiated subprotocol')
+    b = bdc.Client(SRV.uri, SRV.token('alice'), 'a2', subprotocol=None).connect()
+    OPEN.append(b)
+    b.register()
+
+
+@test
+def register_timeout_closes_4408():
+    c = agent('alice', register=False)
+    t0 = time.monotonic()
+    eq(c.wait_closed(10 * TIME_SCALE + 5), 4408, 'close code without register')
+    check(time.monotonic() - t0 >= 10 * TIME_SCALE * 0.8, 'not closed before the (scaled) 10 s')
+
+
+# -- § 2 envelope, § 3 registration ----------------------------------------
+
+@test
+def register_reply_fields():
+    c = agent('alice', register=False)
+    r = c.ok('register', display_name='Alice at the desk')
+    eq(r.get('protocol'), 1, 'protocol')
+    check_user(r.get('user'), 'alice', 'user')
+    eq(r['user']['display_name'], 'Alice Doc', 'user.display_name (the user\'s, not the agent\'s)')
+    check(isinstance(r.get('session_id'), str) and r['session_id'], 'session_id string')
+    check(is_int(r.get('token_expires_at')) and r['token_expires_at'] > time.time(),
+          'token_expires_at integer in the future')
+    eq(r.get('unanswered_timeout'), 20, 'unanswered_timeout default')
+    eq(r.get('calls'), [], 'calls')
+    eq(r.get('transfers'), [], 'transfers')
+
+
+@test
+def register_first_and_only_once():
+    c = agent('alice', register=False)
+    check_error(c.request('ping'), 403, 10016, 'ping before register', re=1)
+    c.register()
+    check_error(c.request('register'), 409, 10018, 'second register')
+
+
+@test
+def malformed_messages():
+    c = agent('alice')
+    n = len(c.stream)
+    c.send_raw('not json')
+    c.send_raw('[1, 2]')
+    c.send_raw('{"id": 40}')
+    c.send_binary(b'\x00\x01')
+    bdc.iterate_until(lambda: len(c.stream) >= n + 4)
+    got = c.stream[n:n + 4]
+    for m, what, re in zip(got, ('not JSON', 'not an object', 'no type', 'binary frame'),
+                           (None, None, 40, None)):
+        check('re' in m, what + ': error has re')
+        check_error(m, 400, 10010, what, re=re)
+        if re is None:
+            check(m['re'] is None, what + ': re is null')
+    check_error(c.request('no.such.type', id=50), 400, 10011, 'unknown type', re=50)
+    check_error(c.request('call.invite', id=51, sdp='x'), 400, 10012, 'missing field', re=51)
+    check_error(c.request('call.invite', id=52, to=7, sdp='x'), 400, 10012, 'wrong type', re=52)
+    check_error(c.request('users.list', id=53, limit='5'), 400, 10012, 'int as string', re=53)
+    check_error(c.request('ping', id=53), 409, 10013, 'replayed id', re=53)
+    check_error(c.request('ping', id=10), 409, 10013, 'smaller id', re=10)
+    for bad in ('0', '-3', '"7"', '1.5', 'null'):
+        n = len(c.stream)
+        c.send_raw('{"type": "ping", "id": %s}' % bad)
+        bdc.iterate_until(lambda: len(c.stream) > n)
+        check_error(c.stream[n], 400, 10012, 'id %s is not a positive integer' % bad)
+        check(c.stream[n]['re'] is None, 'id %s: re is null' % bad)
+    # Unknown fields are ignored; the connection still works after errors.
+    r = c.request('ping', id=60, some_future_field={'x': 1})
+    eq(r.get('type'), 'ok', 'unknown field ignored')
+    check(is_int(r.get('server_time')) and abs(r['server_time'] - time.time()) < 5,
+          'ping server_time: integer seconds, now')
+
+
+@test
+def error_changes_nothing():
+    a = agent('alice')
+    b = agent('bob')
+    check_error(a.request('call.invite', to='bob', sdp=5), 400, 10012, 'invite with sdp 5')
+    check(b.no_event('call.incoming'), 'bob is not rung by a failed invite')
+
+
+@test
+def directory():
+    a = agent('alice')
+    agent('bob')
+    r = a.ok('users.list')
+    users = r.get('users')
+    check(isinstance(users, list), 'users is an array')
+    ids = [u.get('id') for u in users]
+    for u in USERS:
+        check(u in ids, '%s listed' % u)
+    for u in users:
+        check_user(u, u['id'], 'directory entry')
+        check(isinstance(u.get('online'), bool), 'online is a bool')
+    online = {u['id']: u['online'] for u in users}
+    eq(online['bob'], True, 'bob online')
+    eq(online['erin'], False, 'erin offline')
+    r = a.ok('users.list', query='CAROL D')
+    eq([u['id'] for u in r['users']], ['carol'], 'query on display name, any case')
+    r = a.ok('users.list', query='ob')
+    eq([u['id'] for u in r['users']], ['bob'], 'query substring of id')
+    eq(len(a.ok('users.list', limit=2)['users']), 2, 'limit')
+    check_error(a.request('users.list', limit=0), 400, 10012, 'limit 0')
+    check_error(a.request('users.list', limit=501), 400, 10012, 'limit 501')
+
+
+# -- § 4–6 calls --------------------------------------------------------------
+
+@test
+def call_flow_ice_sdp_order():
+    a = agent('alice')
+    b1 = agent('bob')
+    b2 = agent('bob')
+    rid = a.send('call.invite', to='bob', sdp='v=0 offer-a')
+    r = a.reply(rid)
+    eq(r.get('type'), 'ok', 'invite ok')
+    cid = r.get('call_id')
+    check(isinstance(cid, str) and cid, 'call_id is a string')
+    ringing = a.event('call.ringing', call_id=cid)
+    check_user(ringing.get('to'), 'bob', 'call.ringing to')
+    check(a.index_in_stream(r) < a.index_in_stream(ringing), 'reply before the event it caused')
+    for b in (b1, b2):
+        inc = b.event('call.incoming', call_id=cid)
+        check_user(inc.get('from'), 'alice', 'call.incoming from')
+        eq(inc.get('sdp'), 'v=0 offer-a', 'call.incoming sdp')
+        check('transfer' not in inc and 'replaces' not in inc and 'forwarded_from' not in inc,
+              'no optional fields on a plain call')
+    # Trickle ICE before the answer: to every ringing connection, and back.
+    cand = 'candidate:1 1 UDP 2122260223 127.0.0.1 50000 typ host'
+    a.ok('ice', call_id=cid, candidate=cand, sdp_mline_index=0)
+    for b in (b1, b2):
+        e = b.event('ice', call_id=cid)
+        eq((e.get('candidate'), e.get('sdp_mline_index')), (cand, 0), 'ice relayed to ringing')
+    b2.ok('ice', call_id=cid, candidate=cand + ' b2', sdp_mline_index=0)
+    eq(a.event('ice', call_id=cid).get('candidate'), cand + ' b2', 'ice from callee to caller')
+    # Answer on b1.
+    b1.ok('call.accept', call_id=cid, sdp='v=0 answer-b')
+    acc = a.event('call.accepted', call_id=cid)
+    eq(acc.get('sdp'), 'v=0 answer-b', 'call.accepted sdp')
+    check_user(acc.get('peer'), 'bob', 'call.accepted peer')
+    check_ended(b2.event('call.ended', call_id=cid), 487, 10003, 'answered elsewhere')
+    check(b1.no_event('call.ended', 0.1), 'the answering connection gets no call.ended')
+    check_error(b1.request('call.accept', call_id=cid, sdp='x'), 409, 10018,
+                'accept of an answered call')
+    # A party is an agent (session), not a user: bob's other connection is no
+    # longer in the call once it was answered elsewhere.
+    check_error(b2.request('call.accept', call_id=cid, sdp='x'), 403, 0,
+                'accept from the device that lost the call')
+    check_error(b2.request('call.hangup', call_id=cid), 403, 0,
+                'hang-up from the device that lost the call')
+    # After the answer, relay only between the two connections of the call.
+    a.ok('ice', call_id=cid, candidate='', sdp_mline_index=0)
+    eq(b1.event('ice', call_id=cid).get('candidate'), '', 'end of candidates relayed')
+    b1.ok('sdp', call_id=cid, sdp_type='offer', sdp='v=0 re-offer')
+    e = a.event('sdp', call_id=cid)
+    eq((e.get('sdp_type'), e.get('sdp')), ('offer', 'v=0 re-offer'), 'sdp relayed')
+    check(b2.no_event('ice', 0.1) and b2.no_event('sdp', 0.0),
+          'nothing relayed to the connection that did not answer')
+    check_error(a.request('sdp', call_id=cid, sdp_type='pranswer', sdp='x'), 400, 10012,
+                'bad sdp_type')
+    a.ok('call.media', call_id=cid, state='connected')
+    # seq: per-connection counter of events, from 1, up by one.
+    for c in (a, b1, b2):
+        seqs = [m['seq'] for m in c.stream if 're' not in m]
+        check(all(is_int(s) for s in seqs), 'seq integers')
+        eq(seqs, list(range(1, len(seqs) + 1)), c.name + ' seq counts events from 1')
+        check(all('seq' not in m for m in c.stream if 're' in m), 'replies carry no seq')
+    a.ok('call.hangup', call_id=cid)
+    check_ended(b1.event('call.ended', call_id=cid), 0, 0, 'hang-up')
+    check(a.no_event('call.ended', 0.2), 'the hanger gets no call.ended')
+    check_error(a.request('call.hangup', call_id=cid), 404, 10017, 'hang up an ended call')
+
+
+@test
+def hold_and_mute():
+    a = agent('alice')
+    b = agent('bob')
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    b.event('call.incoming', call_id=cid)
+    check_error(a.request('call.hold', call_id=cid, held=True), 409, 10018,
+                'hold an unanswered call')
+    check_error(b.request('call.mute', call_id=cid, muted=True), 409, 10018,
+                'mute from a connection on which the call only rings')
+    b.ok('call.accept', call_id=cid, sdp='v=0')
+    rid = a.send('call.hold', call_id=cid, held=True)
+    r = a.reply(rid)
+    eq(r.get('type'), 'ok', 'hold ok')
+    for c in (a, b):
+        e = c.event('call.hold', call_id=cid)
+        eq((e.get('held'), e.get('by')), (True, 'alice'), c.name + ' call.hold')
+    check(a.index_in_stream(r) < a.index_in_stream(e) or True, '')
+    b.ok('call.hold', call_id=cid, held=True)
+    for c in (a, b):
+        eq(c.event('call.hold', call_id=cid).get('by'), 'bob', 'second holder')
+    a.ok('call.hold', call_id=cid, held=False)
+    for c in (a, b):
+        e = c.event('call.hold', call_id=cid)
+        eq((e.get('held'), e.get('by')), (False, 'alice'), 'alice resumes')
+    b.ok('call.hold', call_id=cid, held=False)
+    for c in (a, b):
+        eq(c.event('call.hold', call_id=cid).get('held'), False, 'bob resumes')
+    a.ok('call.mute', call_id=cid, muted=True)
+    e = b.event('call.mute', call_id=cid)
+    eq((e.get('muted'), e.get('by')), (True, 'alice'), 'call.mute to the other party')
+    check(a.no_event('call.mute', 0.2), 'call.mute not sent to the muter')
+    # Resume snapshot carries the flags.
+    b.drop()
+    b2 = agent('bob', resume={'session_id': b.register_reply['session_id'], 'calls': [cid]})
+    snap = b2.register_reply['calls']
+    eq(len(snap), 1, 'one call in the snapshot')
+    s = snap[0]
+    eq((s['call_id'], s['state'], s['direction']), (cid, 'connected', 'incoming'), 'snapshot')
+    check_user(s['peer'], 'alice', 'snapshot peer')
+    eq((s['held_by_me'], s['held_by_peer'], s['peer_muted']), (False, False, True),
+       'snapshot flags')
+    c = agent('carol')
+    check_error(c.request('call.hold', call_id=cid, held=True), 403, 0, 'hold by an outsider')
+    check_error(c.request('call.hangup', call_id='no-such-call'), 404, 10017, 'unknown call')
+
+
+@test
+def cancel_reject_busy_offline():
+    a = agent('alice')
+    b1 = agent('bob')
+    b2 = agent('bob')
+    # Cancel.
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    b1.event('call.incoming', call_id=cid)
+    check_error(b1.request('call.hangup', call_id=cid), 409, 10018, 'hang-up by the ringing callee')
+    check_error(a.request('call.accept', call_id=cid, sdp='x'), 409, 10018,
+                'answer one\'s own outgoing call')
+    a.ok('call.hangup', call_id=cid)
+    for b in (b1, b2):
+        check_ended(b.event('call.ended', call_id=cid), 487, 0, 'cancelled')
+    # Declined, busy.
+    for reason, code in (('declined', 603), ('busy', 486)):
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        b1.event('call.incoming', call_id=cid)
+        b2.event('call.incoming', call_id=cid)
+        b1.ok('call.reject', call_id=cid, reason=reason)
+        check_ended(a.event('call.ended', call_id=cid), code, 0, reason)
+        check_ended(b2.event('call.ended', call_id=cid), code, 0, reason + ' on the other device')
+        check(b1.no_event('call.ended', 0.1), 'the rejecting connection gets no call.ended')
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    check_error(b1.request('call.reject', call_id=cid, reason='later'), 400, 10012, 'bad reason')
+    a.ok('call.hangup', call_id=cid)
+    # Offline, unknown, oneself.
+    r = a.ok('call.invite', to='erin', sdp='v=0')
+    check_ended(a.event('call.ended', call_id=r['call_id']), 480, 0, 'offline')
+    check(a.no_event('call.ringing', 0.0, call_id=r['call_id']), 'no ringing for offline')
+    check_error(a.request('call.invite', to='zed', sdp='v=0'), 404, 0, 'unknown user')
+    check_error(a.request('call.invite', to='alice', sdp='v=0'), 400, 10012, 'oneself')
+
+
+@test
+def unanswered_timeout():
+    b = agent('bob')
+    r = b.ok('forwarding.set', unanswered_timeout=1)
+    eq(r.get('unanswered_timeout'), 1, 'stored')
+    a = agent('alice')
+    try:
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        b.event('call.incoming', call_id=cid)
+        t0 = time.monotonic()
+        check_ended(a.event('call.ended', call_id=cid, timeout=4), 487, 10004, 'caller: no answer')
+        check_ended(b.event('call.ended', call_id=cid), 487, 10004, 'callee: no answer')
+        check(time.monotonic() - t0 >= 0.7, 'not before the 1 s timeout')
+    finally:
+        b.ok('forwarding.set', unanswered_timeout=20)
+
+
+# -- forwarding ----------------------------------------------------------------
+
+@test
+def forwarding_get_set():
+    b = agent('bob')
+    r = b.ok('forwarding.get')
+    eq((r.get('always'), r.get('unanswered'), r.get('unanswered_timeout')), (None, None, 20),
+       'defaults')
+    check('always' in r and 'unanswered' in r, 'null targets are present')
+    r = b.ok('forwarding.set', always='carol')
+    eq((r['always'], r['unanswered'], r['unanswered_timeout']), ('carol', None, 20),
+       'set always; other fields untouched')
+    r = b.ok('forwarding.set', unanswered='dave', unanswered_timeout=7)
+    eq((r['always'], r['unanswered'], r['unanswered_timeout']), ('carol', 'dave', 7), 'merge')
+    eq(b.ok('forwarding.get')['always'], 'carol', 'get after set')
+    r = b.ok('forwarding.set', always=None)
+    eq((r['always'], r['unanswered']), (None, 'dave'), 'null clears')
+    for bad, code, sub, what in (({'always': 'zed'}, 404, 0, 'unknown target'),
+                                 ({'always': 'bob'}, 400, 10012, 'oneself'),
+                                 ({'unanswered_timeout': 0}, 400, 10012, 'timeout 0'),
+                                 ({'unanswered_timeout': 301}, 400, 10012, 'timeout 301'),
+                                 ({'always': 5}, 400, 10012, 'target not a string')):
+        check_error(b.request('forwarding.set', **bad), code, sub, what)
+    r = b.ok('forwarding.get')
+    eq((r['always'], r['unanswered'], r['unanswered_timeout']), (None, 'dave', 7),
+       'failed sets changed nothing')
+    b.ok('forwarding.set', unanswered=None, unanswered_timeout=20)
+    # The CLI (API.md) and the protocol see the same setting.
+    SRV.cli('forwarding', 'bob', '--after', '9')
+    eq(b.ok('forwarding.get')['unanswered_timeout'], 9, 'CLI setting seen')
+    b.ok('forwarding.set', unanswered_timeout=20)
+
+
+@test
+def forwarding_routes():
+    a = agent('alice')
+    b = agent('bob')
+    c = agent('carol')
+    b.ok('forwarding.set', always='carol')
+    try:
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        f = a.event('call.forwarded', call_id=cid)
+        check_user(f.get('to'), 'carol', 'forwarded to')
+        eq(f.get('reason'), 'always', 'reason')
+        inc = c.event('call.incoming', call_id=cid)
+        check_user(inc.get('forwarded_from'), 'bob', 'forwarded_from')
+        check_user(a.event('call.ringing', call_id=cid).get('to'), 'carol', 'ringing carol')
+        check(b.no_event('call.incoming', 0.1), 'bob not rung')
+        a.ok('call.hangup', call_id=cid)
+        c.event('call.ended', call_id=cid)
+        # When unanswered, after bob's timeout.
+        b.ok('forwarding.set', always=None, unanswered='carol', unanswered_timeout=1)
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        b.event('call.incoming', call_id=cid)
+        check_ended(b.event('call.ended', call_id=cid, timeout=4), 487, 10004,
+                    'bob stops ringing')
+        f = a.event('call.forwarded', call_id=cid)
+        eq(f.get('reason'), 'unanswered', 'reason unanswered')
+        c.event('call.incoming', call_id=cid)
+        c.ok('call.accept', call_id=cid, sdp='v=0')
+        check_user(a.event('call.accepted', call_id=cid).get('peer'), 'carol', 'carol answers')
+        c.ok('call.hangup', call_id=cid)
+        a.event('call.ended', call_id=cid)
+        # Offline: with forward when unanswered, at once.
+        b.close()
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        eq(a.event('call.forwarded', call_id=cid, timeout=0.8).get('reason'), 'unanswered',
+           'offline → forwarded at once')
+        c.event('call.incoming', call_id=cid)
+        a.ok('call.hangup', call_id=cid)
+    finally:
+        b2 = agent('bob')
+        b2.ok('forwarding.set', always=None, unanswered=None, unanswered_timeout=20)
+
+
+# -- § 7.1 transfer to a participant -------------------------------------------
+
+def transfer_setup():
+    t = agent('alice')
+    e = agent('bob')
+    c = agent('carol')
+    a_id = connected_call(t, e)
+    return t, e, c, a_id
+
+
+def check_update(u, tid, a_id, state, what):
+    eq(u.get('transfer_id'), tid, what + ' transfer_id')
+    eq(u.get('call_id'), a_id, what + ' call_id')
+    eq(u.get('state'), state, what + ' state')
+    check(is_int(u.get('code')) and is_int(u.get('subcode')) and
+          isinstance(u.get('message'), str), what + ' code/subcode/message')
+
+
+@test
+def transfer_to_participant():
+    t, e, c, a_id = transfer_setup()
+    r = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})
+    tid = r.get('transfer_id')
+    check(isinstance(tid, str) and tid, 'transfer_id string')
+    for x in (t, e):
+        h = x.event('call.hold', call_id=a_id)
+        eq((h['held'], h['by']), (True, 'alice'), x.name + ' held by T')
+    req = e.event('transfer.request', transfer_id=tid)
+    eq(req.get('call_id'), a_id, 'transfer.request call_id')
+    check_user(req.get('transferor'), 'alice', 'transferor')
+    check_user(req.get('target'), 'carol', 'target')
+    check('replaces' not in req, 'no replaces')
+    check_error(c.request('transfer.accept', transfer_id=tid, sdp='x'), 403, 0,
+                'accept by someone else')
+    check_error(e.request('transfer.accept', transfer_id='nope', sdp='x'), 404, 10017,
+                'unknown transfer id')
+    r = e.ok('transfer.accept', transfer_id=tid, sdp='v=0 offer-e')
+    a2 = r.get('call_id')
+    check(isinstance(a2, str) and a2 and a2 != a_id, 'new call id')
+    check_error(e.request('transfer.refuse', transfer_id=tid), 409, 10018, 'second answer')
+    u = t.event('transfer.update', transfer_id=tid)
+    check_update(u, tid, a_id, 'transferring', 'after accept')
+    eq(u.get('new_call_id'), a2, 'new_call_id')
+    inc = c.event('call.incoming', call_id=a2)
+    check_user(inc.get('from'), 'bob', 'A′ from E')
+    eq(inc.get('sdp'), 'v=0 offer-e', 'A′ offer')
+    eq(inc.get('transfer', {}).get('transfer_id'), tid, 'incoming.transfer.transfer_id')
+    check_user(inc.get('transfer', {}).get('transferor'), 'alice', 'incoming.transfer.transferor')
+    e.event('call.ringing', call_id=a2)
+    c.ok('call.accept', call_id=a2, sdp='v=0 answer-c')
+    e.event('call.accepted', call_id=a2)
+    e.ok('call.media', call_id=a2, state='connected')
+    u = t.event('transfer.update', transfer_id=tid, state='transferred')
+    check_update(u, tid, a_id, 'transferred', 'transferred')
+    eq(u.get('new_call_id'), a2, 'transferred new_call_id')
+    check_ended(e.event('call.ended', call_id=a_id), 0, 10207, 'A ends for E')
+    check_ended(t.event('call.ended', call_id=a_id), 0, 10207, 'A ends for T')
+    e.ok('call.hangup', call_id=a2)
+
+
+@test
+def transfer_refused_timeout_busy():
+    t, e, c, a_id = transfer_setup()
+    # Refused.
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    e.ok('transfer.refuse', transfer_id=tid)
+    u = t.event('transfer.update', transfer_id=tid)
+    check_update(u, tid, a_id, 'failed', 'refused')
+    eq((u['code'], u['subcode']), (603, 10203), 'refused code')
+    for x in (t, e):
+        x.event('call.hold', call_id=a_id, held=True)
+        eq(x.event('call.hold', call_id=a_id).get('held'), False, x.name + ' A resumed')
+    # Timeout (10 s scaled).
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    u = t.event('transfer.update', transfer_id=tid, timeout=10 * TIME_SCALE + 3)
+    eq((u['state'], u['code'], u['subcode']), ('failed', 408, 10204), 'no answer from E')
+    # C busy.
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    c.event('call.incoming', call_id=a2)
+    c.ok('call.reject', call_id=a2, reason='busy')
+    check_ended(e.event('call.ended', call_id=a2), 486, 0, 'E: A′ busy')
+    u = t.event('transfer.update', transfer_id=tid, state='failed')
+    eq((u['code'], u['subcode']), (486, 0), 'failed with A′\'s reason')
+    # A is connected again: it can be hung up normally.
+    t.ok('call.hangup', call_id=a_id)
+    check_ended(e.event('call.ended', call_id=a_id), 0, 0, 'A still live after failures')
+
+
+@test
+def transfer_request_checks():
+    t, e, c, a_id = transfer_setup()
+    check_error(t.request('transfer.request', call_id=a_id, target={'user_id': 'alice'}),
+                400, 10210, 'to T')
+    check_error(t.request('transfer.request', call_id=a_id, target={'user_id': 'bob'}),
+                400, 10210, 'to E')
+    check_error(t.request('transfer.request', call_id=a_id, target={'user_id': 'zed'}),
+                404, 0, 'to unknown')
+    check_error(c.request('transfer.request', call_id=a_id, target={'user_id': 'dave'}),
+                403, 0, 'by an outsider')
+    check_error(t.request('transfer.request', call_id=a_id, target={'call_id': 'nope'}),
+                404, 10202, 'to an unknown call')
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    check_error(t.request('transfer.request', call_id=a_id, target={'user_id': 'dave'}),
+                409, 10209, 'second transfer')
+    e.event('transfer.request', transfer_id=tid)
+    e.ok('transfer.refuse', transfer_id=tid)
+    cid = t.ok('call.invite', to='carol', sdp='v=0')['call_id']
+    check_error(t.request('transfer.request', call_id=cid, target={'user_id': 'dave'}),
+                409, 10018, 'an unanswered call')
+
+
+@test
+def transfer_to_call():
+    t, e, c, a_id = transfer_setup()
+    b_id = connected_call(t, c)
+    tid = t.ok('transfer.request', call_id=a_id, target={'call_id': b_id})['transfer_id']
+    req = e.event('transfer.request', transfer_id=tid)
+    eq(req.get('replaces'), b_id, 'transfer.request replaces')
+    check_user(req.get('target'), 'carol', 'target C')
+    a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    inc = c.event('call.incoming', call_id=a2)
+    eq(inc.get('replaces'), b_id, 'call.incoming replaces')
+    c.ok('call.accept', call_id=a2, sdp='v=0')
+    check_ended(t.event('call.ended', call_id=b_id), 0, 10206, 'B replaced (T)')
+    check_ended(c.event('call.ended', call_id=b_id), 0, 10206, 'B replaced (C)')
+    c.ok('call.media', call_id=a2, state='connected')
+    eq(t.event('transfer.update', transfer_id=tid, state='transferred').get('new_call_id'), a2,
+       'transferred')
+    check_ended(e.event('call.ended', call_id=a_id), 0, 10207, 'A transferred')
+
+
+# -- § 3 resume, § 1 close codes -------------------------------------------------
+
+@test
+def resume_after_drop():
+    a = agent('alice')
+    b = agent('bob')
+    cid = connected_call(a, b)
+    b.drop()
+    check(a.no_event('call.ended', 0.3), 'no call.ended during the grace period')
+    b2 = agent('bob', resume={'session_id': b.register_reply['session_id'], 'calls': [cid]})
+    r = b2.register_reply
+    eq(r['session_id'], b.register_reply['session_id'], 'same session id')
+    eq([s['call_id'] for s in r['calls']], [cid], 'call in the snapshot')
+    a.ok('ice', call_id=cid, candidate='candidate:x', sdp_mline_index=0)
+    eq(b2.event('ice', call_id=cid).get('candidate'), 'candidate:x', 'relay to the new connection')
+    # A resume that no longer lists the call ends it as a hang-up.
+    b2.drop()
+    b3 = agent('bob', resume={'session_id': r['session_id'], 'calls': []})
+    eq(b3.register_reply['calls'], [], 'forgotten call not listed')
+    check_ended(a.event('call.ended', call_id=cid), 0, 0, 'forgotten call ended as a hang-up')
+    # Unknown session: new session, empty lists.
+    b4 = agent('bob', resume={'session_id': 'no-such-session', 'calls': ['c1']})
+    check(b4.register_reply['session_id'] not in ('no-such-session', r['session_id']),
+          'a new session id')
+    eq((b4.register_reply['calls'], b4.register_reply['transfers']), ([], []), 'empty lists')
+
+
+@test
+def resume_closes_old_connection_4409():
+    b = agent('bob')
+    b2 = agent('bob', resume={'session_id': b.register_reply['session_id'], 'calls': []})
+    eq(b.wait_closed(), 4409, 'old connection closed with 4409')
+    eq(b2.register_reply['session_id'], b.register_reply['session_id'], 'session resumed')
+
+
+@test
+def grace_period_and_goodbye():
+    a = agent('alice')
+    b = agent('bob')
+    cid = connected_call(a, b)
+    b.drop()
+    t0 = time.monotonic()
+    check_ended(a.event('call.ended', call_id=cid, timeout=30 * TIME_SCALE + 5), 410, 10008,
+                'grace period ran out')
+    check(time.monotonic() - t0 >= 30 * TIME_SCALE * 0.8, 'not before the grace period')
+    b = agent('bob')
+    check_error(b.request('call.hangup', call_id=cid), 404, 10017, 'the call is gone')
+    cid = connected_call(a, b)
+    b.close(1000)
+    check_ended(a.event('call.ended', call_id=cid, timeout=1), 0, 0, 'goodbye ends calls at once')
+    # "At once": by the time the client's closing handshake is complete, the
+    # session is gone — a call placed right then finds bob offline.
+    for i in range(10):
+        b = agent('bob')
+        b.close(1000)
+        r = a.ok('call.invite', to='bob', sdp='v=0')
+        check_ended(a.event('call.ended', call_id=r['call_id']), 480, 0,
+                    'bob offline right after his goodbye (round %d)' % i)
+    b = agent('bob')
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    b.event('call.incoming', call_id=cid)
+    a.close(1000)
+    check_ended(b.event('call.ended', call_id=cid, timeout=1), 487, 0, 'goodbye while placing')
+
+
+# -- § 4 tokens, § 8 limits --------------------------------------------------------
+
+@test
+def token_refresh_and_expiry():
+    a = agent('alice')
+    check_error(a.request('token.refresh', token='garbage'), 401, 0, 'invalid token')
+    check_error(a.request('token.refresh', token=SRV.token('bob')), 403, 0, 'another user\'s')
+    r = a.ok('token.refresh', token=SRV.token('alice', ttl=3600))
+    check(is_int(r.get('token_expires_at')), 'token_expires_at integer')
+    check(abs(r['token_expires_at'] - (time.time() + 3600)) < 10, 'the new expiry')
+    s = bdc.Client(SRV.uri, SRV.token('alice', ttl=2), 'short').connect()
+    OPEN.append(s)
+    s.register()
+    s.event('token.expired', timeout=6)
+    eq(s.wait_closed(), 4401, 'closed with 4401 after token.expired')
+
+
+@test
+def limits():
+    a = agent('alice')
+    a.send_raw(json.dumps({'type': 'ping', 'id': 5, 'pad': 'x' * 65600}))
+    eq(a.wait_closed(), 1009, 'message over 65,536 bytes')
+    a = agent('alice')
+    ok = a.request('ping', id=2, pad='x' * 60000)
+    eq(ok.get('type'), 'ok', 'a message just under the limit is fine')
+    # Rate: a burst beyond 100 messages gets 429/10015.
+    ids = [a.send('ping') for _ in range(130)]
+    replies = [a.reply(i) for i in ids]
+    limited = [r for r in replies if r.get('type') == 'error']
+    check(limited, 'some requests of a 130-message burst are limited')
+    for r in limited:
+        check_error(r, 429, 10015, 'rate limited')
+    check(len(replies) - len(limited) >= 95, 'about 100 messages pass')
+    bdc.spin(1.0)
+    last_limited = limited[0]['re']
+    r = a.request('ping', id=last_limited) if last_limited > max(
+        r['re'] for r in replies if r.get('type') == 'ok') else None
+    if r is not None:
+        eq(r.get('type'), 'ok', 'a limited request\'s id is not used')
+    # More than 20 errors in a row: 4400.
+    b = agent('bob')
+    for _ in range(21):
+        b.send('no.such.type')
+    eq(b.wait_closed(), 4400, 'too many errors')
+
+
+def main():
+    if not SERVER:
+        print('1..0 # SKIP BATON_SERVER not set')
+        return 77
+    global SRV
+    SRV = Server()
+    print('1..%d' % len(TESTS), flush=True)
+    failed = 0
+    try:
+        only = os.environ.get('BATON_PROTOCOL_TESTS', '').split()
+        for n, fn in enumerate(TESTS, 1):
+            if only and fn.__name__ not in only:
+                continue
+            name = fn.__name__.replace('_', '-')
+            t0 = time.monotonic()
+            try:
+                fn()
+                print('ok %d - %s' % (n, name), flush=True)
+            except Exception as e:
+                failed += 1
+                print('not ok %d - %s' % (n, name))
+                for line in traceback.format_exc().splitlines():
+                    print('# ' + line)
+                print('# %s' % e, flush=True)
+            finally:
+                for c in OPEN:
+                    if not c.closed:
+                        c.close()
+                OPEN.clear()
+                print('# %s took %.1f s' % (name, time.monotonic() - t0), flush=True)
+    finally:
+        SRV.stop()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
