@@ -258,6 +258,7 @@ def directory():
     r = a.ok('users.list', query='ob')
     eq([u['id'] for u in r['users']], ['bob'], 'query substring of id')
     eq(len(a.ok('users.list', limit=2)['users']), 2, 'limit')
+    eq(ids, sorted(ids), 'sorted by id')
     check_error(a.request('users.list', limit=0), 400, 10012, 'limit 0')
     check_error(a.request('users.list', limit=501), 400, 10012, 'limit 501')
 
@@ -361,6 +362,28 @@ def hold_and_mute():
     e = b.event('call.mute', call_id=cid)
     eq((e.get('muted'), e.get('by')), (True, 'alice'), 'call.mute to the other party')
     check(a.no_event('call.mute', 0.2), 'call.mute not sent to the muter')
+    # Only a real change is told.
+    a.ok('call.mute', call_id=cid, muted=True)
+    b.ok('call.hold', call_id=cid, held=False)
+    check(b.no_event('call.mute', 0.2) and a.no_event('call.hold', 0.0) and
+          b.no_event('call.hold', 0.0), 'no event for a request that changes nothing')
+    # call.media failed on a plain call: recorded only.
+    a.ok('call.media', call_id=cid, state='failed')
+    check(a.no_event('call.ended', 0.2) and b.no_event('call.ended', 0.0),
+          'call.media failed does not end a plain call')
+    # A hold by T while the server holds A for a transfer: no event, but A
+    # stays held by T after the transfer fails.
+    tid = b.ok('transfer.request', call_id=cid, target={'user_id': 'carol'})['transfer_id']
+    for x in (a, b):
+        eq(x.event('call.hold', call_id=cid).get('by'), 'bob', 'server hold for T=bob')
+    b.ok('call.hold', call_id=cid, held=True)
+    check(a.no_event('call.hold', 0.2), 'T\'s hold during the server\'s: no event')
+    a.event('transfer.request', transfer_id=tid)
+    a.ok('transfer.refuse', transfer_id=tid)
+    b.event('transfer.update', transfer_id=tid, state='failed')
+    check(a.no_event('call.hold', 0.3), 'A stays held by T after the failure: no resume event')
+    b.ok('call.hold', call_id=cid, held=False)
+    eq(a.event('call.hold', call_id=cid).get('held'), False, 'T resumes A')
     # Resume snapshot carries the flags.
     b.drop()
     b2 = agent('bob', resume={'session_id': b.register_reply['session_id'], 'calls': [cid]})
@@ -637,6 +660,146 @@ def transfer_to_call():
     check_ended(e.event('call.ended', call_id=a_id), 0, 10207, 'A transferred')
 
 
+@test
+def transfer_paths():
+    t, e, c, a_id = transfer_setup()
+    d = agent('dave')
+    # transferring/transferred carry code 0/0; no new_call_id before the accept.
+    # E hangs up A before answering: failed 487/0.
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    e.ok('call.hangup', call_id=a_id)
+    u = t.event('transfer.update', transfer_id=tid)
+    eq((u['state'], u['code'], u['subcode']), ('failed', 487, 0), 'A ends before the accept')
+    check('new_call_id' not in u or u['new_call_id'] is None, 'no new_call_id before the accept')
+    check_ended(t.event('call.ended', call_id=a_id), 0, 0, 'T: E hung up A')
+    # No media report within 15 s (scaled) of C's answer: 410/301005.
+    a_id = connected_call(t, e)
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    u = t.event('transfer.update', transfer_id=tid)
+    eq((u['state'], u['code'], u['subcode']), ('transferring', 0, 0), 'transferring code')
+    c.event('call.incoming', call_id=a2)
+    c.ok('call.accept', call_id=a2, sdp='v=0')
+    t0 = time.monotonic()
+    u = t.event('transfer.update', transfer_id=tid, timeout=15 * TIME_SCALE + 3)
+    eq((u['state'], u['code'], u['subcode']), ('failed', 410, 301005), 'no media')
+    check(time.monotonic() - t0 >= 15 * TIME_SCALE * 0.8, 'not before 15 s (scaled)')
+    check_ended(e.event('call.ended', call_id=a2), 410, 301005, 'E: A′ ended, no media')
+    check_ended(c.event('call.ended', call_id=a2), 410, 301005, 'C: A′ ended, no media')
+    eq(e.event('call.hold', call_id=a_id, held=False).get('by'), 'alice', 'A resumed')
+    # call.media failed on A′: 410/301005 at once.
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    c.event('call.incoming', call_id=a2)
+    c.ok('call.accept', call_id=a2, sdp='v=0')
+    e.ok('call.media', call_id=a2, state='failed')
+    u = t.event('transfer.update', transfer_id=tid, state='failed', timeout=1)
+    eq((u['code'], u['subcode']), (410, 301005), 'media failed')
+    check_ended(c.event('call.ended', call_id=a2), 410, 301005, 'C: A′ ended, media failed')
+    check_ended(e.event('call.ended', call_id=a2), 410, 301005,
+                'the reporter gets call.ended for A′ too')
+    # T hangs up A while the transfer is in progress: it goes on.
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'dave'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    t.ok('call.hangup', call_id=a_id)
+    check_ended(e.event('call.ended', call_id=a_id), 0, 0, 'E: T hung up A')
+    d.event('call.incoming', call_id=a2)
+    d.ok('call.accept', call_id=a2, sdp='v=0')
+    d.ok('call.media', call_id=a2, state='connected')
+    eq(t.event('transfer.update', transfer_id=tid, state='transferred').get('new_call_id'), a2,
+       'transferred after T hung up')
+    # disable_forwarding_and_unanswered: C's always-forward is not followed.
+    c.ok('forwarding.set', always='dave')
+    try:
+        a_id = connected_call(t, e)
+        tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'},
+                   disable_forwarding_and_unanswered=True)['transfer_id']
+        e.event('transfer.request', transfer_id=tid)
+        a2 = e.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+        c.event('call.incoming', call_id=a2)
+        check(e.no_event('call.forwarded', 0.2), 'not forwarded')
+        check_error(t.request('transfer.request', call_id=a_id, target={'user_id': 'dave'},
+                              disable_forwarding_and_unanswered='yes'), 400, 10012,
+                    'flag not a bool')
+        c.ok('call.reject', call_id=a2, reason='declined')
+        eq(t.event('transfer.update', transfer_id=tid, state='failed').get('code'), 603,
+           'declined')
+    finally:
+        c.ok('forwarding.set', always=None)
+
+
+@test
+def transfer_across_reconnects():
+    t, e, c, a_id = transfer_setup()
+    tid = t.ok('transfer.request', call_id=a_id, target={'user_id': 'carol'})['transfer_id']
+    e.event('transfer.request', transfer_id=tid)
+    # E loses its connection before answering: asked again after the resume.
+    e.drop()
+    e2 = agent('bob', resume={'session_id': e.register_reply['session_id'], 'calls': [a_id]})
+    s = e2.register_reply['calls'][0]
+    eq((s['held_by_me'], s['held_by_peer']), (False, True), 'E\'s snapshot: held by T')
+    req = e2.event('transfer.request', transfer_id=tid)
+    check_user(req.get('target'), 'carol', 'request sent again')
+    seq = [m for m in e2.stream if 're' not in m][0].get('seq')
+    eq(seq, 1, 'seq starts anew on the new connection')
+    check(e2.index_in_stream(e2.register_reply) < e2.index_in_stream(req),
+          'the request comes after the register reply')
+    a2 = e2.ok('transfer.accept', transfer_id=tid, sdp='v=0')['call_id']
+    # T loses its connection; the transfer ends meanwhile; T's resume lists it.
+    t.drop()
+    c.event('call.incoming', call_id=a2)
+    c.ok('call.accept', call_id=a2, sdp='v=0')
+    e2.ok('call.media', call_id=a2, state='connected')
+    check_ended(e2.event('call.ended', call_id=a_id), 0, 10207, 'A transferred')
+    t2 = agent('alice', resume={'session_id': t.register_reply['session_id'], 'calls': [a_id]})
+    eq(t2.register_reply['calls'], [], 'A is gone')
+    tr = t2.register_reply['transfers']
+    eq(len(tr), 1, 'one transfer in the snapshot')
+    check_update(tr[0], tid, a_id, 'transferred', 'transfer snapshot')
+    eq(tr[0].get('new_call_id'), a2, 'snapshot new_call_id')
+    check('type' not in tr[0] and 'seq' not in tr[0], 'snapshot without type/seq')
+
+
+@test
+def online_and_grace():
+    a = agent('alice')
+    b = agent('bob')
+    b.drop()
+    bdc.spin(0.2)
+    r = a.ok('users.list', query='bob')
+    eq(r['users'][0]['online'], False, 'a user whose only session is away is offline')
+    rr = a.ok('call.invite', to='bob', sdp='v=0')
+    check_ended(a.event('call.ended', call_id=rr['call_id']), 480, 0, 'calls to it are offline')
+    # A ringing call survives the callee's connection loss and resume.
+    b = agent('bob')
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    b.event('call.incoming', call_id=cid)
+    b.drop()
+    b2 = agent('bob', resume={'session_id': b.register_reply['session_id'], 'calls': [cid]})
+    s = b2.register_reply['calls']
+    eq([(x['call_id'], x['state'], x['direction']) for x in s], [(cid, 'ringing', 'incoming')],
+       'ringing call in the snapshot')
+    check(b2.no_event('call.incoming', 0.2), 'no second call.incoming')
+    b2.ok('call.accept', call_id=cid, sdp='v=0 late')
+    eq(a.event('call.accepted', call_id=cid).get('sdp'), 'v=0 late', 'answered after the resume')
+    # The last ringing connection says goodbye: the call rings nobody until
+    # the unanswered timeout.
+    b2.ok('forwarding.set', unanswered_timeout=1)
+    try:
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        b2.event('call.incoming', call_id=cid)
+        b2.close()
+        check(a.no_event('call.ended', 0.3, call_id=cid), 'not ended by the goodbye')
+        check_ended(a.event('call.ended', call_id=cid, timeout=3), 487, 10004,
+                    'ends at the unanswered timeout')
+    finally:
+        agent('bob').ok('forwarding.set', unanswered_timeout=20)
+
+
 # -- § 3 resume, § 1 close codes -------------------------------------------------
 
 @test
@@ -748,6 +911,14 @@ def limits():
     eq(b.wait_closed(), 4400, 'too many errors')
 
 
+def check_seqs():
+    """§ 2: events carry seq, a per-connection counter from 1; replies none."""
+    for c in OPEN:
+        seqs = [m.get('seq') for m in c.stream if 're' not in m]
+        eq(seqs, list(range(1, len(seqs) + 1)), c.name + ': seq of its events')
+        check(all('seq' not in m for m in c.stream if 're' in m), c.name + ': replies carry no seq')
+
+
 def main():
     if not SERVER:
         print('1..0 # SKIP BATON_SERVER not set')
@@ -765,6 +936,7 @@ def main():
             t0 = time.monotonic()
             try:
                 fn()
+                check_seqs()
                 print('ok %d - %s' % (n, name), flush=True)
             except Exception as e:
                 failed += 1
