@@ -71,6 +71,9 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix='baton-proto-')
         for u in USERS:
             self.cli('user', 'add', u, '--display-name', u.title() + ' Doc')
+        self.start()
+
+    def start(self):
         self.proc = subprocess.Popen(
             [SERVER, 'serve', '--listen', '127.0.0.1:0', '--data-dir', self.dir,
              '--time-scale', str(TIME_SCALE)],
@@ -87,6 +90,13 @@ class Server:
     def token(self, user, ttl=None):
         args = ['token', user] + (['--ttl', str(ttl)] if ttl else [])
         return self.cli(*args)
+
+    def restart(self):
+        """A clean stop (SIGTERM) and a start on the same data dir (on a new
+        port: the clients resume at the new address)."""
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.start()
 
     def stop(self):
         self.proc.terminate()
@@ -865,6 +875,113 @@ def grace_period_and_goodbye():
     check_ended(b.event('call.ended', call_id=cid, timeout=1), 487, 0, 'goodbye while placing')
 
 
+class RawWebSocket:
+    """Just enough WebSocket (RFC 6455) over a plain socket to be a client that
+    never answers pings — to see the keep-alive of § 1 from outside."""
+
+    def __init__(self, uri, token):
+        import base64
+        import socket
+        host, port = uri[len('ws://'):].split(':')
+        self.sock = socket.create_connection((host, int(port)), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(('GET /v1/agent HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\n'
+                           'Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n'
+                           'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: baton.v1\r\n'
+                           'Authorization: Bearer %s\r\n\r\n' % (host, port, key, token)).encode())
+        self.buf = b''
+        while b'\r\n\r\n' not in self.buf:
+            self.buf += self._recv()
+        head, self.buf = self.buf.split(b'\r\n\r\n', 1)
+        check(head.startswith(b'HTTP/1.1 101'), 'raw handshake: %r' % head[:40])
+
+    def _recv(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError()
+        return data
+
+    def send_text(self, text):
+        payload = text.encode()
+        mask = os.urandom(4)
+        assert len(payload) < 126
+        frame = bytes([0x81, 0x80 | len(payload)]) + mask + \
+            bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(frame)
+
+    def read_frame(self, timeout):
+        """(opcode, payload) of the next frame; EOFError when the server drops
+        the connection."""
+        self.sock.settimeout(timeout)
+        while True:
+            if len(self.buf) >= 2:
+                n = self.buf[1] & 0x7f
+                hl = 2 + (2 if n == 126 else 8 if n == 127 else 0)
+                if len(self.buf) >= hl:
+                    if n == 126:
+                        n = int.from_bytes(self.buf[2:4], 'big')
+                    elif n == 127:
+                        n = int.from_bytes(self.buf[2:10], 'big')
+                    if len(self.buf) >= hl + n:
+                        op, payload = self.buf[0] & 0x0f, self.buf[hl:hl + n]
+                        self.buf = self.buf[hl + n:]
+                        return op, payload
+            try:
+                self.buf += self._recv()
+            except TimeoutError:
+                raise
+            except OSError:
+                raise EOFError()
+
+    def close(self):
+        self.sock.close()
+
+
+@test
+def keepalive_drops_a_silent_client():
+    # scaled, in whole seconds, at least 1 (§ 7.3)
+    interval = max(1, int(15 * TIME_SCALE))
+    a = agent('alice')
+    raw = RawWebSocket(SRV.uri, SRV.token('bob'))
+    raw.send_text('{"type":"register","id":1}')
+    op, payload = raw.read_frame(3)
+    eq(op, 1, 'the register reply is a text frame')
+    session_id = json.loads(payload)['session_id']
+    cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    a.event('call.ringing', call_id=cid)
+    pings = []
+    t0 = time.monotonic()
+    try:
+        while time.monotonic() - t0 < 4 * interval + 3:
+            try:
+                op, _ = raw.read_frame(0.05)
+                if op == 9:
+                    pings.append(time.monotonic() - t0)
+            except TimeoutError:
+                pass
+            # the other clients answer their pings meanwhile
+            while bdc.GLib.MainContext.default().iteration(False):
+                pass
+    except EOFError:
+        dropped = time.monotonic() - t0
+    else:
+        raise Failure('a client that never answers pings was not dropped')
+    finally:
+        raw.close()
+    check(len(pings) >= 2, 'the server pings (got %d pings)' % len(pings))
+    gaps = [b - a_ for a_, b in zip(pings, pings[1:])]
+    check(all(0.5 * interval <= g <= 2 * interval for g in gaps),
+          'pings every 15 s (scaled): %r' % gaps)
+    check(3 * interval * 0.9 <= dropped <= 4 * interval + 1,
+          'dropped after 3–4 silent intervals (scaled): %.2f s' % dropped)
+    check(not a.closed, 'a client that answers pings is kept')
+    # Dropped as a connection loss: the session is in its grace period.
+    b = agent('bob', resume={'session_id': session_id, 'calls': [cid]})
+    eq([x['call_id'] for x in b.register_reply['calls']], [cid], 'resumed after the drop')
+    a.ok('call.hangup', call_id=cid)
+    check_ended(b.event('call.ended', call_id=cid), 487, 0, 'the caller cancels')
+
+
 # -- § 4 tokens, § 8 limits --------------------------------------------------------
 
 @test
@@ -904,11 +1021,60 @@ def limits():
         r['re'] for r in replies if r.get('type') == 'ok') else None
     if r is not None:
         eq(r.get('type'), 'ok', 'a limited request\'s id is not used')
-    # More than 20 errors in a row: 4400.
+    # More than 20 errors in a row: 4400; an ok starts the count anew, a 429
+    # does not count.
     b = agent('bob')
-    for _ in range(21):
-        b.send('no.such.type')
-    eq(b.wait_closed(), 4400, 'too many errors')
+    for _ in range(20):
+        check_error(b.request('no.such.type'), 400, 10011, 'unknown type')
+    b.ok('ping')
+    for _ in range(20):
+        check_error(b.request('no.such.type'), 400, 10011, 'unknown type')
+    check(not b.closed, '20 errors in a row are allowed')
+    b.send('no.such.type')
+    eq(b.wait_closed(), 4400, 'the 21st error in a row closes')
+    # At most 32 live calls per user.
+    a = agent('alice')
+    c = agent('carol')
+    for i in range(32):
+        a.ok('call.invite', to='carol', sdp='v=0')
+    check_error(a.request('call.invite', to='carol', sdp='v=0'), 409, 10018, 'a 33rd call')
+    d = agent('dave')
+    r = d.ok('call.invite', to='carol', sdp='v=0')
+    check_ended(d.event('call.ended', call_id=r['call_id']), 486, 0, 'callee past 32 calls: busy')
+    check(c.no_event('call.incoming', 0.1, call_id=r['call_id']), 'not rung')
+
+
+@test
+def restart_keeps_sessions_and_calls():
+    """§ 3.1; last, as it moves the server to a new port."""
+    a = agent('alice')
+    b = agent('bob')
+    c = agent('carol')
+    cid = connected_call(a, b)
+    a.ok('call.hold', call_id=cid, held=True)
+    b.ok('call.mute', call_id=cid, muted=True)
+    ringing = c.ok('call.invite', to='bob', sdp='v=0')['call_id']
+    b.event('call.incoming', call_id=ringing)
+    SRV.restart()
+    for x in (a, b, c):
+        eq(x.wait_closed(), 1001, x.name + ': closed with 1001 by a clean stop')
+    a2 = agent('alice', resume={'session_id': a.register_reply['session_id'], 'calls': [cid]})
+    b2 = agent('bob', resume={'session_id': b.register_reply['session_id'],
+                              'calls': [cid, ringing]})
+    c2 = agent('carol', resume={'session_id': c.register_reply['session_id'],
+                                'calls': [ringing]})
+    eq(a2.register_reply['session_id'], a.register_reply['session_id'], 'same session after restart')
+    sa = a2.register_reply['calls']
+    sb = b2.register_reply['calls']
+    eq([x['call_id'] for x in sa], [cid], 'the connected call survives (alice)')
+    eq([x['call_id'] for x in sb], [cid], 'the connected call survives, not the ringing one (bob)')
+    eq(c2.register_reply['calls'], [], 'the ringing call is gone for the caller too')
+    eq((sa[0]['state'], sa[0]['direction'], sa[0]['held_by_me'], sa[0]['held_by_peer'],
+        sa[0]['peer_muted']), ('connected', 'outgoing', True, False, True), 'alice\'s flags')
+    eq((sb[0]['held_by_me'], sb[0]['held_by_peer'], sb[0]['peer_muted']), (False, True, False),
+       'bob\'s flags')
+    a2.ok('call.hangup', call_id=cid)
+    check_ended(b2.event('call.ended', call_id=cid), 0, 0, 'the call works after the restart')
 
 
 def check_seqs():
