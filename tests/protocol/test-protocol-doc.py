@@ -982,6 +982,110 @@ def keepalive_drops_a_silent_client():
     check_ended(b.event('call.ended', call_id=cid), 487, 0, 'the caller cancels')
 
 
+def mint(claims, alg='HS256', key=None):
+    """A JWT made with nothing but the standard library, from the key file as
+    § 1 describes it — proof that any JWT library can mint tokens."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(b):
+        return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+    head = b64(json.dumps({'alg': alg, 'typ': 'JWT'}).encode())
+    body = b64(json.dumps(claims).encode())
+    if key is None:
+        with open(os.path.join(SRV.dir, 'signing.key')) as f:
+            key = f.read().strip().encode()
+    sig = b64(hmac.new(key, (head + '.' + body).encode(), hashlib.sha256).digest())
+    return head + '.' + body + '.' + (sig if alg == 'HS256' else '')
+
+
+@test
+def tokens_minted_elsewhere():
+    key_text = open(os.path.join(SRV.dir, 'signing.key')).read()
+    check(len(key_text.strip()) == 64 and all(ch in '0123456789abcdef' for ch in key_text.strip()),
+          'signing.key holds 64 hex characters')
+    eq(os.stat(os.path.join(SRV.dir, 'signing.key')).st_mode & 0o777, 0o600, 'signing.key mode')
+    now = int(time.time())
+    c = bdc.Client(SRV.uri, mint({'sub': 'alice', 'iat': now, 'exp': now + 60}), 'minted').connect()
+    OPEN.append(c)
+    eq(c.register()['token_expires_at'], now + 60, 'a token minted here is accepted')
+    base = SRV.uri.replace('ws://', 'http://')
+    for what, tok in (('alg none', mint({'sub': 'alice', 'iat': now, 'exp': now + 60}, alg='none')),
+                      ('another key', mint({'sub': 'alice', 'iat': now, 'exp': now + 60}, key=b'k')),
+                      ('unknown sub', mint({'sub': 'zed', 'iat': now, 'exp': now + 60})),
+                      ('no iat', mint({'sub': 'alice', 'exp': now + 60})),
+                      ('expired', mint({'sub': 'alice', 'iat': now - 60, 'exp': now - 1})),
+                      ('exp as a string', mint({'sub': 'alice', 'iat': now, 'exp': str(now + 60)}))):
+        status, body = bdc.http_handshake(base, tok)
+        eq(int(status), 401, what)
+        eq(json.loads(body).get('code'), 401, what + ': body')
+
+
+@test
+def nobody_acts_for_another():
+    a = agent('alice')
+    b = agent('bob')
+    c = agent('carol')
+    d = agent('dave')
+    cid = connected_call(a, b)
+    # Another user's session id is not resumed.
+    x = agent('carol', resume={'session_id': a.register_reply['session_id'], 'calls': [cid]})
+    check(x.register_reply['session_id'] != a.register_reply['session_id'],
+          'another user\'s session is not taken over')
+    eq(x.register_reply['calls'], [], 'nor its calls')
+    check(not a.closed, 'its connection stays')
+    # Outsiders and other devices cannot touch the call or its transfer.
+    for req, fields in (('ice', {'candidate': 'x', 'sdp_mline_index': 0}),
+                        ('sdp', {'sdp_type': 'offer', 'sdp': 'x'}),
+                        ('call.mute', {'muted': True}), ('call.hold', {'held': True}),
+                        ('call.media', {'state': 'failed'}), ('call.hangup', {}),
+                        ('transfer.request', {'target': {'user_id': 'dave'}})):
+        check_error(c.request(req, call_id=cid, **fields), 403, 0, 'outsider ' + req)
+    check(b.no_event('ice', 0.1) and b.no_event('sdp', 0.0), 'nothing relayed from outsiders')
+    b_other = agent('bob')
+    check_error(b_other.request('call.hangup', call_id=cid), 403, 0, 'the callee\'s other device')
+    cd = connected_call(c, d)
+    check_error(a.request('transfer.request', call_id=cid, target={'call_id': cd}), 404, 10202,
+                'transfer into somebody else\'s call')
+    tid = a.ok('transfer.request', call_id=cid, target={'user_id': 'dave'})['transfer_id']
+    for who in (a, c, b_other):
+        check_error(who.request('transfer.refuse', transfer_id=tid), 403, 0,
+                    who.name + ' answers another\'s transfer request')
+    b.ok('transfer.refuse', transfer_id=tid)
+    # Names in messages are the server's, never the sender's.
+    r = c.ok('call.invite', to='alice', sdp='v=0', **{'from': {'id': 'bob'}, 'by': 'bob'})
+    check_user(a.event('call.incoming', call_id=r['call_id']).get('from'), 'carol',
+               'a spoofed from is ignored')
+    c.ok('call.hangup', call_id=r['call_id'])
+    a.ok('call.mute', call_id=cid, muted=True, by='bob')
+    eq(b.event('call.mute', call_id=cid).get('by'), 'alice', 'a spoofed by is ignored')
+    c.ok('forwarding.set', user='bob', always='dave')
+    eq(b.ok('forwarding.get')['always'], None, 'forwarding.set changes only the sender\'s')
+    c.ok('forwarding.set', always=None)
+
+
+@test
+def field_limits():
+    a = agent('alice', register=False)
+    check_error(a.request('register', display_name='x' * 257), 400, 10012, 'display_name > 256')
+    a.register(display_name='x' * 256)
+    check_error(a.request('users.list', query='q' * 257), 400, 10012, 'query > 256')
+    eq(a.ok('users.list', query='%')['users'], [], 'query % is a plain character')
+    check_error(a.request('call.invite', to='b' * 129, sdp='v=0'), 400, 10012, 'id > 128')
+    check_error(a.request('call.hangup', call_id='c' * 129), 400, 10012, 'call_id > 128')
+    check_error(a.request('ice', call_id='x', candidate='c', sdp_mline_index=1025), 400, 10012,
+                'sdp_mline_index > 1024')
+    nested = '{"type":"ping","id":50,"x":' + '[' * 40 + ']' * 40 + '}'
+    n = len(a.stream)
+    a.send_raw(nested)
+    bdc.iterate_until(lambda: len(a.stream) > n)
+    eq((a.stream[n].get('code'), a.stream[n].get('subcode')), (400, 10010), 'nesting > 32')
+    b = agent('bob', register=False)
+    check_error(b.request('register', resume={'session_id': 's', 'calls': ['c'] * 65}), 400, 10012,
+                'resume.calls > 64')
+
+
 # -- § 4 tokens, § 8 limits --------------------------------------------------------
 
 @test
