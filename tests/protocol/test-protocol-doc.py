@@ -1076,6 +1076,13 @@ def field_limits():
     check_error(a.request('call.hangup', call_id='c' * 129), 400, 10012, 'call_id > 128')
     check_error(a.request('ice', call_id='x', candidate='c', sdp_mline_index=1025), 400, 10012,
                 'sdp_mline_index > 1024')
+    check_error(a.request('ice', call_id='x', candidate='c' * 4097, sdp_mline_index=0), 400, 10012,
+                'candidate > 4096')
+    check_error(a.request('token.refresh', token='t' * 8193), 400, 10012, 'token > 8192')
+    check_error(a.request('call.hangup', call_id=''), 400, 10012, 'empty call_id')
+    # Within the limits a request reaches the call lookup: 404, not 400.
+    check_error(a.request('ice', call_id='c' * 128, candidate='c' * 4096, sdp_mline_index=1024),
+                404, 10017, 'longest allowed fields')
     nested = '{"type":"ping","id":50,"x":' + '[' * 40 + ']' * 40 + '}'
     n = len(a.stream)
     a.send_raw(nested)
