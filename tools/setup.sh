@@ -26,7 +26,7 @@ packages=(
   gstreamer1.0-nice gstreamer1.0-pipewire gstreamer1.0-tools glib-networking
   pipewire pipewire-bin pipewire-pulse wireplumber dbus dbus-x11 dconf-gsettings-backend
   # test
-  xvfb xauth xdotool x11-utils python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  xvfb xauth xdotool x11-utils python3-gi gir1.2-soup-3.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   desktop-file-utils appstream libxml2-utils procps gnome-keyring
 )
 
