@@ -32,6 +32,10 @@ G_BEGIN_DECLS
 #define BATON_DEFAULT_IO_SHARDS  128
 /* frames up to this size get a clean 1009 close from us; larger ones are cut by libsoup */
 #define BATON_HARD_FRAME_LIMIT   (1024 * 1024)
+/* A client must read what it is sent: past this many bytes queued for it in
+ * our memory (beyond what its TCP took), its connection is taken as lost. */
+#define BATON_MAX_BACKLOG        (1024 * 1024)
+#define BATON_BACKLOG_CHECK_EVERY (64 * 1024)
 
 #define BATON_CLOSE_SHUTDOWN       1001
 #define BATON_CLOSE_TOO_MANY_ERRORS 4400
@@ -93,6 +97,8 @@ struct _BatonConnection
   double bucket;
   gint64 bucket_time;
   gboolean closing;
+  guint64 queued;            /* bytes of frames handed to libsoup (or held for it) */
+  guint64 queued_checked;    /* queued at the last backlog check */
 };
 
 struct _BatonSession
@@ -197,6 +203,7 @@ BatonConnection *baton_connection_new     (BatonServer *server, SoupWebsocketCon
 void          baton_connection_free       (BatonConnection *conn);
 void          baton_connection_schedule_expiry (BatonConnection *conn);
 GSocket      *baton_connection_get_socket (BatonConnection *conn);
+gboolean      baton_socket_bytes_written  (int fd, guint64 *out);
 void          baton_reply_ok              (BatonConnection *conn, gint64 re, JsonObject *fields);
 void          baton_reply_error           (BatonConnection *conn, gint64 re, int code, int subcode,
                                            const char *message);

@@ -142,6 +142,28 @@ baton_event_new (const char *type)
   return o;
 }
 
+/* A client that does not read what it is sent (or cannot keep up) would make
+ * libsoup queue its frames in our memory without end: past BATON_MAX_BACKLOG
+ * bytes beyond what its TCP took, the connection is taken as lost, like a
+ * silent one (the session goes into its grace period; PROTOCOL.md § 8). */
+static void
+check_backlog (BatonConnection *conn)
+{
+  GSocket *sock = baton_connection_get_socket (conn);
+  guint64 written = 0;
+
+  conn->queued_checked = conn->queued;
+  if (sock == NULL || !baton_socket_bytes_written (g_socket_get_fd (sock), &written))
+    return;
+  if (conn->queued > written && conn->queued - written > BATON_MAX_BACKLOG)
+    {
+      g_debug ("connection of %s does not read (%" G_GUINT64_FORMAT " bytes queued): lost",
+               conn->user_id, conn->queued - written);
+      conn->closing = TRUE;
+      g_socket_shutdown (sock, TRUE, TRUE, NULL);
+    }
+}
+
 void
 baton_connection_send (BatonConnection *conn,
                        JsonObject      *obj)
@@ -154,6 +176,13 @@ baton_connection_send (BatonConnection *conn,
     return;
   node = json_node_init_object (json_node_alloc (), obj);
   text = json_to_string (node, FALSE);
+  conn->queued += strlen (text) + 4; /* and the frame header, about */
+  if (conn->queued - conn->queued_checked >= BATON_BACKLOG_CHECK_EVERY)
+    {
+      check_backlog (conn);
+      if (conn->closing)
+        return;
+    }
   if (conn->server->cork > 0)
     {
       HeldFrame *frame = g_new (HeldFrame, 1);

@@ -275,6 +275,77 @@ test_dead_agent_resumes (Fixture       *f,
   btc_wait_ended (b, call_id, 0, 0);
 }
 
+/* Like raw_send_text for a short text, but the connection may be gone: the
+ * error is ignored (the test looks at the outcome elsewhere). */
+static void
+raw_try_send_text (RawAgent   *raw,
+                   const char *text)
+{
+  gsize len = strlen (text);
+  guint8 frame[6 + 125] = { 0x81, 0x80, 0x12, 0x34, 0x56, 0x78 };
+
+  g_assert_cmpuint (len, <, 126);
+  frame[1] = 0x80 | len;
+  for (gsize i = 0; i < len; i++)
+    frame[6 + i] = text[i] ^ frame[2 + i % 4];
+  g_socket_send (raw->sock, (const char *) frame, 6 + len, NULL, NULL);
+}
+
+static gboolean
+is_online (BatonTestClient *asker,
+           const char      *user)
+{
+  g_autoptr(JsonObject) users = btc_ok (asker, "{'type':'users.list','query':'%s'}", user);
+
+  return btc_bool (json_array_get_object_element (json_object_get_array_member (users, "users"), 0),
+                   "online");
+}
+
+/* An agent that keeps sending (so it is not silent) but never reads: what it
+ * is sent would pile up in the server's memory without end (libsoup queues
+ * it). Past 1 MiB queued beyond what its TCP took, the server drops it as
+ * lost (PROTOCOL.md § 8); its session goes into the grace period. Without
+ * that, 36 MB of SDP relayed to it leave it online. */
+static void
+test_non_reading_agent_dropped (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(RawAgent) deaf = raw_agent_new (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autoptr(JsonObject) incoming = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *sdp = g_strnfill (60000, 'x');
+  g_autofree char *call_id = NULL;
+  gboolean dropped = FALSE;
+  gint64 id = 3;
+
+  raw_send_text (deaf, "{\"type\":\"call.invite\",\"id\":2,\"to\":\"bob\",\"sdp\":\"v=0 offer\"}");
+  reply = raw_read_message (deaf);
+  call_id = g_strdup (btc_str (reply, "call_id"));
+  incoming = btc_wait_event (b, "call.incoming");
+  btc_do (b, "{'type':'call.accept','call_id':'%s','sdp':'v=0 answer'}", call_id);
+  g_assert_true (is_online (b, "alice"));
+
+  /* from here alice reads nothing but sends a request every ~0.2 s; bob
+   * sends 60 kB SDPs at ~45 a second (under the rate limit) */
+  for (guint i = 0; i < 600 && !dropped; i++)
+    {
+      btc_do (b, "{'type':'sdp','call_id':'%s','sdp_type':'offer','sdp':'%s'}", call_id, sdp);
+      if (i % 10 == 9)
+        {
+          g_autofree char *ping = g_strdup_printf ("{\"type\":\"ping\",\"id\":%" G_GINT64_FORMAT "}", id++);
+
+          raw_try_send_text (deaf, ping);
+          dropped = !is_online (b, "alice");
+        }
+      btc_run_for (20);
+    }
+  g_assert_true (dropped);
+  /* a connection loss, not an end: the call waits for alice's resume */
+  btc_assert_no_event (b, "call.ended");
+  g_assert_true (btc_is_open (b));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,5 +353,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   FIXTURE_TEST ("/Baton/Server/KeepAlive/dead-agent-call-ends", test_dead_agent_call_ends);
   FIXTURE_TEST ("/Baton/Server/KeepAlive/dead-agent-resumes", test_dead_agent_resumes);
+  FIXTURE_TEST ("/Baton/Server/KeepAlive/non-reading-agent-dropped", test_non_reading_agent_dropped);
   return g_test_run ();
 }
