@@ -1093,6 +1093,36 @@ def field_limits():
                 'resume.calls > 64')
 
 
+@test
+def a_client_that_does_not_read_is_dropped():
+    """§ 8: past 1 MiB waiting for a connection, it is a connection loss."""
+    a = agent('alice')
+    raw = RawWebSocket(SRV.uri, SRV.token('bob'))
+    try:
+        raw.send_text('{"type":"register","id":1}')
+        session_id = json.loads(raw.read_frame(3)[1])['session_id']
+        cid = a.ok('call.invite', to='bob', sdp='v=0')['call_id']
+        big = 'x' * 60000
+        online = True
+        for i in range(400):       # up to 24 MB, ~45 messages a second
+            a.ok('sdp', call_id=cid, sdp_type='offer', sdp=big)
+            if i % 10 == 9:
+                try:
+                    raw.send_text('{"type":"ping","id":%d}' % (i + 2))  # not silent
+                except OSError:
+                    pass
+                online = a.ok('users.list', query='bob')['users'][0]['online']
+                if not online:
+                    break
+            bdc.spin(0.02)
+        eq(online, False, 'a connection that never reads is dropped')
+    finally:
+        raw.close()
+    b = agent('bob', resume={'session_id': session_id, 'calls': [cid]})
+    eq([x['call_id'] for x in b.register_reply['calls']], [cid], 'and may resume')
+    a.ok('call.hangup', call_id=cid)
+
+
 # -- § 4 tokens, § 8 limits --------------------------------------------------------
 
 @test
