@@ -77,7 +77,9 @@ class Server:
         self.proc = subprocess.Popen(
             [SERVER, 'serve', '--listen', '127.0.0.1:0', '--data-dir', self.dir,
              '--time-scale', str(TIME_SCALE)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            stdout=subprocess.PIPE, text=True,
+            # BATON_PROTOCOL_SERVER_STDERR=1: the server's log (e.g. a sanitizer's) on ours
+            stderr=None if os.environ.get('BATON_PROTOCOL_SERVER_STDERR') else subprocess.DEVNULL)
         line = self.proc.stdout.readline().strip()
         if not line.startswith('listening on ws://'):
             raise RuntimeError('server said %r' % line)
