@@ -1158,6 +1158,7 @@ def limits():
     for r in limited:
         check_error(r, 429, 10015, 'rate limited')
     check(len(replies) - len(limited) >= 95, 'about 100 messages pass')
+    check(len(limited) > 20 and not a.closed, 'more than 20 429s in a row do not close')
     bdc.spin(1.0)
     last_limited = limited[0]['re']
     r = a.request('ping', id=last_limited) if last_limited > max(
