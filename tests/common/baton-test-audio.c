@@ -70,7 +70,7 @@ ensure_gst (void)
  * found the new microphone silent although the tone had been heard on it a
  * moment before, the "-input" sink's monitor silent too, all links in place
  * and the nodes in one driver group. pulsesink keeps its own buffer and
- * stream: 0 in 70 runs. */
+ * stream: 0 in 110 runs. */
 BatonTestTone *
 baton_test_tone_start (const char *sink_node,
                        double      freq_hz)
