@@ -162,25 +162,38 @@ both_connected (gpointer data)
          baton_media_session_get_state (call->b.session) == BATON_MEDIA_STATE_CONNECTED;
 }
 
+/* A's offer, B's answer to it (neither applied to A yet) */
 static void
-call_setup (Call          *call,
-            gconstpointer  data)
+exchange_offer_answer (Call *call)
 {
-  g_autoptr(GError) error = NULL;
-
-  party_init (&call->a, mic_a, speaker_a, TONE_A);
-  party_init (&call->b, mic_b, speaker_b, TONE_B);
-
-  g_signal_connect (call->a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), call);
-  g_signal_connect (call->b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), call);
-
   baton_media_session_create_offer_async (call->a.session, NULL, offer_cb, call);
   g_assert_true (baton_test_wait_until_true (has_offer, call, 10000));
   baton_media_session_create_answer_async (call->b.session, call->offer, NULL, answer_cb, call);
   g_assert_true (baton_test_wait_until_true (has_answer, call, 10000));
+}
+
+/* Candidates relayed both ways, the offer and answer exchanged and applied */
+static void
+negotiate (Call *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (call->a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), call);
+  g_signal_connect (call->b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), call);
+  exchange_offer_answer (call);
   g_test_message ("offer:\n%s\nanswer:\n%s", call->offer, call->answer);
   g_assert_true (baton_media_session_set_remote_answer (call->a.session, call->answer, &error));
   g_assert_no_error (error);
+}
+
+static void
+call_setup (Call          *call,
+            gconstpointer  data)
+{
+  party_init (&call->a, mic_a, speaker_a, TONE_A);
+  party_init (&call->b, mic_b, speaker_b, TONE_B);
+
+  negotiate (call);
 
   g_assert_true (baton_test_wait_until_true (both_connected, call, 15000));
 }
@@ -312,10 +325,7 @@ test_wrong_fingerprint (void)
   g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
   g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
 
-  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
-  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
+  exchange_offer_answer (&call);
 
   answer = g_string_new (call.answer);
   fingerprint = strstr (answer->str, "a=fingerprint:sha-256 ");
@@ -347,10 +357,7 @@ test_refused_answer (void)
   party_init (&call.a, mic_a, speaker_a, TONE_A);
   party_init (&call.b, mic_b, speaker_b, TONE_B);
 
-  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
-  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
+  exchange_offer_answer (&call);
 
   answer = g_string_new (call.answer);
   g_assert_cmpuint (g_string_replace (answer, "a=ice-ufrag:", "a=x-ice-ufrag:", 0), >=, 1);
@@ -374,7 +381,6 @@ test_ice_servers (void)
     "stun://127.0.0.1:9", "turn://user:secret@127.0.0.1:9", "gopher://example.org", NULL
   };
   Call call = { 0, };
-  g_autoptr(GError) error = NULL;
 
   party_init (&call.a, mic_a, speaker_a, TONE_A);
   party_init (&call.b, mic_b, speaker_b, TONE_B);
@@ -382,15 +388,7 @@ test_ice_servers (void)
   baton_media_session_close (call.a.session);
   g_assert_finalize_object (call.a.session);
   call.a.session = baton_media_session_new (call.a.devices, servers);
-  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
-  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
-
-  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
-  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
-  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
-  g_assert_no_error (error);
+  negotiate (&call);
   g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
   assert_hears (&call.b, TONE_A, TONE_B);
 
@@ -567,7 +565,6 @@ static void
 test_microphone_gives_nothing (void)
 {
   Call call = { 0, };
-  g_autoptr(GError) error = NULL;
   guint notifies;
 
   call.a.devices = baton_device_manager_new ();
@@ -579,14 +576,7 @@ test_microphone_gives_nothing (void)
   call.a.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
   party_init (&call.b, mic_b, speaker_b, TONE_B);
 
-  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
-  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
-  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
-  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
-  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
-  g_assert_no_error (error);
+  negotiate (&call);
 
   /* B decodes A's silence: connected although A's microphone gives nothing */
   g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
@@ -632,7 +622,6 @@ static void
 test_no_device (void)
 {
   Call call = { 0, };
-  g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < 2; i++)
     {
@@ -649,14 +638,7 @@ test_no_device (void)
       g_signal_connect (party->session, "dtmf-received", G_CALLBACK (dtmf_received_cb), party);
     }
 
-  g_signal_connect (call.a.session, "local-candidate", G_CALLBACK (candidate_to_b_cb), &call);
-  g_signal_connect (call.b.session, "local-candidate", G_CALLBACK (candidate_to_a_cb), &call);
-  baton_media_session_create_offer_async (call.a.session, NULL, offer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_offer, &call, 10000));
-  baton_media_session_create_answer_async (call.b.session, call.offer, NULL, answer_cb, &call);
-  g_assert_true (baton_test_wait_until_true (has_answer, &call, 10000));
-  g_assert_true (baton_media_session_set_remote_answer (call.a.session, call.answer, &error));
-  g_assert_no_error (error);
+  negotiate (&call);
 
   g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
 
