@@ -31,6 +31,7 @@
 #include <baton.h>
 
 #include "baton-demo-bots.h"
+#include "baton-demo-cli.h"
 
 typedef enum
 {
@@ -99,62 +100,18 @@ struct _Bots
   int status;
 };
 
-static char *
-run_cli (Bots               *bots,
-         const char * const *args,
-         GError            **error)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_ptr_array_add (argv, bots->server_binary);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, bots->data_dir);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
-  if (proc == NULL)
-    return NULL;
-  if (!g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
-    return NULL;
-  if (!g_subprocess_get_successful (proc))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "baton-server %s: %s",
-                   args[0], err != NULL ? g_strstrip (err) : "failed");
-      return NULL;
-    }
-  return g_steal_pointer (&out);
-}
-
 /* The demo users exist (made once per data dir) and frank forwards. */
 static gboolean
 set_up_users (Bots    *bots,
               GError **error)
 {
-  const char *list_args[] = { "user", "list", NULL };
-  g_autofree char *list = run_cli (bots, list_args, error);
-  g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) existing = baton_demo_cli_user_ids (bots->server_binary, bots->data_dir, error);
   g_autofree char *out = NULL;
   const char *fwd_args[] = { "forwarding", FORWARDER_ID, "--clear", "--unanswered", FORWARD_TO_ID,
                              "--after", FORWARD_AFTER_S, NULL };
 
-  if (list == NULL)
+  if (existing == NULL)
     return FALSE;
-  lines = g_strsplit (list, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 2);
-
-      if (fields[0] != NULL && *fields[0] != '\0')
-        g_hash_table_add (existing, g_strdup (fields[0]));
-    }
-
   for (guint i = 0; i < G_N_ELEMENTS (bot_specs); i++)
     {
       const char *add_args[] = { "user", "add", bot_specs[i].id, "--display-name", bot_specs[i].name, NULL };
@@ -162,7 +119,7 @@ set_up_users (Bots    *bots,
 
       if (g_hash_table_contains (existing, bot_specs[i].id))
         continue;
-      added = run_cli (bots, add_args, error);
+      added = baton_demo_cli_run (bots->server_binary, bots->data_dir, add_args, error);
       if (added == NULL)
         return FALSE;
     }
@@ -172,7 +129,7 @@ set_up_users (Bots    *bots,
       return FALSE;
     }
 
-  out = run_cli (bots, fwd_args, error);
+  out = baton_demo_cli_run (bots->server_binary, bots->data_dir, fwd_args, error);
   return out != NULL;
 }
 
@@ -503,7 +460,7 @@ start_bots (Bots    *bots,
   for (guint i = 0; i < G_N_ELEMENTS (bot_specs); i++)
     {
       const char *token_args[] = { "token", bot_specs[i].id, "--ttl", TOKEN_TTL_S, NULL };
-      g_autofree char *token = run_cli (bots, token_args, error);
+      g_autofree char *token = baton_demo_cli_run (bots->server_binary, bots->data_dir, token_args, error);
       g_autoptr(BatonTokenCredential) credential = NULL;
       g_autoptr(BatonCallAgentOptions) options = NULL;
       Bot *bot;

@@ -24,6 +24,7 @@
 
 #include <glib/gstdio.h>
 
+#include "baton-demo-cli.h"
 #include "baton-demo-session.h"
 
 #define START_TIMEOUT_S 45
@@ -81,53 +82,19 @@ spawn (const char * const  *argv,
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
 
-static char *
-run_cli (BatonDemoSession    *self,
-         const char * const  *args,
-         GError             **error)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_ptr_array_add (argv, self->server_binary);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, self->data_dir);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
-  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
-    return NULL;
-  if (!g_subprocess_get_successful (proc))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "baton-server %s: %s", args[0],
-                   err != NULL && *err != '\0' ? g_strstrip (err) : "failed");
-      return NULL;
-    }
-  return g_steal_pointer (&out);
-}
-
 static gboolean
 ensure_user (BatonDemoSession  *self,
              GError           **error)
 {
-  const char *list_args[] = { "user", "list", NULL };
   const char *add_args[] = { "user", "add", BATON_DEMO_USER_ID, "--display-name", "Me", NULL };
-  g_autofree char *list = run_cli (self, list_args, error);
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) existing = baton_demo_cli_user_ids (self->server_binary, self->data_dir, error);
   g_autofree char *added = NULL;
 
-  if (list == NULL)
+  if (existing == NULL)
     return FALSE;
-  lines = g_strsplit (list, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], BATON_DEMO_USER_ID "\t"))
-      return TRUE;
-  added = run_cli (self, add_args, error);
+  if (g_hash_table_contains (existing, BATON_DEMO_USER_ID))
+    return TRUE;
+  added = baton_demo_cli_run (self->server_binary, self->data_dir, add_args, error);
   return added != NULL;
 }
 
@@ -245,7 +212,7 @@ start_bots (GTask *task)
                          "--call", BATON_DEMO_USER_ID, "--server-binary", self->server_binary, NULL };
 
   g_free (self->token);
-  self->token = run_cli (self, token_args, &error);
+  self->token = baton_demo_cli_run (self->server_binary, self->data_dir, token_args, &error);
   if (self->token == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
