@@ -76,9 +76,11 @@ struct _BatonServer
   GHashTable *live_dirty_calls;
   guint live_source;
   gboolean live_frozen;      /* being freed: the stored state stays as it is */
-  int cork;                  /* > 0: frames are held until the live state is stored */
+  int cork;                  /* > 0: frames are held until the live state is stored
+                              * (a request, a timer, or a whole round of the shards) */
   GQueue held;               /* HeldFrame*, in sending order */
   char *crash_after;         /* tests only: SIGKILL itself after answering this request type */
+  gboolean crash_pending;    /* such a request was answered: SIGKILL once its reply is sent */
 };
 
 struct _BatonConnection

@@ -62,6 +62,9 @@ struct _BatonShards
   guint n;
   Shard *shard;
   GSource *pump;
+  GFunc batch_begin;
+  GFunc batch_end;
+  gpointer batch_data;
 };
 
 static gboolean
@@ -255,6 +258,8 @@ pump_dispatch (GSource     *source,
   BatonShards *self = ((PumpSource *) source)->shards;
   gint64 now = g_get_monotonic_time ();
 
+  if (self->batch_begin)
+    self->batch_begin (self->batch_data, NULL);
   for (guint i = 0; i < self->n; i++)
     {
       Shard *shard = &self->shard[i];
@@ -275,6 +280,8 @@ pump_dispatch (GSource     *source,
                (shard->deadline >= 0 && shard->deadline <= now))
         shard_run (shard, FALSE); /* level-triggered: nothing to drain */
     }
+  if (self->batch_end)
+    self->batch_end (self->batch_data, NULL);
   pump_update_ready_time (self);
   return G_SOURCE_CONTINUE;
 }
@@ -320,6 +327,17 @@ baton_shards_get_context (BatonShards *self,
 {
   g_return_val_if_fail (i < self->n, NULL);
   return self->shard[i].ctx;
+}
+
+void
+baton_shards_set_batch (BatonShards *self,
+                        GFunc        begin,
+                        GFunc        end,
+                        gpointer     data)
+{
+  self->batch_begin = begin;
+  self->batch_end = end;
+  self->batch_data = data;
 }
 
 void

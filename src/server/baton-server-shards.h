@@ -17,6 +17,14 @@ guint         baton_shards_get_n       (BatonShards *self);
  * pushed as thread-default, before baton_shards_start(). */
 GMainContext *baton_shards_get_context (BatonShards *self,
                                         guint        i);
+/* Called before and after each round in which the pump runs the shards that
+ * are ready: everything those shards dispatch happens between the two (the
+ * server holds its replies and events from @begin, and stores the live state
+ * they report in one transaction at @end before sending them). */
+void          baton_shards_set_batch   (BatonShards *self,
+                                        GFunc        begin,
+                                        GFunc        end,
+                                        gpointer     data);
 /* Starts driving the shards from the default main context. */
 void          baton_shards_start       (BatonShards *self);
 void          baton_shards_flush       (BatonShards *self);

@@ -18,10 +18,32 @@
 
 typedef struct
 {
+  char *call_id;
+  char *caller;
+  char *callee;
+  gint64 started_at;
+  gint64 answered_at;
+  gint64 ended_at;
+  int code;
+  int subcode;
+} PendingRecord;
+
+typedef struct
+{
   BatonStore parent;
   sqlite3 *db;
   GHashTable *stmts;  /* SQL text → prepared sqlite3_stmt, kept for the store's life */
+  GPtrArray *records; /* PendingRecord*: call history waiting for the next save_live() */
 } SqliteStore;
+
+static void
+pending_record_free (PendingRecord *r)
+{
+  g_free (r->call_id);
+  g_free (r->caller);
+  g_free (r->callee);
+  g_free (r);
+}
 
 /* Statements are prepared once and reused (release() resets them): the live
  * state is written before every reply that reports a change (PROTOCOL.md
@@ -286,22 +308,21 @@ sqlite_set_forwarding (BatonStore            *store,
 }
 
 static void
-sqlite_record_call (BatonStore            *store,
-                    const BatonCallRecord *r)
+write_record (SqliteStore         *self,
+              const PendingRecord *r)
 {
-  SqliteStore *self = (SqliteStore *) store;
   sqlite3_stmt *stmt = NULL;
 
   if (prepare (self,
-                          "INSERT INTO calls (call_id, caller, callee, started_at, answered_at,"
-                          " ended_at, code, subcode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt) != SQLITE_OK)
+               "INSERT INTO calls (call_id, caller, callee, started_at, answered_at,"
+               " ended_at, code, subcode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt) != SQLITE_OK)
     {
       g_warning ("record_call: %s", sqlite3_errmsg (self->db));
       return;
     }
-  sqlite3_bind_text (stmt, 1, r->call_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, r->caller, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, r->callee, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, r->call_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, r->caller, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, r->callee, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, r->started_at);
   if (r->answered_at)
     sqlite3_bind_int64 (stmt, 5, r->answered_at);
@@ -311,6 +332,35 @@ sqlite_record_call (BatonStore            *store,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     g_warning ("record_call: %s", sqlite3_errmsg (self->db));
   release (stmt);
+}
+
+/* Written with the next save_live () (the end of a call always changes the
+ * live state too: the call's row goes in the same transaction), or when the
+ * store is closed: one transaction for both instead of two. */
+static void
+sqlite_record_call (BatonStore            *store,
+                    const BatonCallRecord *r)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  PendingRecord *p = g_new (PendingRecord, 1);
+
+  p->call_id = g_strdup (r->call_id);
+  p->caller = g_strdup (r->caller);
+  p->callee = g_strdup (r->callee);
+  p->started_at = r->started_at;
+  p->answered_at = r->answered_at;
+  p->ended_at = r->ended_at;
+  p->code = r->code;
+  p->subcode = r->subcode;
+  g_ptr_array_add (self->records, p);
+}
+
+static void
+write_records (SqliteStore *self)
+{
+  for (guint i = 0; i < self->records->len; i++)
+    write_record (self, self->records->pdata[i]);
+  g_ptr_array_set_size (self->records, 0);
 }
 
 void
@@ -389,6 +439,7 @@ sqlite_save_live (BatonStore *store,
   sqlite3_stmt *stmt = NULL;
 
   sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  write_records (self);
   run_each (self, "DELETE FROM live_sessions WHERE id = ?", gone_sessions);
   run_each (self, "DELETE FROM live_calls WHERE call_id = ?", gone_calls);
   if (sessions && sessions->len > 0 &&
@@ -519,6 +570,13 @@ sqlite_free (BatonStore *store)
 {
   SqliteStore *self = (SqliteStore *) store;
 
+  if (self->db && self->records && self->records->len > 0)
+    {
+      sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+      write_records (self);
+      sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+    }
+  g_clear_pointer (&self->records, g_ptr_array_unref);
   g_clear_pointer (&self->stmts, g_hash_table_destroy);
   sqlite3_close (self->db);
   g_free (self);
@@ -547,6 +605,7 @@ baton_store_sqlite_new (const char  *data_dir,
   self->parent.vtable = &sqlite_vtable;
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) sqlite3_finalize);
+  self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_record_free);
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK)

@@ -75,6 +75,7 @@ typedef struct
   GPtrArray       *(*list_users)     (BatonStore *store, const char *query, int limit);
   void             (*get_forwarding) (BatonStore *store, const char *user, BatonForwarding *out);
   gboolean         (*set_forwarding) (BatonStore *store, const char *user, const BatonForwarding *fwd, GError **error);
+  /* May be kept until the next save_live () (written in its transaction) or free (). */
   void             (*record_call)    (BatonStore *store, const BatonCallRecord *record);
   /* One batch of changes to the live state, in one transaction: rows to
    * write (BatonLiveSession*, BatonLiveCall*) and ids whose rows go. */

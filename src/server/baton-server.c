@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -103,6 +104,13 @@ baton_server_release_held (BatonServer *server)
         soup_websocket_connection_send_text (frame->ws, frame->text);
       held_frame_free (frame);
     }
+
+  /* tests only: die the hard way the moment the reply has left */
+  if (G_UNLIKELY (server->crash_pending))
+    {
+      g_message ("--crash-after %s: killing myself", server->crash_after);
+      raise (SIGKILL);
+    }
 }
 
 void
@@ -111,6 +119,24 @@ baton_server_uncork (BatonServer *server)
   g_return_if_fail (server->cork > 0);
   if (--server->cork == 0)
     baton_server_release_held (server);
+}
+
+/* Group commit: the shards' pump holds the server corked for a whole round
+ * (every shard that is ready is run), so the live state that the requests of
+ * one round changed is stored in one transaction, and their replies and events
+ * leave after it, all at once. */
+static void
+batch_begin_cb (gpointer data,
+                gpointer unused)
+{
+  baton_server_cork (data);
+}
+
+static void
+batch_end_cb (gpointer data,
+              gpointer unused)
+{
+  baton_server_uncork (data);
 }
 
 BatonStoreUser *
@@ -449,6 +475,7 @@ baton_server_listen (BatonServer  *server,
       g_socket_close (probe, NULL);
 
       server->shards = baton_shards_new (server->n_shards);
+      baton_shards_set_batch (server->shards, batch_begin_cb, batch_end_cb, server);
       server->shard_soups = g_ptr_array_new_with_free_func (g_object_unref);
     }
 
