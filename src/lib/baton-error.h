@@ -61,6 +61,9 @@ G_BEGIN_DECLS
  * @BATON_ERROR_SERVICE: the service refused the request; see the code and
  *   subcode in the message
  * @BATON_ERROR_PROTOCOL: the service sent something libbaton does not understand
+ * @BATON_ERROR_INVALID_ARGUMENT: an argument can never be right, whatever the
+ *   service says: an empty user id or call id (a %NULL where none is allowed
+ *   stays a programmer error, reported with a critical warning)
  *
  * Error codes of the [const@ERROR] domain.
  */
@@ -72,6 +75,7 @@ typedef enum {
   BATON_ERROR_INVALID_STATE,
   BATON_ERROR_SERVICE,
   BATON_ERROR_PROTOCOL,
+  BATON_ERROR_INVALID_ARGUMENT,
 } BatonError;
 
 BATON_AVAILABLE_IN_ALL

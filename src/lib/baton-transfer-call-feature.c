@@ -218,8 +218,18 @@ start_transfer (BatonTransferCallFeature *self,
  * Blind transfer: asks the service to connect the remote participant of
  * the call with @target_id. The call goes on hold meanwhile.
  *
+ * The service's refusals arrive as the transfer's failure, with
+ * [property@Transfer:error-code] and [property@Transfer:error-subcode]:
+ * 404/0 an unknown user, 400/10210 a party of the call itself (this user or
+ * the transferee), 409/10209 another transfer of the call in progress,
+ * 400/10012 an id that is not valid.
+ *
  * Returns: (transfer full): the transfer, in %BATON_TRANSFER_STATE_TRANSFERRING;
- *   failures reported by the service later make it %BATON_TRANSFER_STATE_FAILED
+ *   failures reported by the service later make it %BATON_TRANSFER_STATE_FAILED.
+ *   %NULL with @error set when the transfer cannot even start:
+ *   %BATON_ERROR_INVALID_ARGUMENT for an empty @target_id,
+ *   %BATON_ERROR_INVALID_STATE when the call is not answered (or has ended),
+ *   %BATON_ERROR_NOT_CONNECTED when the agent is not connected
  */
 BatonTransfer *
 baton_transfer_call_feature_transfer_to_participant (BatonTransferCallFeature *self,
@@ -228,8 +238,15 @@ baton_transfer_call_feature_transfer_to_participant (BatonTransferCallFeature *s
                                                      GError                  **error)
 {
   g_return_val_if_fail (BATON_IS_TRANSFER_CALL_FEATURE (self), NULL);
-  g_return_val_if_fail (target_id != NULL && *target_id != '\0', NULL);
+  g_return_val_if_fail (target_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (*target_id == '\0')
+    {
+      g_set_error_literal (error, BATON_ERROR, BATON_ERROR_INVALID_ARGUMENT,
+                           "No target: the user id is empty");
+      return NULL;
+    }
 
   return start_transfer (self, target_id, NULL, disable_forwarding_and_unanswered, error);
 }
@@ -243,9 +260,12 @@ baton_transfer_call_feature_transfer_to_participant (BatonTransferCallFeature *s
  * Attended (consultative) transfer: connects the remote participant of this
  * call with the remote participant of the call @target_call_id, which the new
  * call replaces. Fails with 404/10202 if that call is not this agent's or has
- * ended.
+ * ended (this call itself included), 409/10209 if a transfer of either call
+ * is in progress.
  *
- * Returns: (transfer full): the transfer, in %BATON_TRANSFER_STATE_TRANSFERRING
+ * Returns: (transfer full): the transfer, in %BATON_TRANSFER_STATE_TRANSFERRING;
+ *   %NULL with @error set as for
+ *   [method@TransferCallFeature.transfer_to_participant]
  */
 BatonTransfer *
 baton_transfer_call_feature_transfer_to_call (BatonTransferCallFeature *self,
@@ -253,8 +273,15 @@ baton_transfer_call_feature_transfer_to_call (BatonTransferCallFeature *self,
                                               GError                  **error)
 {
   g_return_val_if_fail (BATON_IS_TRANSFER_CALL_FEATURE (self), NULL);
-  g_return_val_if_fail (target_call_id != NULL && *target_call_id != '\0', NULL);
+  g_return_val_if_fail (target_call_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (*target_call_id == '\0')
+    {
+      g_set_error_literal (error, BATON_ERROR, BATON_ERROR_INVALID_ARGUMENT,
+                           "No target: the call id is empty");
+      return NULL;
+    }
 
   return start_transfer (self, NULL, target_call_id, FALSE, error);
 }
