@@ -11,6 +11,12 @@
 #include "baton-error-private.h"
 #include "baton-log-private.h"
 #include "baton-signaling-connection-private.h"
+#include "baton-token-credential-private.h"
+
+#include <string.h>
+
+/* The largest message the service takes (docs/PROTOCOL.md § 1) */
+#define MAX_MESSAGE_SIZE 65536
 
 struct _BatonSignalingConnection
 {
@@ -362,6 +368,8 @@ baton_signaling_connection_new_async (const char          *server_uri,
   g_autoptr(GError) error = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *clean_token = NULL;
+  g_autoptr(GUri) parsed = NULL;
   const char *protocols[] = { "baton.v1", NULL };
 
   self = g_object_new (BATON_TYPE_SIGNALING_CONNECTION, NULL);
@@ -373,6 +381,21 @@ baton_signaling_connection_new_async (const char          *server_uri,
     {
       g_task_return_new_error (task, BATON_ERROR, BATON_ERROR_CONNECTION,
                                "The server URI must start with ws:// or wss://");
+      return;
+    }
+
+  parsed = g_uri_parse (server_uri, G_URI_FLAGS_NONE, NULL);
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+    {
+      g_task_return_new_error (task, BATON_ERROR, BATON_ERROR_CONNECTION,
+                               "The server URI is not valid: it needs a host, as in ws://HOST:PORT");
+      return;
+    }
+
+  clean_token = baton_token_credential_clean (token, &error);
+  if (clean_token == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -404,7 +427,7 @@ baton_signaling_connection_new_async (const char          *server_uri,
                                self->extra_ca, 0);
     }
 
-  auth = g_strconcat ("Bearer ", token ? token : "", NULL);
+  auth = g_strconcat ("Bearer ", clean_token, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
 
   self->session = soup_session_new_with_options ("timeout", 15, "idle-timeout", 0, NULL);
@@ -452,6 +475,18 @@ baton_signaling_connection_request_async (BatonSignalingConnection *self,
   json_object_set_int_member (message, "id", id);
   root = json_node_init_object (json_node_alloc (), message);
   text = json_to_string (root, FALSE);
+
+  /* The service closes the connection on a larger message (1009), which
+   * would end every call of the agent for the sake of one request (a huge
+   * user id typed in, say): that request alone fails instead. */
+  if (strlen (text) > MAX_MESSAGE_SIZE)
+    {
+      BATON_WARNING ("not sending a %s of %" G_GSIZE_FORMAT " bytes: the service takes at most %u",
+                     baton_json_get_string (message, "type"), strlen (text), MAX_MESSAGE_SIZE);
+      g_task_return_error (task, baton_error_new_service (BATON_ERROR_SERVICE, 400, 10012,
+                                                          "The request is too large for the calling service"));
+      return;
+    }
 
   BATON_VERBOSE ("→ %s id=%" G_GINT64_FORMAT " %s", baton_json_get_string (message, "type"), id,
                  baton_json_get_string (message, "call_id") ?: "");

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "baton-token-credential.h"
 
 G_BEGIN_DECLS
@@ -14,5 +16,8 @@ gboolean baton_token_credential_parse        (const char *token,
 gint64   baton_token_credential_refresh_time (gint64      iat,
                                               gint64      exp,
                                               gint64      now);
+char    *baton_token_credential_clean        (const char  *token,
+                                              GError     **error);
+char    *baton_token_credential_subject      (const char  *token);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "baton-error.h"
 #include "baton-log-private.h"
 #include "baton-token-credential-private.h"
 
@@ -120,6 +121,62 @@ baton_token_credential_parse (const char *token,
     *iat = json_node_get_int (node);
 
   return TRUE;
+}
+
+/* The longest token the service takes (docs/PROTOCOL.md § 8, token.refresh) */
+#define TOKEN_MAX_LENGTH 8192
+
+/* @token as it goes on the wire: without surrounding white space (a token
+ * read from a file often ends with a newline). %NULL with
+ * %BATON_ERROR_INVALID_TOKEN if it cannot be a token at all: empty, longer
+ * than the service takes, or with characters an HTTP header cannot carry
+ * (spaces, control characters, non-ASCII) — sent as is, those would fail
+ * the connection with a misleading error, or inject a header. */
+char *
+baton_token_credential_clean (const char  *token,
+                              GError     **error)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (token ? token : ""));
+  gsize len = strlen (clean);
+
+  if (len == 0)
+    {
+      g_set_error_literal (error, BATON_ERROR, BATON_ERROR_INVALID_TOKEN,
+                           "The token is empty (401/0)");
+      return NULL;
+    }
+  if (len > TOKEN_MAX_LENGTH)
+    {
+      g_set_error (error, BATON_ERROR, BATON_ERROR_INVALID_TOKEN,
+                   "The token is too long: %" G_GSIZE_FORMAT " bytes, at most %u (401/0)",
+                   len, TOKEN_MAX_LENGTH);
+      return NULL;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) clean[i];
+
+      if (c <= ' ' || c >= 0x7f)
+        {
+          g_set_error_literal (error, BATON_ERROR, BATON_ERROR_INVALID_TOKEN,
+                               "The token contains spaces, control or non-ASCII characters (401/0)");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&clean);
+}
+
+/* The user id (`sub` claim) @token names, or %NULL; unverified. */
+char *
+baton_token_credential_subject (const char *token)
+{
+  g_autofree char *clean = baton_token_credential_clean (token, NULL);
+  g_autoptr(JsonObject) payload = clean ? parse_payload (clean) : NULL;
+  JsonNode *node = payload ? json_object_get_member (payload, "sub") : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
 }
 
 gint64
