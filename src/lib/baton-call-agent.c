@@ -14,6 +14,7 @@
 #include "baton-incoming-call-private.h"
 #include "baton-log-private.h"
 #include "baton-signaling-connection-private.h"
+#include "baton-token-credential-private.h"
 #include "baton-transfer-private.h"
 #include "baton-user-private.h"
 #include "baton-util-private.h"
@@ -59,6 +60,13 @@ struct _BatonCallAgent
   char                     *display_name;
   char                     *session_id;
   gboolean                  accept_transfers;
+
+  /* Tokens: the one the current (or last) connection was opened with or
+   * the service took in a token.refresh, and one it refused (another
+   * user's, expired, …), which must not be used to reconnect. */
+  char                     *connection_token;
+  char                     *accepted_token;
+  char                     *refused_token;
 
   GListStore               *calls;
   GHashTable               *call_table;     /* id → BatonCall (unowned; the list owns) */
@@ -291,10 +299,21 @@ end_everything (BatonCallAgent *self,
       g_object_unref (l->data);
     }
 
+  /* A transfer in flight goes on at the service (TRANSFER.md), but this
+   * agent will not hear how it ends: it fails here, with a failure code
+   * even when the calls end normally (a shutdown). */
   transfers = g_hash_table_get_values (self->transfers);
-  for (GList *l = transfers; l; l = l->next)
-    baton_transfer_fail (l->data, code, subcode, message);
+  g_list_foreach (transfers, (GFunc) g_object_ref, NULL);
   g_hash_table_remove_all (self->transfers);
+  for (GList *l = transfers; l; l = l->next)
+    {
+      if (code == 0)
+        baton_transfer_fail (l->data, 410, 10008,
+                             "The agent was shut down before the transfer finished");
+      else
+        baton_transfer_fail (l->data, code, subcode, message);
+      g_object_unref (l->data);
+    }
 }
 
 /* Requests */
@@ -696,6 +715,19 @@ register_cb (GObject      *object,
     }
 
   user = baton_json_get_object (reply, "user");
+  if (self->user_id != NULL &&
+      g_strcmp0 (baton_json_get_string (user, "id"), self->user_id) != 0)
+    {
+      /* A token handed in while disconnected named somebody else: never
+       * come back as another user. */
+      BATON_WARNING ("the new token is for another user (%s): not reconnecting as them",
+                     baton_json_get_string (user, "id") ? baton_json_get_string (user, "id") : "?");
+      g_task_return_new_error (task, BATON_ERROR, BATON_ERROR_INVALID_TOKEN,
+                               "The token is for another user (403/0)");
+      return;
+    }
+  baton_set_str (&self->accepted_token, self->connection_token);
+
   session_id = baton_json_get_string (reply, "session_id");
   same_session = resume && g_strcmp0 (session_id, self->session_id) == 0;
   baton_set_str (&self->session_id, session_id);
@@ -788,11 +820,18 @@ open_async (BatonCallAgent      *self,
             gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *token = baton_token_credential_get_token (self->credential);
+
+  /* A token the service refused in a token.refresh is not used: the one it
+   * took last is (and fails, once expired, as it would have anyway). */
+  if (self->refused_token && self->accepted_token && g_strcmp0 (token, self->refused_token) == 0)
+    token = self->accepted_token;
+  baton_set_str (&self->connection_token, token);
 
   g_task_set_task_data (task, GINT_TO_POINTER (resume), NULL);
   self->token_expired = FALSE;
   baton_signaling_connection_new_async (baton_call_agent_options_get_server_uri (self->options),
-                                        baton_token_credential_get_token (self->credential),
+                                        token,
                                         baton_call_agent_options_get_tls_ca_file (self->options),
                                         cancellable, connection_cb, task);
 }
@@ -927,18 +966,37 @@ baton_call_agent_set_reconnect_schedule (BatonCallAgent *self,
 /* Token refresh */
 
 static void
+token_refused (BatonCallAgent *self,
+               const char     *token,
+               const char     *why)
+{
+  BATON_WARNING ("the new token was refused (%s): keeping the current one", why);
+  baton_set_str (&self->refused_token, token);
+}
+
+static void
 token_refresh_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
+  BatonCallAgent *self = BATON_CALL_AGENT (object);
+  g_autofree char *token = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
+  guint code = 0, subcode = 0;
 
-  reply = baton_call_agent_request_finish (BATON_CALL_AGENT (object), result, &error);
-  if (reply == NULL)
-    BATON_WARNING ("the service did not take the new token: %s", error->message);
+  reply = baton_call_agent_request_finish (self, result, &error);
+  if (reply != NULL)
+    {
+      BATON_INFO ("the service took the new token");
+      baton_set_str (&self->accepted_token, token);
+      if (g_strcmp0 (self->refused_token, token) == 0)
+        g_clear_pointer (&self->refused_token, g_free);
+    }
+  else if (baton_error_get_service_code (error, &code, &subcode) && (code == 401 || code == 403))
+    token_refused (self, token, error->message);
   else
-    BATON_INFO ("the service took the new token");
+    BATON_WARNING ("could not hand the new token to the service: %s", error->message);
 }
 
 static void
@@ -947,14 +1005,36 @@ token_changed_cb (BatonTokenCredential *credential,
                   gpointer              user_data)
 {
   BatonCallAgent *self = user_data;
+  const char *token = baton_token_credential_get_token (credential);
+  g_autofree char *clean = NULL;
+  g_autofree char *subject = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *message;
+
+  if (self->shut_down)
+    return;
+
+  /* Refused here without asking: what cannot be a token, and a token that
+   * says it is somebody else's (the service checks the rest). */
+  clean = baton_token_credential_clean (token, &error);
+  if (clean == NULL)
+    {
+      token_refused (self, token, error->message);
+      return;
+    }
+  subject = baton_token_credential_subject (clean);
+  if (self->user_id && subject && g_strcmp0 (subject, self->user_id) != 0)
+    {
+      token_refused (self, token, "it is for another user");
+      return;
+    }
 
   if (!self->registered || self->connection == NULL)
     return; /* the next connection uses it */
 
   message = new_message ("token.refresh");
-  json_object_set_string_member (message, "token", baton_token_credential_get_token (credential));
-  baton_call_agent_request_async (self, message, NULL, token_refresh_cb, NULL);
+  json_object_set_string_member (message, "token", clean);
+  baton_call_agent_request_async (self, message, NULL, token_refresh_cb, g_strdup (token));
 }
 
 /* GObject */
@@ -1005,6 +1085,9 @@ baton_call_agent_finalize (GObject *object)
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->session_id, g_free);
+  g_clear_pointer (&self->connection_token, g_free);
+  g_clear_pointer (&self->accepted_token, g_free);
+  g_clear_pointer (&self->refused_token, g_free);
   g_clear_object (&self->calls);
   g_clear_pointer (&self->call_table, g_hash_table_unref);
   g_clear_pointer (&self->incoming_table, g_hash_table_unref);
@@ -1350,11 +1433,12 @@ baton_call_agent_set_accept_transfers (BatonCallAgent *self,
  *
  * Calls @callee_id. Any other active call is put on hold first. The call
  * starts in %BATON_CALL_STATE_CONNECTING; failures (busy, declined,
- * offline, unknown user, …) arrive later as %BATON_CALL_STATE_DISCONNECTED
- * with an end code.
+ * offline, unknown user 404/0, oneself or an id that is not valid 400/10012,
+ * …) arrive later as %BATON_CALL_STATE_DISCONNECTED with an end code.
  *
- * Returns: (transfer full): the new call, or %NULL if the agent is not
- *   connected
+ * Returns: (transfer full): the new call, or %NULL with @error set:
+ *   %BATON_ERROR_INVALID_ARGUMENT for an empty @callee_id,
+ *   %BATON_ERROR_NOT_CONNECTED when the agent is not connected
  */
 BatonCall *
 baton_call_agent_start_call (BatonCallAgent  *self,
@@ -1364,9 +1448,15 @@ baton_call_agent_start_call (BatonCallAgent  *self,
   BatonCall *call;
 
   g_return_val_if_fail (BATON_IS_CALL_AGENT (self), NULL);
-  g_return_val_if_fail (callee_id != NULL && *callee_id != '\0', NULL);
+  g_return_val_if_fail (callee_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (*callee_id == '\0')
+    {
+      g_set_error_literal (error, BATON_ERROR, BATON_ERROR_INVALID_ARGUMENT,
+                           "No user to call: the user id is empty");
+      return NULL;
+    }
   if (self->state != BATON_CONNECTION_STATE_CONNECTED)
     {
       g_set_error (error, BATON_ERROR, BATON_ERROR_NOT_CONNECTED,

@@ -144,6 +144,8 @@ baton_call_client_create_call_agent_finish (BatonCallClient  *self,
 {
   g_return_val_if_fail (BATON_IS_CALL_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        baton_call_client_create_call_agent_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
