@@ -60,6 +60,8 @@ struct _BatonCall
   char                     *transfer_id;        /* for A′ on the transferee */
   GWeakRef                  original;           /* for A′: the call A */
 
+  guint                     holds_pending;      /* hold/resume requests in flight */
+
   guint                     answered : 1;
   guint                     ringing : 1;
   guint                     local_held : 1;
@@ -444,13 +446,28 @@ got_id (BatonCall  *self,
       send (self, new_message ("call.hangup", self->id));
       baton_call_end (self, 0, 0, "hung up");
     }
-  else if (self->is_muted)
-    {
-      JsonObject *message = new_message ("call.mute", self->id);
+}
 
-      json_object_set_boolean_member (message, "muted", TRUE);
-      send (self, message);
-    }
+static void
+send_mute (BatonCall *self)
+{
+  JsonObject *message = new_message ("call.mute", self->id);
+
+  json_object_set_boolean_member (message, "muted", self->is_muted);
+  send (self, message);
+}
+
+/* The service tells the other party of a mute only once the call is
+ * answered (before, it has no other party yet): a mute set earlier is sent
+ * now. */
+static void
+set_answered (BatonCall *self)
+{
+  if (self->answered)
+    return;
+  self->answered = TRUE;
+  if (self->is_muted && self->id)
+    send_mute (self);
 }
 
 static void
@@ -602,7 +619,7 @@ accept_cb (GObject      *object,
       return;
     }
 
-  self->answered = TRUE;
+  set_answered (self);
   update (self);
 }
 
@@ -685,7 +702,7 @@ baton_call_handle_event (BatonCall  *self,
           return;
         }
       remote_description_set (self);
-      self->answered = TRUE;
+      set_answered (self);
       update (self);
     }
   else if (g_str_equal (type, "call.ended"))
@@ -745,7 +762,7 @@ baton_call_apply_snapshot (BatonCall  *self,
       if (!self->answered && self->direction == BATON_CALL_DIRECTION_OUTGOING)
         BATON_WARNING ("call %s was answered while the agent was away; its media may not flow",
                        self->id);
-      self->answered = TRUE;
+      set_answered (self);
     }
   else if (g_strcmp0 (baton_json_get_string (snapshot, "state"), "ringing") == 0 &&
            self->direction == BATON_CALL_DIRECTION_OUTGOING)
@@ -987,7 +1004,12 @@ baton_call_class_init (BatonCallClass *klass)
 static void
 baton_call_init (BatonCall *self)
 {
+  /* Complete even when made with g_object_new() alone (bindings can): a
+   * participant and a transfer feature, which baton_call_new() fills in. */
   self->participants = g_list_store_new (BATON_TYPE_REMOTE_PARTICIPANT);
+  self->participant = baton_remote_participant_new (NULL, NULL);
+  g_list_store_append (self->participants, self->participant);
+  self->transfer_feature = baton_transfer_call_feature_new (self);
   self->cancellable = g_cancellable_new ();
   self->pending_remote_ice = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->pending_local_ice = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -1007,9 +1029,8 @@ baton_call_new (BatonCallAgent     *agent,
   g_object_add_weak_pointer (G_OBJECT (agent), (gpointer *) &self->agent);
   self->direction = direction;
   self->id = g_strdup (call_id);
-  self->participant = baton_remote_participant_new (peer_id, peer_display_name);
-  g_list_store_append (self->participants, self->participant);
-  self->transfer_feature = baton_transfer_call_feature_new (self);
+  baton_remote_participant_set_id (self->participant, peer_id);
+  baton_remote_participant_set_display_name (self->participant, peer_display_name);
   self->state = BATON_CALL_STATE_NONE;
   update (self);
   return self;
@@ -1178,12 +1199,15 @@ hold_reply_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   reply = baton_call_agent_request_finish (BATON_CALL_AGENT (object), result, &error);
+  self->holds_pending--;
   if (reply == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
+  /* Replies come in the order of the requests: the last one sets the
+   * final state. */
   if (!self->ended)
     {
       self->local_held = held;
@@ -1219,7 +1243,11 @@ set_hold (BatonCall           *self,
                                "The agent of the call is gone");
       return;
     }
-  if (!!self->local_held == !!held)
+  /* Nothing to do only when no request is in flight: otherwise this one
+   * is sent too (the service takes a repeated one as a no-op), so that a
+   * resume right after a hold is not lost, and each caller learns how its
+   * own request went. */
+  if (self->holds_pending == 0 && !!self->local_held == !!held)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -1228,6 +1256,7 @@ set_hold (BatonCall           *self,
   if (!held)
     baton_call_agent_hold_others (self->agent, self, NULL);
 
+  self->holds_pending++;
   message = new_message ("call.hold", self->id);
   json_object_set_boolean_member (message, "held", held);
   baton_call_agent_request_async (self->agent, message, cancellable, hold_reply_cb,
@@ -1270,7 +1299,9 @@ baton_call_hold_finish (BatonCall     *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
+  g_return_val_if_fail (BATON_IS_CALL (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == baton_call_hold_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1310,7 +1341,9 @@ baton_call_resume_finish (BatonCall     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
+  g_return_val_if_fail (BATON_IS_CALL (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == baton_call_resume_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1326,13 +1359,8 @@ set_muted (BatonCall *self,
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_MUTED]);
 
-  if (self->id)
-    {
-      JsonObject *message = new_message ("call.mute", self->id);
-
-      json_object_set_boolean_member (message, "muted", muted);
-      send (self, message);
-    }
+  if (self->id && self->answered)
+    send_mute (self);
 }
 
 /**

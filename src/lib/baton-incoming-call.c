@@ -229,6 +229,8 @@ static void
 baton_incoming_call_init (BatonIncomingCall *self)
 {
   self->ice = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->transferor_id = g_strdup ("");
+  self->transferor_display_name = g_strdup ("");
 }
 
 BatonIncomingCall *
@@ -247,8 +249,10 @@ baton_incoming_call_new (BatonCallAgent *agent,
   self->caller_id = g_strdup (baton_json_get_string (from, "id"));
   name = baton_json_get_string (from, "display_name");
   self->caller_display_name = g_strdup (name && *name ? name : self->caller_id);
+  g_free (self->transferor_id);
   self->transferor_id = g_strdup (baton_json_get_string (transferor, "id") ?: "");
   name = baton_json_get_string (transferor, "display_name");
+  g_free (self->transferor_display_name);
   self->transferor_display_name = g_strdup (name && *name ? name : self->transferor_id);
   self->replaces = g_strdup (baton_json_get_string (event, "replaces"));
   self->offer = g_strdup (baton_json_get_string (event, "sdp"));
