@@ -144,7 +144,9 @@ baton_call_agent_options_class_init (BatonCallAgentOptionsClass *klass)
   /**
    * BatonCallAgentOptions:display-name:
    *
-   * This agent's name for the call log of the service, or %NULL.
+   * This agent's name for the call log of the service, or %NULL. The
+   * service keeps at most 256 bytes of it; a longer name is cut (at a
+   * character) rather than refused.
    */
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "baton-call-agent-private.h"
 #include "baton-call-private.h"
 #include "baton-enum-types.h"
@@ -25,6 +27,9 @@
 #define RECONNECT_FIRST_DELAY_MS 250
 #define RECONNECT_MAX_DELAY_MS   4000
 #define RECONNECT_ATTEMPTS       10
+
+/* The longest display name the service takes, in bytes */
+#define DISPLAY_NAME_MAX_LENGTH  256
 
 /**
  * BatonCallAgent:
@@ -761,7 +766,21 @@ register_async (BatonCallAgent *self,
   g_task_set_task_data (task, GINT_TO_POINTER (resume), NULL);
 
   if (name && *name)
-    json_object_set_string_member (message, "display_name", name);
+    {
+      /* A name longer than the service takes (PROTOCOL.md § 8) must not
+       * keep the agent from signing in: it is cut, at a character. */
+      g_autofree char *cut = g_utf8_make_valid (name, -1);
+
+      if (strlen (cut) > DISPLAY_NAME_MAX_LENGTH)
+        {
+          char *end = cut + DISPLAY_NAME_MAX_LENGTH;
+
+          while (end > cut && (((guchar) *end) & 0xc0) == 0x80)
+            end--;
+          *end = '\0';
+        }
+      json_object_set_string_member (message, "display_name", cut);
+    }
 
   if (resume && self->session_id)
     {

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import traceback
+import weakref
 
 import gi
 
@@ -217,7 +218,8 @@ class Recorder:
     """Records a call's states and incoming calls of an agent."""
 
     def __init__(self, agent):
-        self.agent = agent
+        # weakly: a test may drop the agent and expect it to go
+        self._agent = weakref.ref(agent)
         self.incoming = []
         self.states = []
         agent.connect('incoming-call', lambda a, inc: self.incoming.append(inc))
@@ -226,8 +228,7 @@ class Recorder:
 
     def next_incoming(self, timeout=10):
         n = len(self.incoming)
-        wait_for(lambda: len(self.incoming) > n, timeout, 'an incoming call on %s' %
-                 self.agent.props.user_id)
+        wait_for(lambda: len(self.incoming) > n, timeout, 'an incoming call')
         return self.incoming[-1]
 
 

@@ -132,6 +132,14 @@ def agent_properties_in_every_state():
     check(props['incoming-calls'] is not None, 'incoming-calls after shutdown')
 
 
+def long_display_name_does_not_keep_the_agent_out():
+    for name in ['x' * 300, '\u00e9' * 200, '\U0001F600' * 100]:
+        a, err = T.create_agent_result(T.SRV.token('alice'), display_name=name)
+        check(err is None, 'signed in with a %d-character name (%s)' % (len(name), err and err.message))
+        eq(a.props.connection_state, CS.CONNECTED, 'connected')
+        a.shutdown()
+
+
 def methods_after_shutdown():
     a = T.agent('alice')
     rec = T.recorder(a)
@@ -337,6 +345,7 @@ TESTS = [
     unreachable_server_fails_with_connection_error,
     cancelled_creation_fails_cleanly,
     agent_properties_in_every_state,
+    long_display_name_does_not_keep_the_agent_out,
     methods_after_shutdown,
     start_call_with_bad_callee_ids,
     dropped_agent_ends_its_calls_for_the_far_side,

@@ -222,6 +222,34 @@ def transferor_drops_everything_mid_transfer():
     accepted[0].hang_up()
 
 
+def transferee_drops_everything_mid_transfer():
+    """E's agent is dropped while the transfer rings C: the transfer fails
+    with a reason (not TRANSFERRING for ever), C stops ringing."""
+    t = T.agent('alice')
+    e = T.agent('bob')
+    T.AGENTS.remove(e)
+    c = T.agent('carol')
+    rc = T.recorder(c)
+    taken = []
+    e.connect('incoming-call', lambda agent, inc: taken.append(inc.accept()))
+    a_t = t.start_call('bob')
+    wait_for(lambda: taken, 10, 'bob answered')
+    wait_state(a_t, ST.CONNECTED)
+    tr = a_t.get_transfer_feature().transfer_to_participant('carol', True)
+    inc = rc.next_incoming()
+    ended = []
+    inc.connect('ended', lambda i: ended.append(1))
+    del e, taken
+    T.collect()
+    wait_done(tr)
+    p = check_transfer_properties(tr, 'E gone')
+    eq((p['state'], p['error-code'], p['error-subcode']), (TS.FAILED, 487, 0), 'failed: cancelled')
+    wait_state(a_t, ST.DISCONNECTED)
+    eq((a_t.props.end_code, a_t.props.end_subcode), (0, 0), 'A ended as a hang-up by E')
+    wait_for(lambda: ended, 5, 'C stopped ringing')
+    eq(c.props.incoming_calls.get_n_items(), 0, 'nothing rings on C')
+
+
 TESTS = [
     bad_targets_fail_with_codes_and_a_resumes,
     transfer_to_call_with_wrong_calls,
@@ -229,6 +257,7 @@ TESTS = [
     second_transfer_while_one_is_in_progress,
     transferee_side_properties_and_refusal,
     transferor_drops_everything_mid_transfer,
+    transferee_drops_everything_mid_transfer,
 ]
 
 if __name__ == '__main__':
