@@ -5,6 +5,11 @@
  * Every label and button is bound in the .ui to the view-model; the buttons
  * activate the window's actions (win.toggle-mute, win.transfer, …), which
  * the window enables for the selected call.
+ *
+ * The call page (baton-call-page.ui: the buttons and the keypad) is built
+ * the first time there is something to show on it, not with the main
+ * window: most launches show no call for a while, and it is most of this
+ * view's widgets.
  */
 
 #include "config.h"
@@ -18,18 +23,36 @@ struct _BatonCallView
 
   BatonCallViewModel *view_model;
   GtkStack *stack;
-  GtkToggleButton *keypad_button;
+  GtkToggleButton *keypad_button; /* NULL until the call page is built */
 };
 
 G_DEFINE_FINAL_TYPE (BatonCallView, baton_call_view, ADW_TYPE_BIN)
+
+static void
+ensure_call_page (BatonCallView *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->keypad_button != NULL)
+    return;
+  builder = gtk_builder_new ();
+  gtk_builder_expose_object (builder, "view_model", G_OBJECT (self->view_model));
+  if (!gtk_builder_add_from_resource (builder, "/io/github/batonphone/Baton/baton-call-page.ui", &error))
+    g_error ("baton-call-page.ui: %s", error->message);
+  self->keypad_button = GTK_TOGGLE_BUTTON (gtk_builder_get_object (builder, "keypad_button"));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "call_page")), "call");
+}
 
 static void
 has_item_cb (BatonCallView *self)
 {
   gboolean has_item = baton_call_view_model_get_item (self->view_model) != NULL;
 
+  if (has_item)
+    ensure_call_page (self);
   gtk_stack_set_visible_child_name (self->stack, has_item ? "call" : "empty");
-  if (baton_call_view_model_get_call (self->view_model) == NULL)
+  if (baton_call_view_model_get_call (self->view_model) == NULL && self->keypad_button != NULL)
     gtk_toggle_button_set_active (self->keypad_button, FALSE);
 }
 
@@ -57,7 +80,6 @@ baton_call_view_class_init (BatonCallViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/batonphone/Baton/baton-call-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BatonCallView, view_model);
   gtk_widget_class_bind_template_child (widget_class, BatonCallView, stack);
-  gtk_widget_class_bind_template_child (widget_class, BatonCallView, keypad_button);
 
   /* Keypad digits while the call view has the focus. */
   baton_call_util_add_dtmf_bindings (widget_class);
@@ -90,6 +112,7 @@ void
 baton_call_view_toggle_keypad (BatonCallView *self)
 {
   g_return_if_fail (BATON_IS_CALL_VIEW (self));
+  ensure_call_page (self);
   gtk_toggle_button_set_active (self->keypad_button,
                                 !gtk_toggle_button_get_active (self->keypad_button));
 }
