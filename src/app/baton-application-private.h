@@ -34,6 +34,8 @@ struct _BatonApplication
   gboolean signing_in;
 
   gboolean command_line_signs_in;
+  gboolean before_first_frame;   /* the first window has not drawn yet */
+  gboolean sign_in_deferred;     /* sign-in asked for before that */
   guint retry_id;
   guint devices_idle_id;
 };

@@ -215,10 +215,20 @@ baton_application_sign_in (BatonApplication *self,
                              "server", server_uri, NULL);
     }
 
-  credential = baton_token_credential_new (token);
-  options = baton_call_agent_options_new (server_uri);
   set_sign_in_error (self, NULL);
   set_signing_in (self, TRUE);
+  /* Creating the agent creates the SDK's device manager, which starts
+   * GStreamer and the device monitor (20–60 ms): not before the window's
+   * first frame, see first_frame_cb(). The window says "signing in"
+   * meanwhile. */
+  if (self->before_first_frame)
+    {
+      self->sign_in_deferred = TRUE;
+      return;
+    }
+  self->sign_in_deferred = FALSE;
+  credential = baton_token_credential_new (token);
+  options = baton_call_agent_options_new (server_uri);
   baton_call_client_create_call_agent_async (self->client, credential, options, self->cancellable,
                                              create_agent_cb, g_object_ref (self));
 }
@@ -244,6 +254,7 @@ baton_application_sign_out (BatonApplication *self)
   g_return_if_fail (BATON_IS_APPLICATION (self));
 
   g_cancellable_cancel (self->cancellable);
+  self->sign_in_deferred = FALSE;
   set_signing_in (self, FALSE);
   if (self->server_uri != NULL)
     secret_password_clear (token_schema (), NULL, NULL, NULL, "server", self->server_uri, NULL);
@@ -340,17 +351,36 @@ ensure_devices_idle_cb (gpointer user_data)
   BatonApplication *self = user_data;
 
   self->devices_idle_id = 0;
+  if (self->sign_in_deferred && self->token != NULL)
+    baton_application_sign_in (self, self->server_uri, self->token, FALSE);
   baton_application_ensure_devices (self);
   return G_SOURCE_REMOVE;
 }
 
+/* The window's first frame is out (or the window went without drawing):
+ * the sign-in asked for meanwhile and the devices come now. */
 static void
-first_frame_cb (GdkFrameClock    *clock,
+first_frame_cb (GObject          *clock_or_window,
                 BatonApplication *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
-  if (self->ringer == NULL && self->devices_idle_id == 0)
-    self->devices_idle_id = g_idle_add (ensure_devices_idle_cb, self);
+  GtkWindow *window = g_object_get_data (G_OBJECT (self), "baton-first-window");
+
+  if (!self->before_first_frame)
+    return;
+  self->before_first_frame = FALSE;
+  if (window != NULL)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      g_signal_handlers_disconnect_by_func (window, first_frame_cb, self);
+      if (clock != NULL)
+        g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+      g_object_set_data (G_OBJECT (self), "baton-first-window", NULL);
+    }
+  if ((self->ringer == NULL || self->sign_in_deferred) && self->devices_idle_id == 0)
+    /* Not at idle priority: a spinner (the welcome page's while signing
+     * in) asks for a frame after every frame, which would starve it. */
+    self->devices_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, ensure_devices_idle_cb, self, NULL);
 }
 
 static void
@@ -446,9 +476,11 @@ baton_application_activate (GApplication *app)
   gtk_window_present (window);
   if (!first)
     return;
-  if (self->ringer == NULL)
-    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                             G_CALLBACK (first_frame_cb), self, 0);
+  self->before_first_frame = TRUE;
+  g_object_set_data (G_OBJECT (self), "baton-first-window", window);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                           G_CALLBACK (first_frame_cb), self, 0);
+  g_signal_connect_object (window, "unrealize", G_CALLBACK (first_frame_cb), self, 0);
 
   /* Restore the last sign-in, unless the command line asks for another. */
   if (!self->command_line_signs_in)
