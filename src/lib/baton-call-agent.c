@@ -1075,7 +1075,9 @@ baton_call_agent_dispose (GObject *object)
   drop_connection (self);
   flush_queue (self);
   /* Dropped without baton_call_agent_shutdown(): stop the media of the
-   * calls left (the service ends them for the peers after its grace period). */
+   * calls left. The connection was closed with a goodbye (1000), so the
+   * service ends them for the peers at once, as hang-ups (0/0, or 487/0
+   * for a call still ringing). */
   if (!self->shut_down && self->calls)
     end_everything (self, 0, 0, "The agent was destroyed");
   self->shut_down = TRUE;

@@ -366,7 +366,10 @@ baton_incoming_call_accept_replacing (BatonIncomingCall  *self,
  * Answers the call. Any other active call of the agent is put on hold.
  *
  * Returns: (transfer full): the call, in %BATON_CALL_STATE_CONNECTING until
- *   the service confirms the answer
+ *   the service confirms the answer; %NULL with @error set to
+ *   %BATON_ERROR_INVALID_STATE when the call was already answered, rejected
+ *   or ended (the caller gave up), or %BATON_ERROR_NOT_CONNECTED when the
+ *   agent is disconnected or gone
  */
 BatonCall *
 baton_incoming_call_accept (BatonIncomingCall  *self,
@@ -404,7 +407,8 @@ reject_internal (BatonIncomingCall *self,
  * @self: a #BatonIncomingCall
  *
  * Declines the call: the caller's call ends with 603/0 (declined), or with
- * 486/0 (busy) when the agent is already in another call.
+ * 486/0 (busy) when the agent is already in another call. Does nothing once
+ * the call was answered, rejected or ended.
  */
 void
 baton_incoming_call_reject (BatonIncomingCall *self)

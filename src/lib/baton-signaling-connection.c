@@ -111,7 +111,9 @@ baton_json_get_array (JsonObject *object,
 }
 
 static void
-fail_pending (BatonSignalingConnection *self)
+fail_pending (BatonSignalingConnection *self,
+              BatonError                code,
+              const char               *message)
 {
   g_autoptr(GHashTable) pending = g_steal_pointer (&self->pending);
   GHashTableIter iter;
@@ -121,8 +123,7 @@ fail_pending (BatonSignalingConnection *self)
 
   g_hash_table_iter_init (&iter, pending);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_task_return_new_error (G_TASK (value), BATON_ERROR, BATON_ERROR_CONNECTION,
-                             "The connection to the calling service was lost");
+    g_task_return_new_error (G_TASK (value), BATON_ERROR, code, "%s", message);
 }
 
 static void
@@ -138,7 +139,8 @@ baton_signaling_connection_dispose (GObject *object)
     }
   g_clear_object (&self->ws);
   if (self->pending)
-    fail_pending (self);
+    fail_pending (self, BATON_ERROR_CONNECTION,
+                "The connection to the calling service was lost");
   g_clear_object (&self->session);
   g_clear_object (&self->extra_ca);
 
@@ -285,7 +287,8 @@ closed_cb (SoupWebsocketConnection *ws,
   self->closed = TRUE;
 
   BATON_INFO ("connection to the service closed (code %u)", code);
-  fail_pending (self);
+  fail_pending (self, BATON_ERROR_CONNECTION,
+                "The connection to the calling service was lost");
   g_signal_emit (self, signals[CLOSED], 0, code);
 }
 
@@ -516,6 +519,10 @@ baton_signaling_connection_close (BatonSignalingConnection *self)
 {
   g_return_if_fail (BATON_IS_SIGNALING_CONNECTION (self));
 
+  /* Closed on purpose (a shutdown): what waits for a reply fails as
+   * "not connected", not as a lost connection. */
+  fail_pending (self, BATON_ERROR_NOT_CONNECTED,
+                "Not connected to the calling service: the agent closed its connection");
   if (self->ws && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, "goodbye");
   else

@@ -289,6 +289,44 @@ def agent_with_credential(user):
     return box['agent'], credential
 
 
+def callbacks_after_their_objects_were_dropped():
+    # the client dropped right after asking for an agent
+    client = Baton.CallClient.new()
+    box = {}
+
+    def done(source, result):
+        box['agent'] = source.create_call_agent_finish(result)
+
+    client.create_call_agent_async(Baton.TokenCredential.new(T.SRV.token('alice')),
+                                   Baton.CallAgentOptions.new(T.SRV.uri), None, done)
+    del client
+    T.collect()
+    wait_for(lambda: box, 10, 'the agent')
+    a = box.pop('agent')
+    T.AGENTS.append(a)
+    eq(a.props.connection_state, CS.CONNECTED, 'connected')
+    # shut down and dropped while a request is in flight: the callback runs
+    # once, with an error
+    calls = []
+
+    def users_done(agent, result):
+        try:
+            calls.append(agent.list_users_finish(result))
+        except GLib.Error as e:
+            calls.append(e)
+
+    a.list_users_async(None, 0, None, users_done)
+    a.shutdown()
+    T.AGENTS.remove(a)
+    del a
+    T.collect()
+    wait_for(lambda: calls, 5, 'the list_users callback')
+    T.iterate(0.2)
+    eq(len(calls), 1, 'called once')
+    check(isinstance(calls[0], GLib.Error) and calls[0].code == int(Baton.Error.NOT_CONNECTED),
+          'NOT_CONNECTED: %r' % calls[0])
+
+
 def token_refresh_to_another_users_token_is_refused():
     a = T.agent('alice')
     c, credential = agent_with_credential('carol')
@@ -352,6 +390,7 @@ TESTS = [
     dropped_agent_with_a_ringing_outgoing_call,
     dropped_agent_with_a_ringing_incoming_call,
     dropped_client_keeps_agents_working,
+    callbacks_after_their_objects_were_dropped,
     token_refresh_to_another_users_token_is_refused,
     refused_token_not_used_to_reconnect,
 ]
