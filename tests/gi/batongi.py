@@ -221,15 +221,18 @@ class Recorder:
         # weakly: a test may drop the agent and expect it to go
         self._agent = weakref.ref(agent)
         self.incoming = []
+        self.taken = 0
         self.states = []
         agent.connect('incoming-call', lambda a, inc: self.incoming.append(inc))
         agent.connect('connection-state-changed',
                       lambda a, old, new, reason: self.states.append((new, reason)))
 
     def next_incoming(self, timeout=10):
-        n = len(self.incoming)
-        wait_for(lambda: len(self.incoming) > n, timeout, 'an incoming call')
-        return self.incoming[-1]
+        """The next incoming call not yet taken by this method, waiting for
+        it if need be."""
+        wait_for(lambda: len(self.incoming) > self.taken, timeout, 'an incoming call')
+        self.taken += 1
+        return self.incoming[self.taken - 1]
 
 
 def recorder(a):
@@ -248,10 +251,9 @@ def wait_state(call, state, timeout=10):
 def connected_call(a, b, timeout=10):
     """a calls b, b accepts: (a's call, b's call), both CONNECTED."""
     rb = recorder(b)
-    n = len(rb.incoming)
+    rb.taken = len(rb.incoming)
     call_a = a.start_call(b.props.user_id)
-    wait_for(lambda: len(rb.incoming) > n, timeout, 'incoming call')
-    call_b = rb.incoming[-1].accept()
+    call_b = rb.next_incoming(timeout).accept()
     wait_state(call_a, Baton.CallState.CONNECTED, timeout)
     wait_state(call_b, Baton.CallState.CONNECTED, timeout)
     return call_a, call_b

@@ -176,6 +176,23 @@ def methods_after_shutdown():
     a.props.accept_transfers = True
 
 
+def shutdown_right_after_start_call():
+    """Nothing is left ringing on the callee, whatever the call was doing
+    when the agent shut down."""
+    b = T.agent('bob')
+    rb = T.recorder(b)
+    for settle in [0, 0.05, 0.3]:
+        a = T.agent('alice')
+        call = a.start_call('bob')
+        T.iterate(settle)
+        a.shutdown()
+        eq(call.props.state, ST.DISCONNECTED, 'ended with the agent')
+        T.iterate(1.0)
+        eq(b.props.incoming_calls.get_n_items(), 0, 'nothing rings on bob (settle %s)' % settle)
+        for inc in rb.incoming:
+            check(inc.props.end_code != 0, 'each incoming call ended with a reason')
+
+
 def start_call_with_bad_callee_ids():
     a = T.agent('alice')
     # empty: a GError, not a critical and None
@@ -385,6 +402,7 @@ TESTS = [
     agent_properties_in_every_state,
     long_display_name_does_not_keep_the_agent_out,
     methods_after_shutdown,
+    shutdown_right_after_start_call,
     start_call_with_bad_callee_ids,
     dropped_agent_ends_its_calls_for_the_far_side,
     dropped_agent_with_a_ringing_outgoing_call,

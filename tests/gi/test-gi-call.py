@@ -200,10 +200,35 @@ def accept_racing_the_caller_hang_up():
     call = a.start_call('bob')
     inc = rb.next_incoming()
     call.hang_up()
-    call_b = inc.accept()  # the cancel has not arrived yet
+    call_b = inc.accept()  # the cancel has not been read yet (no main loop run since)
     wait_state(call_b, ST.DISCONNECTED, 10)
-    check(call_b.props.end_code != 0 or call_b.props.end_message, 'an end reason')
+    eq((call_b.props.end_code, call_b.props.end_subcode), (487, 0),
+       'the caller cancelled (%s)' % call_b.props.end_message)
     eq(b.props.calls.get_n_items(), 0, 'nothing left on bob')
+
+
+def answered_on_another_device():
+    a = T.agent('alice')
+    b1 = T.agent('bob')
+    b2 = T.agent('bob')
+    r1 = T.recorder(b1)
+    r2 = T.recorder(b2)
+    call = a.start_call('bob')
+    inc1 = r1.next_incoming()
+    inc2 = r2.next_incoming()
+    ended = []
+    inc2.connect('ended', lambda i: ended.append((i.props.end_code, i.props.end_subcode)))
+    call_b = inc1.accept()
+    wait_state(call, ST.CONNECTED)
+    wait_for(lambda: ended, 5, 'the second device stops ringing')
+    eq(ended, [(487, 10003)], 'answered elsewhere')
+    expect_error(inc2.accept, Baton.Error.INVALID_STATE, 'accept on the other device')
+    inc2.reject()
+    eq(b2.props.incoming_calls.get_n_items(), 0, 'nothing rings on the second device')
+    eq(b2.props.calls.get_n_items(), 0, 'no call on the second device')
+    eq(call_b.props.state, ST.CONNECTED, 'the first device talks')
+    call.hang_up()
+    wait_state(call_b, ST.DISCONNECTED)
 
 
 def hold_resume_twice_and_racing():
@@ -362,6 +387,7 @@ TESTS = [
     accept_and_reject_twice,
     accept_after_the_caller_gave_up,
     accept_racing_the_caller_hang_up,
+    answered_on_another_device,
     hold_resume_twice_and_racing,
     hold_callback_after_the_call_ended,
     hold_callback_after_everything_dropped,

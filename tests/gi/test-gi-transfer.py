@@ -222,6 +222,30 @@ def transferor_drops_everything_mid_transfer():
     accepted[0].hang_up()
 
 
+def transfer_of_a_held_call_leaves_it_held_when_it_fails():
+    t, e, a_t, a_e = setup()
+    ok, err = T.hold(a_t)
+    check(ok, 'held')
+    wait_state(a_e, ST.REMOTE_HOLD)
+    feature = a_t.get_transfer_feature()
+    tr = feature.transfer_to_participant('nobody', True)
+    wait_done(tr)
+    eq((tr.props.state, tr.props.error_code), (TS.FAILED, 404), 'unknown target')
+    c = T.agent('carol')
+    rc = T.recorder(c)
+    tr = feature.transfer_to_participant('carol', True)
+    rc.next_incoming().reject()
+    wait_done(tr)
+    eq((tr.props.state, tr.props.error_code), (TS.FAILED, 603), 'declined')
+    T.iterate(0.5)
+    eq(a_t.props.state, ST.LOCAL_HOLD, 'A still held by T')
+    eq(a_e.props.state, ST.REMOTE_HOLD, 'A still held seen from E')
+    eq(e.props.calls.get_n_items(), 1, 'E in one call')
+    ok, err = T.hold(a_t, False)
+    check(ok, 'resumed')
+    wait_state(a_e, ST.CONNECTED)
+
+
 def transferee_drops_everything_mid_transfer():
     """E's agent is dropped while the transfer rings C: the transfer fails
     with a reason (not TRANSFERRING for ever), C stops ringing."""
@@ -258,6 +282,7 @@ TESTS = [
     transferee_side_properties_and_refusal,
     transferor_drops_everything_mid_transfer,
     transferee_drops_everything_mid_transfer,
+    transfer_of_a_held_call_leaves_it_held_when_it_fails,
 ]
 
 if __name__ == '__main__':
