@@ -367,6 +367,45 @@ def token_refresh_to_another_users_token_is_refused():
     wait_state(call_c, ST.DISCONNECTED)
 
 
+def token_expiry_and_refresh_from_python():
+    """A token that expires while connected: the agent asks for a new one
+    (refresh-needed); with one handed in it stays connected; without, it is
+    DISCONNECTED / INVALID_TOKEN and its calls end 401/0."""
+    b = T.agent('bob')
+    results = {}
+    for refresh in [True, False]:
+        credential = Baton.TokenCredential.new(T.SRV.token('alice', ttl=3))
+        asked = []
+
+        def on_refresh(cred, refresh=refresh, asked=asked):
+            asked.append(1)
+            if refresh:
+                cred.props.token = T.SRV.token('alice', ttl=600)
+
+        credential.connect('refresh-needed', on_refresh)
+        box = {}
+        T.CLIENT.create_call_agent_async(credential, Baton.CallAgentOptions.new(T.SRV.uri), None,
+                                         lambda c, r: box.setdefault('a', c.create_call_agent_finish(r)))
+        wait_for(lambda: box, 10, 'agent')
+        a = box['a']
+        T.AGENTS.append(a)
+        rec = T.recorder(a)
+        call_a, call_b = T.connected_call(a, b)
+        wait_for(lambda: asked, 5, 'refresh-needed')
+        T.iterate(3.5)  # past the first token's expiry
+        results[refresh] = (a.props.connection_state, a.props.disconnect_reason,
+                            call_a.props.state, call_a.props.end_code)
+        if refresh:
+            eq(results[refresh][:3], (CS.CONNECTED, DR.NONE, ST.CONNECTED), 'refreshed: still on')
+            call_a.hang_up()
+        else:
+            eq(results[refresh], (CS.DISCONNECTED, DR.INVALID_TOKEN, ST.DISCONNECTED, 401),
+               'expired: disconnected, the call ended 401')
+            eq(rec.states, [(CS.DISCONNECTED, DR.INVALID_TOKEN)], 'no retries')
+            wait_state(call_b, ST.DISCONNECTED)
+        a.shutdown()
+
+
 def refused_token_not_used_to_reconnect():
     """A token refused in a refresh (another user's) must not be used to
     reconnect: the agent would come back as somebody else, its calls ended."""
@@ -411,6 +450,7 @@ TESTS = [
     callbacks_after_their_objects_were_dropped,
     token_refresh_to_another_users_token_is_refused,
     refused_token_not_used_to_reconnect,
+    token_expiry_and_refresh_from_python,
 ]
 
 if __name__ == '__main__':

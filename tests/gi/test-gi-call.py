@@ -270,6 +270,25 @@ def hold_resume_twice_and_racing():
     wait_state(call_b, ST.DISCONNECTED)
 
 
+def held_by_both_sides():
+    a = T.agent('alice')
+    b = T.agent('bob')
+    call_a, call_b = T.connected_call(a, b)
+    check(T.hold(call_a)[0], 'alice holds')
+    wait_state(call_b, ST.REMOTE_HOLD)
+    check(T.hold(call_b)[0], 'bob holds too')
+    eq(call_b.props.state, ST.LOCAL_HOLD, 'bob: his own hold shows')
+    T.iterate(0.3)
+    eq(call_a.props.state, ST.LOCAL_HOLD, 'alice: her own hold shows')
+    check(T.hold(call_a, False)[0], 'alice resumes')
+    eq(call_a.props.state, ST.REMOTE_HOLD, 'alice: still held by bob')
+    eq(call_a.props.remote_participants.get_item(0).props.state, PS.HOLD, 'bob on hold')
+    check(T.hold(call_b, False)[0], 'bob resumes')
+    wait_state(call_a, ST.CONNECTED)
+    eq(call_b.props.state, ST.CONNECTED, 'both connected')
+    call_a.hang_up()
+
+
 def hold_callback_after_the_call_ended():
     a = T.agent('alice')
     b = T.agent('bob')
@@ -389,6 +408,7 @@ TESTS = [
     accept_racing_the_caller_hang_up,
     answered_on_another_device,
     hold_resume_twice_and_racing,
+    held_by_both_sides,
     hold_callback_after_the_call_ended,
     hold_callback_after_everything_dropped,
     finish_with_the_wrong_result,
