@@ -52,6 +52,18 @@ create_person_row (gpointer item,
   return row;
 }
 
+/* The other call's state as the SDK says it now (it may be put on hold or
+ * resumed while the dialog is open). */
+static void
+update_call_row (GtkWidget *row,
+                 GParamSpec *pspec,
+                 BatonCall  *call)
+{
+  g_autofree char *state = baton_call_dup_state_text (call);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+}
+
 static GtkWidget *
 create_call_row (gpointer item,
                  gpointer user_data)
@@ -59,11 +71,11 @@ create_call_row (gpointer item,
   BatonCall *call = item;
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *name = baton_call_dup_remote_name (call);
-  g_autofree char *state = baton_call_dup_state_text (call);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+  update_call_row (row, NULL, call);
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (update_call_row), row, G_CONNECT_SWAPPED);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), adw_avatar_new (32, name, TRUE));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "baton-call", g_object_ref (call), g_object_unref);

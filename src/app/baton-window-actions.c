@@ -59,6 +59,43 @@ other_call (BatonWindow *self,
   return other;
 }
 
+/* Why the call action @action cannot run now (a sentence for a toast), or
+ * NULL when it can: the one place that decides whether these actions are
+ * enabled, and what their shortcuts say when they are not. */
+static const char *
+call_action_refusal (BatonWindow *self,
+                     const char  *action)
+{
+  BatonCall *call = baton_window_get_selected_call (self);
+  gboolean live = call != NULL && baton_call_is_live (call);
+
+  if (g_str_equal (action, "win.accept") || g_str_equal (action, "win.decline"))
+    return ringing_call (self) == NULL ? _("No call is ringing") : NULL;
+  if (!live)
+    return _("No call is selected");
+  if (g_str_equal (action, "win.toggle-hold"))
+    {
+      BatonCallState state = baton_call_get_state (call);
+
+      if (state != BATON_CALL_STATE_CONNECTED && state != BATON_CALL_STATE_LOCAL_HOLD &&
+          state != BATON_CALL_STATE_REMOTE_HOLD)
+        return _("Only an answered call can be put on hold");
+    }
+  else if (g_str_equal (action, "win.transfer") || g_str_equal (action, "win.transfer-to-other-call"))
+    {
+      if (!baton_call_can_transfer (call))
+        return _("This call can't be transferred now");
+      if (g_str_equal (action, "win.transfer-to-other-call") && other_call (self, call) == NULL)
+        return _("Transferring to the other call needs exactly two calls");
+    }
+  return NULL;
+}
+
+static const char * const call_actions[] = {
+  "win.accept", "win.decline", "win.hang-up", "win.toggle-mute", "win.toggle-hold",
+  "win.transfer", "win.transfer-to-other-call",
+};
+
 void
 baton_window_update_actions (BatonWindow *self)
 {
@@ -66,26 +103,11 @@ baton_window_update_actions (BatonWindow *self)
   BatonCall *call = baton_window_get_selected_call (self);
   gboolean signed_in = self->agent != NULL;
   gboolean live = call != NULL && baton_call_is_live (call);
-  gboolean can_hold = FALSE;
-
-  if (call != NULL)
-    {
-      BatonCallState state = baton_call_get_state (call);
-
-      can_hold = state == BATON_CALL_STATE_CONNECTED || state == BATON_CALL_STATE_LOCAL_HOLD ||
-                 state == BATON_CALL_STATE_REMOTE_HOLD;
-    }
 
   gtk_widget_action_set_enabled (widget, "win.new-call", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.accept", ringing_call (self) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.decline", ringing_call (self) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.hang-up", live);
-  gtk_widget_action_set_enabled (widget, "win.toggle-mute", live);
-  gtk_widget_action_set_enabled (widget, "win.toggle-hold", can_hold);
+  for (guint i = 0; i < G_N_ELEMENTS (call_actions); i++)
+    gtk_widget_action_set_enabled (widget, call_actions[i], call_action_refusal (self, call_actions[i]) == NULL);
   gtk_widget_action_set_enabled (widget, "win.send-dtmf", live);
-  gtk_widget_action_set_enabled (widget, "win.transfer", call != NULL && baton_call_can_transfer (call));
-  gtk_widget_action_set_enabled (widget, "win.transfer-to-other-call",
-                                 call != NULL && baton_call_can_transfer (call) && other_call (self, call) != NULL);
   gtk_widget_action_set_enabled (widget, "win.select-previous-call",
                                  g_list_model_get_n_items (G_LIST_MODEL (self->calls)) > 0);
   gtk_widget_action_set_enabled (widget, "win.select-next-call",
@@ -370,11 +392,31 @@ show_help_overlay_action (GtkWidget  *widget,
   gtk_window_present (shortcuts);
 }
 
+/* The shortcut of a call action: runs it, or when it cannot run now says
+ * why (a disabled action's shortcut would otherwise do nothing at all). */
+static gboolean
+call_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  BatonWindow *self = BATON_WINDOW (widget);
+  const char *action = user_data;
+  const char *refusal = call_action_refusal (self, action);
+
+  if (refusal != NULL)
+    {
+      gtk_widget_error_bell (widget);
+      baton_window_add_toast (self, refusal);
+      return TRUE;
+    }
+  gtk_widget_activate_action (widget, action, NULL);
+  return TRUE;
+}
+
 void
 baton_window_class_init_actions (GtkWidgetClass *widget_class)
 {
   const GdkModifierType ctrl = GDK_CONTROL_MASK;
-  const GdkModifierType ctrl_shift = GDK_CONTROL_MASK | GDK_SHIFT_MASK;
 
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
 
@@ -394,16 +436,41 @@ baton_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, ctrl, "win.new-call", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, ctrl_shift, "win.accept", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, ctrl_shift, "win.decline", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, ctrl_shift, "win.hang-up", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, ctrl_shift, "win.toggle-mute", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, ctrl_shift, "win.toggle-hold", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, ctrl, "win.transfer", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, ctrl_shift,
-                                       "win.transfer-to-other-call", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK,
                                        "win.select-previous-call", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
                                        "win.select-next-call", NULL);
+}
+
+/* The call shortcuts act from anywhere in the window, also while a text
+ * field has the focus: they run in the capture phase, before the focused
+ * widget (a search entry would otherwise take Ctrl+Shift+A, "select none",
+ * and a ringing call could not be answered from it; GtkWindow's own
+ * Ctrl+Shift+D, the inspector's, would take that one). */
+void
+baton_window_init_call_shortcuts (BatonWindow *self)
+{
+  const GdkModifierType ctrl = GDK_CONTROL_MASK;
+  const GdkModifierType ctrl_shift = GDK_CONTROL_MASK | GDK_SHIFT_MASK;
+  const struct { guint key; GdkModifierType mods; const char *action; } shortcuts[] = {
+    { GDK_KEY_a, ctrl_shift, "win.accept" },
+    { GDK_KEY_d, ctrl_shift, "win.decline" },
+    { GDK_KEY_h, ctrl_shift, "win.hang-up" },
+    { GDK_KEY_m, ctrl_shift, "win.toggle-mute" },
+    { GDK_KEY_p, ctrl_shift, "win.toggle-hold" },
+    { GDK_KEY_t, ctrl, "win.transfer" },
+    { GDK_KEY_t, ctrl_shift, "win.transfer-to-other-call" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_name (controller, "baton-call-shortcuts");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (shortcuts[i].key,
+                                                                                    shortcuts[i].mods),
+                                                            gtk_callback_action_new (call_shortcut_cb,
+                                                                                     (gpointer) shortcuts[i].action,
+                                                                                     NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }

@@ -49,6 +49,7 @@ struct _BatonWindow
 /* baton-window-actions.c */
 void       baton_window_class_init_actions (GtkWidgetClass    *widget_class);
 void       baton_window_update_actions     (BatonWindow       *self);
+void       baton_window_init_call_shortcuts (BatonWindow      *self);
 void       baton_window_start_call         (BatonWindow       *self,
                                             const char        *callee_id);
 

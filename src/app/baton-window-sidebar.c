@@ -56,6 +56,26 @@ update_section_visibility (BatonWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->contacts_list), n_contacts > 0);
 }
 
+/* When the focus was on what just went away (the ended call's row, or a
+ * button of the call view, hidden for a moment while no call is
+ * selected), GTK leaves the window without focus, and Tab would start over
+ * from the main menu: it goes to the selected call's row instead, or with
+ * no call left to the field that starts the next one. */
+static void
+keep_focus (BatonWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->calls_list);
+
+  g_debug ("focus after a call ended: %s", focus ? G_OBJECT_TYPE_NAME (focus) : "none");
+  if (focus != NULL && gtk_widget_get_mapped (focus))
+    return;
+  if (selected != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (selected));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 calls_items_changed_cb (GListModel  *calls,
                         guint        position,
@@ -63,6 +83,8 @@ calls_items_changed_cb (GListModel  *calls,
                         guint        added,
                         BatonWindow *self)
 {
+  guint n_calls = g_list_model_get_n_items (calls);
+
   update_section_visibility (self);
 
   if (self->pending_select != NULL)
@@ -77,11 +99,18 @@ calls_items_changed_cb (GListModel  *calls,
         }
     }
 
-  /* A new ringing call or call is selected when nothing else is. */
+  /* A new ringing call or call is selected when nothing else is; when the
+   * selected call ends (hung up, declined, transferred), the call next to
+   * it is, so that the call left on hold is one shortcut away. */
   if (gtk_list_box_get_selected_row (self->calls_list) == NULL && added > 0)
     gtk_list_box_select_row (self->calls_list, gtk_list_box_get_row_at_index (self->calls_list, position));
+  else if (gtk_list_box_get_selected_row (self->calls_list) == NULL && n_calls > 0)
+    gtk_list_box_select_row (self->calls_list,
+                             gtk_list_box_get_row_at_index (self->calls_list, MIN (position, n_calls - 1)));
   else if (gtk_list_box_get_selected_row (self->calls_list) == NULL)
     baton_call_view_set_item (self->call_view, NULL);
+  if (removed > 0)
+    keep_focus (self);
   baton_window_update_actions (self);
 }
 

@@ -350,7 +350,10 @@ selected_rows_changed_cb (BatonWindow *self)
   GObject *item = baton_window_get_selected_item (self);
 
   baton_call_view_set_item (self->call_view, item);
-  if (item != NULL)
+  /* Only when folded: AdwLeaflet moves the focus into the page it
+   * navigates to, which side by side would take it from wherever the user
+   * is (typing in the search field when a call rings and is selected). */
+  if (item != NULL && adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   baton_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
@@ -588,6 +591,7 @@ static void
 baton_window_init (BatonWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  baton_window_init_call_shortcuts (self);
 
   self->agent_signals = g_signal_group_new (BATON_TYPE_CALL_AGENT);
   g_signal_group_connect_swapped (self->agent_signals, "notify::connection-state",
