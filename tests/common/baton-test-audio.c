@@ -95,6 +95,38 @@ baton_test_tone_start (const char *sink_node,
   return tone;
 }
 
+/* Beeps, not a steady sine: 60 ms of @freq_hz every 300 ms. A steady sine
+ * that comes back to the microphone it was played into (an echo test: the
+ * far end plays back what it hears) is, to that side's echo canceller, an
+ * echo of what it played: at every moment the sine heard is the sine played
+ * a round trip ago, phase-shifted, and it is cancelled within a second or
+ * two. Beeps that come back fall between the beeps being said (unless the
+ * round trip is a multiple of 300 ms), like the syllables of a voice. */
+BatonTestTone *
+baton_test_beeps_start (const char *sink_node,
+                        double      freq_hz)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = NULL;
+  BatonTestTone *tone;
+
+  g_return_val_if_fail (sink_node != NULL, NULL);
+
+  ensure_gst ();
+  desc = g_strdup_printf ("audiotestsrc wave=ticks freq=%f volume=0.4 is-live=true "
+                          "  tick-interval=300000000 sine-periods-per-tick=%u apply-tick-ramp=true "
+                          "! audioconvert ! audioresample "
+                          "! pulsesink device=%s sync=false buffer-time=40000 latency-time=10000 "
+                          "  client-name=baton-test-beeps",
+                          freq_hz, (guint) (freq_hz * 0.060), sink_node);
+  tone = g_new0 (BatonTestTone, 1);
+  tone->pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gst_element_set_state (tone->pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  return tone;
+}
+
 void
 baton_test_tone_stop (BatonTestTone *tone)
 {
@@ -561,6 +593,35 @@ baton_test_device_play_tone (BatonTestDevice *microphone,
     }
   g_error ("the %.0f Hz tone never reached the microphone %s", freq_hz, microphone->name);
   return NULL;
+}
+
+/* An acoustic echo path: what @speaker plays reaches @microphone (its left
+ * channel, at the level it was played), like a loudspeaker the microphone
+ * hears. */
+void
+baton_test_device_set_echo (BatonTestDevice *speaker,
+                            BatonTestDevice *microphone,
+                            gboolean         echo)
+{
+  g_autofree char *output = NULL;
+  g_autofree char *input = NULL;
+
+  g_return_if_fail (speaker != NULL && speaker->is_speaker);
+  g_return_if_fail (microphone != NULL && !microphone->is_speaker);
+
+  output = g_strdup_printf ("%s:monitor_FL", speaker->node);
+  input = g_strdup_printf ("%s:playback_MONO", microphone->node);
+  if (echo)
+    {
+      link_ports (output, input);
+    }
+  else
+    {
+      const char *argv[] = { "pw-link", "-d", output, input, NULL };
+
+      if (!run_tool (argv, NULL, NULL))
+        g_error ("could not unlink %s from %s", output, input);
+    }
 }
 
 const char *

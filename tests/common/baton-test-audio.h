@@ -21,6 +21,10 @@ typedef struct _BatonTestDevice BatonTestDevice;
  * Feeding a virtual microphone's input sink makes the microphone "hear" it. */
 BatonTestTone     *baton_test_tone_start            (const char *sink_node,
                                                      double      freq_hz);
+/* Beeps of @freq_hz (60 ms every 300 ms) instead of a steady tone: what an
+ * echo test needs (see the .c). Stop them with baton_test_tone_stop(). */
+BatonTestTone     *baton_test_beeps_start           (const char *sink_node,
+                                                     double      freq_hz);
 void               baton_test_tone_stop             (BatonTestTone *tone);
 
 /* Records @duration_ms of audio (after the first buffer arrives) and analyses it.
@@ -59,6 +63,11 @@ BatonTestDevice   *baton_test_device_add_speaker    (const char *name,
  * never arrives. */
 BatonTestTone     *baton_test_device_play_tone      (BatonTestDevice *microphone,
                                                      double           freq_hz);
+/* With @echo, what @speaker plays is heard by @microphone (an acoustic echo
+ * path, at full level); without, no longer. */
+void               baton_test_device_set_echo       (BatonTestDevice *speaker,
+                                                     BatonTestDevice *microphone,
+                                                     gboolean         echo);
 /* The node to feed (microphone) or record (speaker) for this device. */
 const char        *baton_test_device_get_node       (BatonTestDevice *device);
 /* The device's name as given: the node the SDK lists (for a microphone, its
