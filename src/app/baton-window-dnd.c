@@ -235,14 +235,21 @@ baton_window_setup_contact_row_dnd (BatonWindow *self,
 typedef struct
 {
   BatonWindow *self;
+  AdwMessageDialog *dialog;
   BatonCall *call;
   BatonCall *target_call;
   char *target_id;
+  gboolean answered;
 } Confirm;
+
+static void confirm_call_state_cb (Confirm *confirm);
 
 static void
 confirm_free (Confirm *confirm)
 {
+  g_signal_handlers_disconnect_by_func (confirm->call, confirm_call_state_cb, confirm);
+  if (confirm->target_call != NULL)
+    g_signal_handlers_disconnect_by_func (confirm->target_call, confirm_call_state_cb, confirm);
   g_clear_object (&confirm->self);
   g_clear_object (&confirm->call);
   g_clear_object (&confirm->target_call);
@@ -255,6 +262,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      Confirm          *confirm)
 {
+  confirm->answered = TRUE;
   if (g_strcmp0 (response, "transfer") != 0)
     return;
   if (confirm->target_call != NULL)
@@ -268,6 +276,32 @@ confirm_response_cb (AdwMessageDialog *dialog,
     }
   else
     baton_window_transfer_to_person (confirm->self, confirm->call, confirm->target_id, FALSE);
+}
+
+/* The question no longer stands once either call has ended (the other
+ * side hung up while it was asked): it goes, and the toast says why,
+ * rather than waiting for an answer that can only fail. */
+static void
+confirm_call_state_cb (Confirm *confirm)
+{
+  BatonCall *ended = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (confirm->answered)
+    return;
+  if (!baton_call_is_live (confirm->call))
+    ended = confirm->call;
+  else if (confirm->target_call != NULL && !baton_call_is_live (confirm->target_call))
+    ended = confirm->target_call;
+  if (ended == NULL)
+    return;
+  name = baton_call_dup_remote_name (ended);
+  /* Translators: %s is a person's name */
+  message = g_strdup_printf (_("The call with %s has ended"), name);
+  baton_window_add_toast (confirm->self, message);
+  /* "cancel" is the close response: nothing is transferred. */
+  gtk_window_close (GTK_WINDOW (confirm->dialog));
 }
 
 void
@@ -319,7 +353,11 @@ baton_window_confirm_transfer (BatonWindow *self,
   confirm->call = g_object_ref (call);
   confirm->target_call = target_call ? g_object_ref (target_call) : NULL;
   confirm->target_id = g_strdup (target_id);
+  confirm->dialog = dialog;
   g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), confirm,
                          (GClosureNotify) confirm_free, 0);
+  g_signal_connect_swapped (call, "notify::state", G_CALLBACK (confirm_call_state_cb), confirm);
+  if (target_call != NULL)
+    g_signal_connect_swapped (target_call, "notify::state", G_CALLBACK (confirm_call_state_cb), confirm);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -232,6 +232,37 @@ test_transfer_dialog_call_state_live (void)
   BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
+/* Ctrl+Shift+T asks "Transfer Alice to Bob?"; alice hangs up meanwhile: the
+ * question goes (Enter would only fail), the toast says why, nothing is
+ * transferred, and bob's call, the one left, is selected. */
+static void
+test_confirmation_goes_when_a_call_ends (void)
+{
+  BatonCallAgent *bob = baton_app_test_peer ("bob", TRUE);
+  g_autoptr(BatonCall) b = NULL;
+  GtkWindow *confirm;
+
+  two_calls ();
+  b = g_object_ref (app_call ("bob"));
+  baton_app_test_key (baton_app_test_window (), "alt+Up");
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == app_call ("alice"), 5);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+t");
+  BATON_WAIT_FOR ((confirm = baton_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==,
+                   "Transfer Alice Liddell to Bob Builder?");
+
+  baton_app_test_hang_up_all (baton_app_test_peer ("alice", FALSE));
+  BATON_WAIT_FOR (app_call ("alice") == NULL, 10);
+  BATON_WAIT_FOR (baton_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL, 5);
+  g_assert_cmpstr (baton_window_get_last_toast (T->window), ==, "The call with Alice Liddell has ended");
+  g_assert_null (baton_call_get_app_transfer (b));
+  g_assert_cmpint (baton_call_get_state (b), ==, BATON_CALL_STATE_CONNECTED);
+  BATON_WAIT_FOR (baton_window_get_selected_call (T->window) == b, 5);
+
+  baton_app_test_hang_up_all (bob);
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,5 +275,6 @@ main (int   argc,
   g_test_add_func ("/Baton/App/UX/shortcut-says-why", test_shortcut_says_why);
   g_test_add_func ("/Baton/App/UX/accept-from-search-field", test_accept_from_search_field);
   g_test_add_func ("/Baton/App/UX/transfer-dialog-call-state-live", test_transfer_dialog_call_state_live);
+  g_test_add_func ("/Baton/App/UX/confirmation-goes-when-a-call-ends", test_confirmation_goes_when_a_call_ends);
   return baton_app_test_run ();
 }
