@@ -322,6 +322,21 @@ match_reply (JsonObject    *obj,
   return re && JSON_NODE_HOLDS_VALUE (re) && json_node_get_int (re) == *(const gint64 *) data;
 }
 
+JsonObject *
+btc_queued_reply (BatonTestClient *self,
+                  gint64           id)
+{
+  for (GList *l = self->queue.head; l; l = l->next)
+    if (match_reply (l->data, &id))
+      {
+        JsonObject *found = l->data;
+
+        g_queue_delete_link (&self->queue, l);
+        return found;
+      }
+  return NULL;
+}
+
 static gboolean
 match_null_reply (JsonObject    *obj,
                   gconstpointer  data)

@@ -47,6 +47,10 @@ void             btc_send_binary    (BatonTestClient *self,
 /* Waits for the reply to request `id` (ok or error). Transfer full. */
 JsonObject      *btc_wait_reply     (BatonTestClient *self,
                                      gint64           id);
+/* The reply to request `id` if it has already arrived, else NULL (does not
+ * wait; for a connection that is closed). Transfer full. */
+JsonObject      *btc_queued_reply   (BatonTestClient *self,
+                                     gint64           id);
 /* Waits for the next reply whose re is null. */
 JsonObject      *btc_wait_null_reply (BatonTestClient *self);
 /* Sends and asserts an ok reply; returns it. */

@@ -394,6 +394,79 @@ test_crash_right_after_hold (Fixture       *f,
   btc_wait_ended (a2, id, 0, 0);
 }
 
+/* Group commit: the requests that arrive together are handled in one round
+ * and their changes stored in one transaction before any of their replies
+ * leaves. Two callees accept at the same moment and the server dies right
+ * after the round that answered the first: every callee that saw its "ok"
+ * must find its call connected after the restart (and at least one did). */
+static void
+test_crash_right_after_accepts (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *callers[] = { f->alice, f->carol };
+  const char *callees[] = { f->bob, f->dave };
+  const char *callee_ids[] = { "bob", "dave" };
+  BatonTestClient *a[2], *b[2];
+  char *id[2], *sa[2], *sb[2];
+  gint64 accept_id[2];
+  guint answered = 0;
+
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) invite = NULL;
+      g_autoptr(JsonObject) incoming = NULL;
+
+      a[i] = fixture_connect (f, callers[i]);
+      b[i] = fixture_connect (f, callees[i]);
+      invite = btc_ok (a[i], "{'type':'call.invite','to':'%s','sdp':'v=0 offer'}", callee_ids[i]);
+      id[i] = g_strdup (btc_str (invite, "call_id"));
+      sa[i] = g_strdup (btc_session_id (a[i]));
+      sb[i] = g_strdup (btc_session_id (b[i]));
+      incoming = btc_wait_event (b[i], "call.incoming");
+      g_assert_cmpstr (btc_str (incoming, "call_id"), ==, id[i]);
+    }
+  /* back to back, without waiting for the first reply */
+  for (int i = 0; i < 2; i++)
+    accept_id[i] = btc_send (b[i], "{'type':'call.accept','call_id':'%s','sdp':'v=0 answer'}", id[i]);
+  for (int i = 0; i < 2; i++)
+    {
+      btc_wait_closed (b[i], 3000);
+      btc_wait_closed (a[i], 3000);
+    }
+  baton_test_server_kill (f->server);
+  baton_test_server_restart (f->server);
+
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) reply = btc_queued_reply (b[i], accept_id[i]);
+
+      if (reply != NULL)
+        {
+          g_autoptr(BatonTestClient) b2 = NULL;
+          g_autoptr(BatonTestClient) a2 = NULL;
+
+          g_assert_cmpstr (btc_str (reply, "type"), ==, "ok");
+          answered++;
+          b2 = resume_connected (f, callees[i], sb[i], id[i]);
+          a2 = resume_connected (f, callers[i], sa[i], id[i]);
+          btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", id[i]);
+          btc_wait_ended (b2, id[i], 0, 0);
+        }
+      else
+        g_test_message ("the second accept was not answered before the crash");
+    }
+  g_assert_cmpuint (answered, >=, 1);
+
+  for (int i = 0; i < 2; i++)
+    {
+      btc_free (a[i]);
+      btc_free (b[i]);
+      g_free (id[i]);
+      g_free (sa[i]);
+      g_free (sb[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,6 +474,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/Baton/Server/Restart/crash-right-after-accept", Fixture, "call.accept",
               crash_fixture_set_up, test_crash_right_after_accept, fixture_tear_down);
+  g_test_add ("/Baton/Server/Restart/crash-right-after-accepts", Fixture, "call.accept",
+              crash_fixture_set_up, test_crash_right_after_accepts, fixture_tear_down);
   g_test_add ("/Baton/Server/Restart/crash-right-after-hold", Fixture, "call.hold",
               crash_fixture_set_up, test_crash_right_after_hold, fixture_tear_down);
   FIXTURE_TEST ("/Baton/Server/Restart/crash-call", test_crash_call);
