@@ -7,12 +7,21 @@
  * from /proc), call setups per second, and invite → call.accepted latency
  * (p50 / p99). Signaling only, synthetic SDP.
  *
- * The idle agents live in a thread of their own with its own GMainContext,
- * which is iterated (without blocking) ten times a second: they are real,
- * registered WebSocket connections that answer the server's pings, but the
- * loop that drives the calls does not walk their 10,000 sources on every
- * iteration. --idle-same-loop puts them in the calls' loop instead (the
- * generator's old design), to show what that costs.
+ * The idle agents live in a thread of their own, spread over IDLE_CONTEXTS
+ * GMainContexts (each with its own SoupSession), which it iterates without
+ * blocking four times a second: they are real, registered WebSocket
+ * connections that answer the server's pings, but the loop that drives the
+ * calls does not walk their 10,000 sources, and no context keeps a poll-record
+ * list thousands long (GLib walks it every time libsoup re-creates a
+ * connection's input source, i.e. for every ping read: see
+ * docs/PERFORMANCE.md). --idle-contexts 1 keeps them in one context (the
+ * previous design), --idle-same-loop in the calls' loop (the first design).
+ *
+ * Pacing: each caller places its calls on a fixed schedule (one per pairs /
+ * rate ms), not a fixed pause after the previous answer, so the offered rate
+ * is the rate asked for whatever the latency (a caller whose call is still
+ * being set up when the next is due places it as soon as the answer comes).
+ * --pause-pacing restores the previous pause-after-answer pacing.
  *
  *   bench-server --server BUILDDIR/src/server/baton-server [--agents 10000] [--pairs 100] [--seconds 10]
  */
@@ -27,6 +36,8 @@
 #include <unistd.h>
 
 #define IDLE_USERS 50
+#define IDLE_CONTEXTS_DEFAULT 64
+#define IDLE_PASS_MS 250
 #define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n"
 
 typedef struct Agent Agent;
@@ -40,6 +51,7 @@ struct Agent
   char *peer_id;
   char *call_id;
   gint64 invite_sent;
+  gint64 next_due;       /* monotonic µs: when the next call is due */
 };
 
 static char *server_bin;
@@ -58,6 +70,8 @@ static gint idle_failures;    /* atomic */
 static gint idle_stop;        /* atomic */
 static gboolean idle_same_loop;
 static gboolean callers_first;
+static gboolean pause_pacing;
+static int idle_contexts = IDLE_CONTEXTS_DEFAULT;
 
 static void
 die (const char *what)
@@ -171,10 +185,58 @@ place_call_cb (gpointer user_data)
 static void
 place_call_later (Agent *a)
 {
+  gint64 now, wait_us;
+
   if (interval_ms == 0)
-    place_call (a);
+    {
+      place_call (a);
+      return;
+    }
+  if (pause_pacing)
+    {
+      g_timeout_add (interval_ms, place_call_cb, a);
+      return;
+    }
+  /* on schedule: the next call is due one interval after the previous one was */
+  a->next_due += (gint64) interval_ms * 1000;
+  now = g_get_monotonic_time ();
+  wait_us = a->next_due - now;
+  if (wait_us < 1000)
+    {
+      if (wait_us < -(gint64) interval_ms * 1000)
+        a->next_due = now; /* far behind: do not try to catch up in a burst */
+      place_call (a);
+    }
   else
-    g_timeout_add (interval_ms, place_call_cb, a);
+    g_timeout_add ((guint) (wait_us / 1000), place_call_cb, a);
+}
+
+/* The messages are the server's compact JSON (json-glib writes "name":"value"
+ * with no spaces, and escapes every quote inside a string, so "type":" can
+ * only be a member's name): the generator finds the two members it needs by
+ * their text instead of parsing each message into a tree. */
+static gboolean
+member_is (const char *data,
+           gsize       len,
+           const char *member_and_value)
+{
+  return g_strstr_len (data, len, member_and_value) != NULL;
+}
+
+static char *
+member_string (const char *data,
+               gsize       len,
+               const char *member)
+{
+  g_autofree char *key = g_strdup_printf ("\"%s\":\"", member);
+  const char *start = g_strstr_len (data, len, key);
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (key);
+  end = memchr (start, '"', len - (start - data));
+  return end ? g_strndup (start, end - start) : NULL;
 }
 
 static void
@@ -193,45 +255,40 @@ message_cb (SoupWebsocketConnection *ws,
             gpointer                 user_data)
 {
   Agent *a = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  JsonObject *o;
-  const char *t;
 
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
-    return;
-  o = json_node_get_object (json_parser_get_root (parser));
-  t = json_object_get_string_member_with_default (o, "type", "");
-
-  if (!a->registered && g_str_equal (t, "ok"))
+  if (!a->registered && member_is (data, len, "\"type\":\"ok\""))
     {
       a->registered = TRUE;
       registered_count++;
       return;
     }
-  if (g_str_equal (t, "error"))
+  if (member_is (data, len, "\"type\":\"error\""))
     {
       g_printerr ("error: %.*s\n", (int) MIN (len, 200), data);
       return;
     }
-  if (g_str_equal (t, "call.incoming"))
-    send_json (a, "\"type\":\"call.accept\",\"call_id\":\"%s\",\"sdp\":\"" SDP "\"",
-               json_object_get_string_member (o, "call_id"));
-  else if (g_str_equal (t, "call.accepted") && a->caller)
+  if (member_is (data, len, "\"type\":\"call.incoming\""))
+    {
+      g_autofree char *call_id = member_string (data, len, "call_id");
+
+      send_json (a, "\"type\":\"call.accept\",\"call_id\":\"%s\",\"sdp\":\"" SDP "\"", call_id);
+    }
+  else if (a->caller && member_is (data, len, "\"type\":\"call.accepted\""))
     {
       double ms = (g_get_monotonic_time () - a->invite_sent) / 1000.0;
+      g_autofree char *call_id = member_string (data, len, "call_id");
 
       if (measuring)
         {
           g_array_append_val (latencies, ms);
           setups++;
         }
-      send_json (a, "\"type\":\"call.hangup\",\"call_id\":\"%s\"",
-                 json_object_get_string_member (o, "call_id"));
+      send_json (a, "\"type\":\"call.hangup\",\"call_id\":\"%s\"", call_id);
       place_call_later (a);
     }
-  else if (g_str_equal (t, "call.ended") && a->caller)
+  else if (a->caller && member_is (data, len, "\"type\":\"call.ended\""))
     {
       /* a failed setup (should not happen): try again */
       place_call_later (a);
@@ -296,45 +353,93 @@ typedef struct
   char **tokens;
 } IdleJob;
 
+/* Runs what is ready in one context, with it as thread-default (what
+ * libsoup starts from its callbacks goes to the thread-default context). */
 static void
-idle_wait (GMainContext *ctx,
-           int           target,
-           int           seconds)
+idle_run (GMainContext *ctx,
+          gboolean      may_block)
+{
+  g_main_context_push_thread_default (ctx);
+  if (may_block)
+    g_main_context_iteration (ctx, TRUE);
+  else
+    while (g_main_context_iteration (ctx, FALSE))
+      ;
+  g_main_context_pop_thread_default (ctx);
+}
+
+static void
+idle_iterate (GMainContext **ctxs,
+              int            n,
+              gboolean       may_block)
+{
+  /* one context: wait in it; several: look at each in turn */
+  if (n == 1)
+    {
+      idle_run (ctxs[0], may_block);
+      return;
+    }
+  for (int c = 0; c < n; c++)
+    idle_run (ctxs[c], FALSE);
+  if (may_block)
+    g_usleep (2 * 1000);
+}
+
+static void
+idle_wait (GMainContext **ctxs,
+           int            n_ctxs,
+           int            target,
+           int            seconds)
 {
   gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
 
   while (g_atomic_int_get (&idle_registered) + g_atomic_int_get (&idle_failures) < target &&
          g_get_monotonic_time () < end)
-    g_main_context_iteration (ctx, TRUE);
+    idle_iterate (ctxs, n_ctxs, TRUE);
 }
 
-/* Connects the idle agents in batches, then keeps them alive: each pass
- * dispatches whatever is ready (pings to answer) without blocking. */
+/* Connects the idle agents in batches, agent i in context i % n, then keeps
+ * them alive: each pass dispatches whatever is ready (pings to answer)
+ * without blocking. */
 static gpointer
 idle_thread (gpointer user_data)
 {
   IdleJob *job = user_data;
-  g_autoptr(GMainContext) ctx = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
+  int n_ctxs = MAX (1, idle_contexts);
+  g_autofree GMainContext **ctxs = g_new0 (GMainContext *, n_ctxs);
+  g_autofree SoupSession **sessions = g_new0 (SoupSession *, n_ctxs);
 
-  g_main_context_push_thread_default (ctx);
-  session = new_session ();
+  for (int c = 0; c < n_ctxs; c++)
+    {
+      ctxs[c] = g_main_context_new ();
+      g_main_context_push_thread_default (ctxs[c]);
+      sessions[c] = new_session ();
+      g_main_context_pop_thread_default (ctxs[c]);
+    }
   for (int i = 0; i < job->n; i++)
     {
-      connect_agent_full (session, &job->agents[i], job->tokens[i % IDLE_USERS], idle_connected_cb);
+      int c = i % n_ctxs;
+
+      g_main_context_push_thread_default (ctxs[c]);
+      connect_agent_full (sessions[c], &job->agents[i], job->tokens[i % IDLE_USERS], idle_connected_cb);
+      g_main_context_pop_thread_default (ctxs[c]);
       if (i % 200 == 199)
-        idle_wait (ctx, i + 1, 30);
+        idle_wait (ctxs, n_ctxs, i + 1, 30);
     }
-  idle_wait (ctx, job->n, 60);
+  idle_wait (ctxs, n_ctxs, job->n, 60);
   while (!g_atomic_int_get (&idle_stop))
     {
-      while (g_main_context_iteration (ctx, FALSE))
-        ;
-      g_usleep (100 * 1000);
+      for (int c = 0; c < n_ctxs; c++)
+        idle_run (ctxs[c], FALSE);
+      g_usleep (IDLE_PASS_MS * 1000);
     }
   for (int i = 0; i < job->n; i++)
     g_clear_object (&job->agents[i].ws);
-  g_main_context_pop_thread_default (ctx);
+  for (int c = 0; c < n_ctxs; c++)
+    {
+      g_clear_object (&sessions[c]);
+      g_main_context_unref (ctxs[c]);
+    }
   return NULL;
 }
 
@@ -437,6 +542,8 @@ main (int   argc,
     { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Offered call setups per second, 0: as fast as possible (default 1000)", "R" },
     { "idle-same-loop", 0, 0, G_OPTION_ARG_NONE, &idle_same_loop, "Hold the idle agents in the calls' main loop (the old design)", NULL },
     { "callers-first", 0, 0, G_OPTION_ARG_NONE, &callers_first, "Connect the calling agents before the idle ones", NULL },
+    { "idle-contexts", 0, 0, G_OPTION_ARG_INT, &idle_contexts, "GMainContexts the idle agents are spread over (default 64)", "N" },
+    { "pause-pacing", 0, 0, G_OPTION_ARG_NONE, &pause_pacing, "Pause pairs / rate ms after each answer instead of calling on a schedule (the previous pacing)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- baton-server load generator");
@@ -546,8 +653,12 @@ main (int   argc,
     elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
     run_for (1.0);
     rss1 = rss_kb ();
-    g_print ("idle agents registered: %u of %d in %.1f s (%s)\n", n_idle, n_agents, elapsed,
-             idle_same_loop ? "in the calls' main loop" : "in their own thread and context");
+    if (idle_same_loop)
+      g_print ("idle agents registered: %u of %d in %.1f s (in the calls' main loop)\n",
+               n_idle, n_agents, elapsed);
+    else
+      g_print ("idle agents registered: %u of %d in %.1f s (in their own thread, %d contexts)\n",
+               n_idle, n_agents, elapsed, MAX (1, idle_contexts));
     g_print ("server VmRSS: %" G_GINT64_FORMAT " kB before, %" G_GINT64_FORMAT " kB after → %.1f kB per agent\n",
              rss0, rss1, n_idle ? (double) (rss1 - rss0) / n_idle : 0.0);
 
@@ -567,7 +678,12 @@ main (int   argc,
     {
       /* spread the first calls over one interval */
       if (interval_ms)
-        g_timeout_add (1 + g_random_int_range (0, interval_ms), place_call_cb, &callers[i]);
+        {
+          guint first = 1 + g_random_int_range (0, interval_ms);
+
+          callers[i].next_due = g_get_monotonic_time () + (gint64) first * 1000;
+          g_timeout_add (first, place_call_cb, &callers[i]);
+        }
       else
         place_call (&callers[i]);
     }
@@ -584,8 +700,8 @@ main (int   argc,
   stopping = TRUE;
   rss2 = rss_kb ();
   g_array_sort (latencies, cmp_double);
-  g_print ("call setups: %u in %.1f s → %.0f per second (%d pairs, offered %d/s)\n", setups, elapsed,
-           setups / elapsed, pairs, rate);
+  g_print ("call setups: %u in %.1f s → %.0f per second (%d pairs, offered %d/s%s)\n", setups, elapsed,
+           setups / elapsed, pairs, rate, rate > 0 && pause_pacing ? ", paused after each answer" : "");
   if (latencies->len)
     g_print ("invite → call.accepted: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
              g_array_index (latencies, double, latencies->len / 2),
