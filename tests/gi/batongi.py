@@ -23,7 +23,7 @@ import gi
 
 gi.require_version('Baton', '1')
 gi.require_version('Gio', '2.0')
-from gi.repository import Baton, Gio, GLib, GObject  # noqa: E402
+from gi.repository import Baton, Gio, GLib, GObject  # noqa: E402,F401 (re-exported)
 
 SERVER = os.environ.get('BATON_SERVER')
 USERS = ['alice', 'bob', 'carol', 'dave', 'erin']
@@ -125,7 +125,7 @@ class Server:
     """A real baton-server on a free port of 127.0.0.1, in a temporary data
     directory with the users of USERS."""
 
-    def __init__(self, time_scale=0.1):
+    def __init__(self, time_scale=1.0):
         if not SERVER:
             raise RuntimeError('BATON_SERVER is not set')
         self.dir = tempfile.mkdtemp(prefix='baton-gi-')
@@ -227,7 +227,7 @@ class Recorder:
         agent.connect('connection-state-changed',
                       lambda a, old, new, reason: self.states.append((new, reason)))
 
-    def next_incoming(self, timeout=10):
+    def next_incoming(self, timeout=20):
         """The next incoming call not yet taken by this method, waiting for
         it if need be."""
         wait_for(lambda: len(self.incoming) > self.taken, timeout, 'an incoming call')
@@ -243,12 +243,12 @@ def recorder(a):
     return r
 
 
-def wait_state(call, state, timeout=10):
+def wait_state(call, state, timeout=20):
     wait_for(lambda: call.props.state == state, timeout,
              'call state %s (now %s)' % (state.value_nick, call.props.state.value_nick))
 
 
-def connected_call(a, b, timeout=10):
+def connected_call(a, b, timeout=20):
     """a calls b, b accepts: (a's call, b's call), both CONNECTED."""
     rb = recorder(b)
     rb.taken = len(rb.incoming)
@@ -307,7 +307,7 @@ def xfail(reason):
     return mark
 
 
-def run(tests, time_scale=0.1):
+def run(tests, time_scale=1.0):
     """Runs @tests (functions) in order against one server, prints TAP,
     and exits 1 if any failed."""
     global SRV, CLIENT

@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batongi as T  # noqa: E402
-from batongi import Baton, GLib, GObject, check, eq, wait_for, wait_state  # noqa: E402
+from batongi import Baton, GLib, check, eq, wait_for, wait_state  # noqa: E402
 
 ST = Baton.CallState
 PS = Baton.ParticipantState

@@ -254,16 +254,17 @@ def transferee_drops_everything_mid_transfer():
     T.AGENTS.remove(e)
     c = T.agent('carol')
     rc = T.recorder(c)
-    taken = []
-    e.connect('incoming-call', lambda agent, inc: taken.append(inc.accept()))
+    taken = {}
+    e.connect('incoming-call', lambda agent, inc: taken.setdefault('call', inc.accept()))
     a_t = t.start_call('bob')
-    wait_for(lambda: taken, 10, 'bob answered')
+    wait_for(lambda: taken, 20, 'bob answered')
     wait_state(a_t, ST.CONNECTED)
     tr = a_t.get_transfer_feature().transfer_to_participant('carol', True)
     inc = rc.next_incoming()
     ended = []
     inc.connect('ended', lambda i: ended.append(1))
-    del e, taken
+    taken.clear()
+    del e
     T.collect()
     wait_done(tr)
     p = check_transfer_properties(tr, 'E gone')
