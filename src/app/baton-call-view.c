@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "baton-call-util.h"
 #include "baton-call-view.h"
 
@@ -24,9 +26,42 @@ struct _BatonCallView
   BatonCallViewModel *view_model;
   GtkStack *stack;
   GtkToggleButton *keypad_button; /* NULL until the call page is built */
+  GtkWidget *mute_button;
+  GtkWidget *hold_button;
 };
 
 G_DEFINE_FINAL_TYPE (BatonCallView, baton_call_view, ADW_TYPE_BIN)
+
+static void
+set_button_text (GtkWidget  *button,
+                 const char *label,
+                 const char *tooltip)
+{
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* Mute and Hold say what they will do now — "Unmute" on a muted call,
+ * "Resume" on a held one — to the eye (tooltip) and to a screen reader
+ * (accessible name), not only through their icon. */
+static void
+update_toggle_buttons (BatonCallView *self)
+{
+  BatonCall *call = baton_call_view_model_get_call (self->view_model);
+  gboolean muted = call != NULL && baton_call_get_is_muted (call);
+  gboolean held = call != NULL && baton_call_get_state (call) == BATON_CALL_STATE_LOCAL_HOLD;
+
+  if (self->mute_button == NULL)
+    return;
+  if (muted)
+    set_button_text (self->mute_button, _("Unmute"), _("Unmute (Ctrl+Shift+M)"));
+  else
+    set_button_text (self->mute_button, _("Mute"), _("Mute (Ctrl+Shift+M)"));
+  if (held)
+    set_button_text (self->hold_button, _("Resume"), _("Resume (Ctrl+Shift+P)"));
+  else
+    set_button_text (self->hold_button, _("Hold"), _("Hold (Ctrl+Shift+P)"));
+}
 
 static void
 ensure_call_page (BatonCallView *self)
@@ -41,7 +76,10 @@ ensure_call_page (BatonCallView *self)
   if (!gtk_builder_add_from_resource (builder, "/io/github/batonphone/Baton/baton-call-page.ui", &error))
     g_error ("baton-call-page.ui: %s", error->message);
   self->keypad_button = GTK_TOGGLE_BUTTON (gtk_builder_get_object (builder, "keypad_button"));
+  self->mute_button = GTK_WIDGET (gtk_builder_get_object (builder, "mute_button"));
+  self->hold_button = GTK_WIDGET (gtk_builder_get_object (builder, "hold_button"));
   gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "call_page")), "call");
+  update_toggle_buttons (self);
 }
 
 static void
@@ -91,6 +129,9 @@ baton_call_view_init (BatonCallView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->view_model, "notify::has-item", G_CALLBACK (has_item_cb), self);
   g_signal_connect_swapped (self->view_model, "notify::call", G_CALLBACK (has_item_cb), self);
+  g_signal_connect_swapped (self->view_model, "notify::call", G_CALLBACK (update_toggle_buttons), self);
+  g_signal_connect_swapped (self->view_model, "notify::mute-icon", G_CALLBACK (update_toggle_buttons), self);
+  g_signal_connect_swapped (self->view_model, "notify::hold-icon", G_CALLBACK (update_toggle_buttons), self);
 }
 
 BatonCallViewModel *

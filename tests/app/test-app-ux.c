@@ -263,6 +263,39 @@ test_confirmation_goes_when_a_call_ends (void)
   BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
 }
 
+/* Mute and Hold say what pressing them does now: "Unmute" once muted,
+ * "Resume" once held (their tooltips; the accessible names are set by the
+ * same code, GTK 4.8 has no public getter for them). */
+static void
+test_mute_hold_say_what_they_do (void)
+{
+  BatonCall *call = baton_app_test_answer_call_from ("alice");
+  GtkWidget *mute = find_actionable (GTK_WIDGET (T->window->call_view), "win.toggle-mute");
+  GtkWidget *hold = find_actionable (GTK_WIDGET (T->window->call_view), "win.toggle-hold");
+
+  g_assert_nonnull (mute);
+  g_assert_nonnull (hold);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mute), ==, "Mute (Ctrl+Shift+M)");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (hold), ==, "Hold (Ctrl+Shift+P)");
+
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+m");
+  BATON_WAIT_FOR (baton_call_get_is_muted (call), 5);
+  BATON_WAIT_FOR (g_strcmp0 (gtk_widget_get_tooltip_text (mute), "Unmute (Ctrl+Shift+M)") == 0, 5);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+p");
+  BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_LOCAL_HOLD, 10);
+  BATON_WAIT_FOR (g_strcmp0 (gtk_widget_get_tooltip_text (hold), "Resume (Ctrl+Shift+P)") == 0, 5);
+
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+p");
+  BATON_WAIT_FOR (baton_call_get_state (call) == BATON_CALL_STATE_CONNECTED, 10);
+  BATON_WAIT_FOR (g_strcmp0 (gtk_widget_get_tooltip_text (hold), "Hold (Ctrl+Shift+P)") == 0, 5);
+  baton_app_test_key (baton_app_test_window (), "ctrl+shift+m");
+  BATON_WAIT_FOR (!baton_call_get_is_muted (call), 5);
+  BATON_WAIT_FOR (g_strcmp0 (gtk_widget_get_tooltip_text (mute), "Mute (Ctrl+Shift+M)") == 0, 5);
+
+  baton_app_test_hang_up_all (baton_app_test_peer ("alice", FALSE));
+  BATON_WAIT_FOR (baton_app_test_n_calls (baton_app_test_agent ()) == 0, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,5 +309,6 @@ main (int   argc,
   g_test_add_func ("/Baton/App/UX/accept-from-search-field", test_accept_from_search_field);
   g_test_add_func ("/Baton/App/UX/transfer-dialog-call-state-live", test_transfer_dialog_call_state_live);
   g_test_add_func ("/Baton/App/UX/confirmation-goes-when-a-call-ends", test_confirmation_goes_when_a_call_ends);
+  g_test_add_func ("/Baton/App/UX/mute-hold-say-what-they-do", test_mute_hold_say_what_they_do);
   return baton_app_test_run ();
 }
