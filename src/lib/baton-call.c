@@ -63,6 +63,7 @@ struct _BatonCall
   guint                     holds_pending;      /* hold/resume requests in flight */
 
   guint                     answered : 1;
+  guint                     accept_sent : 1;
   guint                     ringing : 1;
   guint                     local_held : 1;
   guint                     remote_held : 1;
@@ -646,6 +647,7 @@ answer_cb (GObject      *object,
 
   message = new_message ("call.accept", self->id);
   json_object_set_string_member (message, "sdp", sdp);
+  self->accept_sent = TRUE;
   baton_call_agent_request_async (self->agent, message, NULL, accept_cb, g_object_ref (self));
 }
 
@@ -1161,7 +1163,10 @@ baton_call_get_start_time (BatonCall *self)
  *
  * Hangs up (or cancels an unanswered outgoing call). The call goes
  * %BATON_CALL_STATE_DISCONNECTING and then %BATON_CALL_STATE_DISCONNECTED
- * with the end code 0/0.
+ * with the end code 0/0 — at once, or, for an outgoing call the service
+ * has not registered yet, as soon as it has. An incoming call hung up
+ * right after [method@IncomingCall.accept], before the answer went out, is
+ * declined: the caller's call ends with 603/0.
  */
 void
 baton_call_hang_up (BatonCall *self)
@@ -1183,7 +1188,19 @@ baton_call_hang_up (BatonCall *self)
       return;
     }
 
-  send (self, new_message ("call.hangup", self->id));
+  if (self->direction == BATON_CALL_DIRECTION_INCOMING && !self->answered && !self->accept_sent)
+    {
+      /* Accepted here, but the answer is not made yet: for the service the
+       * call still rings, and a hang-up from a ringing callee is refused
+       * (409): the caller would ring on until the unanswered timeout.
+       * Declined instead. */
+      JsonObject *message = new_message ("call.reject", self->id);
+
+      json_object_set_string_member (message, "reason", "declined");
+      send (self, message);
+    }
+  else
+    send (self, new_message ("call.hangup", self->id));
   baton_call_end (self, 0, 0, "hung up");
 }
 

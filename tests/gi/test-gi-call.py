@@ -174,6 +174,26 @@ def accept_and_reject_twice():
     eq(list(b.props.incoming_calls), [], 'not listed once rejected')
 
 
+def hang_up_right_after_accept():
+    """The callee accepts and hangs up before the answer went out: the
+    caller must not ring on until the unanswered timeout (20 s)."""
+    a = T.agent('alice')
+    b = T.agent('bob')
+    rb = T.recorder(b)
+    for settle in [0, 0.01, 0.5]:
+        call = a.start_call('bob')
+        call_b = rb.next_incoming().accept()
+        T.iterate(settle)
+        answered = call_b.props.state == ST.CONNECTED
+        call_b.hang_up()
+        eq(call_b.props.state, ST.DISCONNECTED, 'ended on bob')
+        eq((call_b.props.end_code, call_b.props.end_subcode), (0, 0), 'a hang-up on bob')
+        wait_state(call, ST.DISCONNECTED, 5)
+        eq((call.props.end_code, call.props.end_subcode), (0, 0) if answered else (603, 0),
+           'alice: hung up or declined (settle %s)' % settle)
+        eq(b.props.calls.get_n_items(), 0, 'nothing left on bob')
+
+
 def accept_after_the_caller_gave_up():
     a = T.agent('alice')
     b = T.agent('bob')
@@ -404,6 +424,7 @@ TESTS = [
     hang_up_at_once_after_start_call,
     mute_before_the_call_has_an_id_reaches_the_far_side,
     accept_and_reject_twice,
+    hang_up_right_after_accept,
     accept_after_the_caller_gave_up,
     accept_racing_the_caller_hang_up,
     answered_on_another_device,
