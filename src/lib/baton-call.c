@@ -290,6 +290,24 @@ send (BatonCall  *self,
     json_object_unref (message);
 }
 
+/* Tells the service this side ends the call. An incoming call accepted
+ * here whose answer has not gone out yet still rings for the service,
+ * which refuses a call.hangup from a ringing callee (409): the caller would
+ * ring on until the unanswered timeout. It is declined instead. */
+static void
+send_end (BatonCall *self)
+{
+  if (self->direction == BATON_CALL_DIRECTION_INCOMING && !self->answered && !self->accept_sent)
+    {
+      JsonObject *message = new_message ("call.reject", self->id);
+
+      json_object_set_string_member (message, "reason", "declined");
+      send (self, message);
+    }
+  else
+    send (self, new_message ("call.hangup", self->id));
+}
+
 /* ICE */
 
 static void
@@ -384,7 +402,7 @@ media_state_cb (BatonMediaSession *media,
       BATON_WARNING ("call %s: media failed", self->id ? self->id : "(new)");
       report_media (self, "failed");
       if (self->id)
-        send (self, new_message ("call.hangup", self->id));
+        send_end (self);
       baton_call_end (self, 410, 301005, "Media connectivity was lost or could not be established");
     }
 }
@@ -426,7 +444,7 @@ media_start_failed (BatonCall    *self,
   BATON_WARNING ("call %s: could not set up media: %s", self->id ? self->id : "(new)",
                  error ? error->message : "no media session");
   if (self->id)
-    send (self, new_message ("call.hangup", self->id));
+    send_end (self);
   baton_call_end (self, 410, 301005, "The media of the call could not be set up");
 }
 
@@ -1188,19 +1206,7 @@ baton_call_hang_up (BatonCall *self)
       return;
     }
 
-  if (self->direction == BATON_CALL_DIRECTION_INCOMING && !self->answered && !self->accept_sent)
-    {
-      /* Accepted here, but the answer is not made yet: for the service the
-       * call still rings, and a hang-up from a ringing callee is refused
-       * (409): the caller would ring on until the unanswered timeout.
-       * Declined instead. */
-      JsonObject *message = new_message ("call.reject", self->id);
-
-      json_object_set_string_member (message, "reason", "declined");
-      send (self, message);
-    }
-  else
-    send (self, new_message ("call.hangup", self->id));
+  send_end (self);
   baton_call_end (self, 0, 0, "hung up");
 }
 
