@@ -153,6 +153,36 @@ def transfer_callbacks_dropping_everything():
     eq(a_e.props.end_subcode, 10207, 'A ended as transferred')
 
 
+def transferee_hangs_up_the_new_call_inside_transfer_accepted():
+    """E hangs up A' as soon as it is told of it: the transfer fails, C
+    stops ringing, and A comes back on both sides (no call lost)."""
+    t = T.agent('alice')
+    e = T.agent('bob')
+    c = T.agent('carol')
+    rc = T.recorder(c)
+    a_t, a_e = T.connected_call(t, e)
+    legs = []
+
+    def on_accepted(feature, call):
+        legs.append(call)
+        call.hang_up()
+
+    a_e.get_transfer_feature().connect('transfer-accepted', on_accepted)
+    tr = a_t.get_transfer_feature().transfer_to_participant('carol', True)
+    wait_for(lambda: tr.props.state != TS.TRANSFERRING, 20, 'the transfer to end')
+    eq((tr.props.state, tr.props.error_code), (TS.FAILED, 487), 'failed: cancelled by E')
+    eq(len(legs), 1, 'one new call')
+    eq(legs[0].props.state, ST.DISCONNECTED, 'the new call ended')
+    wait_state(a_t, ST.CONNECTED)
+    wait_state(a_e, ST.CONNECTED)
+    T.iterate(0.5)
+    eq(c.props.incoming_calls.get_n_items(), 0, 'nothing rings on C')
+    for inc in rc.incoming:
+        check(inc.props.end_code != 0, 'C\'s call ended')
+    eq(e.props.calls.get_n_items(), 1, 'E in one call')
+    a_t.hang_up()
+
+
 TESTS = [
     reject_and_accept_inside_incoming_call,
     shutdown_inside_incoming_call,
@@ -160,6 +190,7 @@ TESTS = [
     hang_up_every_call_inside_connection_state_changed,
     new_call_inside_ended_handler,
     transfer_callbacks_dropping_everything,
+    transferee_hangs_up_the_new_call_inside_transfer_accepted,
 ]
 
 if __name__ == '__main__':
