@@ -51,4 +51,7 @@ gboolean        baton_call_is_active           (BatonCall          *self);
 /* After a reconnect: send what could not be sent while away. */
 void            baton_call_resend_pending      (BatonCall          *self);
 
+void            baton_call_track_transfer      (BatonCall          *self,
+                                                BatonTransfer      *transfer);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "baton-remote-participant-private.h"
 #include "baton-signaling-connection-private.h"
 #include "baton-transfer-call-feature-private.h"
+#include "baton-transfer-private.h"
 #include "baton-util-private.h"
 
 /**
@@ -61,6 +62,7 @@ struct _BatonCall
   GWeakRef                  original;           /* for A′: the call A */
 
   guint                     holds_pending;      /* hold/resume requests in flight */
+  guint                     transfers;          /* transfers of this call in progress, from here */
 
   guint                     answered : 1;
   guint                     accept_sent : 1;
@@ -795,6 +797,34 @@ baton_call_apply_snapshot (BatonCall  *self,
   update (self);
 }
 
+static void
+tracked_transfer_state_cb (BatonTransfer *transfer,
+                           GParamSpec    *pspec,
+                           gpointer       user_data)
+{
+  BatonCall *self = user_data;
+
+  if (!baton_transfer_is_finished (transfer))
+    return;
+  g_signal_handlers_disconnect_by_func (transfer, tracked_transfer_state_cb, self);
+  if (self->transfers > 0)
+    self->transfers--;
+}
+
+/* A transfer of this call started here: until it ends, hold and resume
+ * requests always go to the service (which holds the call meanwhile, and
+ * keeps this side's own hold for after a failure). */
+void
+baton_call_track_transfer (BatonCall     *self,
+                           BatonTransfer *transfer)
+{
+  if (baton_transfer_is_finished (transfer))
+    return;
+  self->transfers++;
+  g_signal_connect_object (transfer, "notify::state", G_CALLBACK (tracked_transfer_state_cb),
+                           self, 0);
+}
+
 void
 baton_call_resend_pending (BatonCall *self)
 {
@@ -1230,8 +1260,10 @@ hold_reply_cb (GObject      *object,
     }
 
   /* Replies come in the order of the requests: the last one sets the
-   * final state. */
-  if (!self->ended)
+   * final state. While this side transfers the call, the service holds it
+   * on its own account and only records this side's wish, for when the
+   * transfer fails: the events tell what really changes. */
+  if (!self->ended && self->transfers == 0)
     {
       self->local_held = held;
       update (self);
@@ -1270,7 +1302,7 @@ set_hold (BatonCall           *self,
    * is sent too (the service takes a repeated one as a no-op), so that a
    * resume right after a hold is not lost, and each caller learns how its
    * own request went. */
-  if (self->holds_pending == 0 && !!self->local_held == !!held)
+  if (self->holds_pending == 0 && self->transfers == 0 && !!self->local_held == !!held)
     {
       g_task_return_boolean (task, TRUE);
       return;

@@ -184,6 +184,7 @@ start_transfer (BatonTransferCallFeature *self,
     }
 
   transfer = baton_transfer_new (target_id, target_call_id);
+  baton_call_track_transfer (call, transfer);
 
   message = json_object_new ();
   json_object_set_string_member (message, "type", "transfer.request");

@@ -246,6 +246,38 @@ def transfer_of_a_held_call_leaves_it_held_when_it_fails():
     wait_state(a_e, ST.CONNECTED)
 
 
+def hold_and_resume_while_transferring():
+    """TRANSFER.md: a failed transfer gives A back as it was — and a hold or
+    resume the transferor asked for while transferring counts."""
+    t, e, a_t, a_e = setup()
+    c = T.agent('carol')
+    rc = T.recorder(c)
+    feature = a_t.get_transfer_feature()
+    tr = feature.transfer_to_participant('carol', True)
+    inc = rc.next_incoming()
+    wait_state(a_t, ST.LOCAL_HOLD)
+    ok, err = T.hold(a_t)
+    check(ok, 'hold while transferring')
+    inc.reject()
+    wait_done(tr)
+    eq((tr.props.state, tr.props.error_code), (TS.FAILED, 603), 'declined')
+    T.iterate(0.5)
+    eq(a_t.props.state, ST.LOCAL_HOLD, 'A stays held by T, as asked during the transfer')
+    eq(a_e.props.state, ST.REMOTE_HOLD, 'E still held')
+
+    tr = feature.transfer_to_participant('carol', True)
+    inc = rc.next_incoming()
+    ok, err = T.hold(a_t, False)
+    check(ok, 'resume while transferring')
+    # the service still holds A for the transfer: both sides say so
+    eq(a_t.props.state, ST.LOCAL_HOLD, 'T: held while transferring')
+    eq(a_e.props.state, ST.REMOTE_HOLD, 'E: held while transferring')
+    inc.reject()
+    wait_done(tr)
+    wait_state(a_t, ST.CONNECTED)
+    wait_state(a_e, ST.CONNECTED)
+
+
 def transferee_drops_everything_mid_transfer():
     """E's agent is dropped while the transfer rings C: the transfer fails
     with a reason (not TRANSFERRING for ever), C stops ringing."""
@@ -283,6 +315,7 @@ TESTS = [
     transferee_side_properties_and_refusal,
     transferor_drops_everything_mid_transfer,
     transferee_drops_everything_mid_transfer,
+    hold_and_resume_while_transferring,
     transfer_of_a_held_call_leaves_it_held_when_it_fails,
 ]
 
