@@ -1370,6 +1370,13 @@ baton_call_hold_finish (BatonCall     *self,
  *
  * Takes the call off hold. Any other active call of the agent is put on
  * hold first.
+ *
+ * Hold and resume fail with %BATON_ERROR_INVALID_STATE on a call that is
+ * not answered yet or has ended, and with the agent's error when it is not
+ * connected. Requests made one right after the other are carried out in
+ * order: the last one decides. While this side transfers the call, the
+ * service keeps it on hold; a hold or resume asked meanwhile decides how
+ * the call comes back if the transfer fails.
  */
 void
 baton_call_resume_async (BatonCall           *self,
@@ -1423,7 +1430,9 @@ set_muted (BatonCall *self,
  * @self: a #BatonCall
  *
  * Mutes this side's microphone on this call: the remote participant hears
- * silence and sees [property@RemoteParticipant:is-muted].
+ * silence and sees [property@RemoteParticipant:is-muted]. A call may be
+ * muted before it is answered: the far side is told once it is. Does
+ * nothing on an ended call.
  */
 void
 baton_call_mute (BatonCall *self)
