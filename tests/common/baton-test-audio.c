@@ -101,7 +101,10 @@ baton_test_tone_start (const char *sink_node,
  * echo of what it played: at every moment the sine heard is the sine played
  * a round trip ago, phase-shifted, and it is cancelled within a second or
  * two. Beeps that come back fall between the beeps being said (unless the
- * round trip is a multiple of 300 ms), like the syllables of a voice. */
+ * round trip is a multiple of 300 ms), like the syllables of a voice; but
+ * being periodic they are predictable too, and a delay-agnostic canceller
+ * (the SDK's since ddfec5a) still cancelled them now and then (2 runs of
+ * 12 of test-agent-audio). */
 BatonTestTone *
 baton_test_beeps_start (const char *sink_node,
                         double      freq_hz)
