@@ -1524,7 +1524,7 @@ build_pipeline (BatonMediaSession *self)
   /* delay-agnostic: the echo canceller finds the delay from the speaker
    * back to the microphone itself, instead of trusting the buffer
    * timestamps of both ends. With timestamps alone, a speaker its
-   * microphone hears at full level came back to the peer, in 16 runs of 27,
+   * microphone hears at full level came back to the peer, in 17 runs of 26,
    * only 11-18 dB down for seconds (the noise suppressors' doing, as with
    * no echo canceller at all); delay-agnostic, 40-60 dB down within a few
    * seconds in 25 of 27 (test-media-session's echo-cancelled;
