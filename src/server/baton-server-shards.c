@@ -27,10 +27,18 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-/* every shard is looked at at least this often, in case one of its sources
- * changed from outside its own dispatch without waking it */
-#define SAFETY_INTERVAL_US (100 * 1000)
-#define REBUILD_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* Every shard is looked at in full (prepare, poll of every descriptor, check)
+ * at least this often, in case one of its sources changed from outside its
+ * own dispatch without waking it. A shard that runs for any other reason is
+ * prepared again after it, which picks such changes up too; with thousands of
+ * agents every shard runs several times a second (their pings), so this pass
+ * is for quiet shards. At 100 ms it cost the server ~30 % of a core with
+ * 10,000 idle agents (docs/PERFORMANCE.md). */
+#define SAFETY_INTERVAL_US (1000 * 1000)
+/* and its epoll set is checked against its last query this often, busy or
+ * not (a descriptor closed and reused within one dispatch looks unchanged to
+ * the query but left the set); staggered over the shards */
+#define REBUILD_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -84,21 +92,14 @@ shard_sync_epoll (Shard *shard)
   g_autoptr(GHashTable) wanted = NULL;
   GHashTableIter iter;
   gpointer key, value;
+  gboolean rebuild;
 
   /* usually nothing changed: libsoup re-created a source on the same fd */
   if (same_query (shard))
     return;
-  if (shard->n_synced < 0)
-    {
-      GHashTableIter it;
-      gpointer fd;
-
-      /* full rebuild: forget what we think epfd holds */
-      g_hash_table_iter_init (&it, shard->registered);
-      while (g_hash_table_iter_next (&it, &fd, NULL))
-        epoll_ctl (shard->epfd, EPOLL_CTL_DEL, GPOINTER_TO_INT (fd), NULL);
-      g_hash_table_remove_all (shard->registered);
-    }
+  /* rebuild: every wanted descriptor is registered again below (MOD, or ADD
+   * when the kernel dropped it with its closed file) */
+  rebuild = shard->n_synced < 0;
   shard->synced = g_renew (GPollFD, shard->synced, MAX (shard->n_fds, 1));
   memcpy (shard->synced, shard->fds, sizeof (GPollFD) * shard->n_fds);
   shard->n_synced = shard->n_fds;
@@ -133,7 +134,7 @@ shard_sync_epoll (Shard *shard)
       struct epoll_event ev = { 0 };
       int fd = GPOINTER_TO_INT (key);
 
-      if (had && old == value)
+      if (had && old == value && !rebuild)
         continue;
       ev.events = GPOINTER_TO_UINT (value);
       ev.data.fd = fd;
@@ -264,18 +265,15 @@ pump_dispatch (GSource     *source,
     {
       Shard *shard = &self->shard[i];
 
-      if (now - shard->last_run >= SAFETY_INTERVAL_US)
+      if (now - shard->last_rebuild >= REBUILD_INTERVAL_US)
         {
-          /* polls every descriptor itself, and now and then rebuilds the
-           * epoll set in full: a descriptor closed and reused between two
-           * queries looks unchanged but left the set */
-          if (now - shard->last_rebuild >= REBUILD_INTERVAL_US)
-            {
-              shard->n_synced = -1;
-              shard->last_rebuild = now;
-            }
+          /* registers every descriptor again, and polls them itself */
+          shard->n_synced = -1;
+          shard->last_rebuild = now;
           shard_run (shard, TRUE);
         }
+      else if (now - shard->last_run >= SAFETY_INTERVAL_US)
+        shard_run (shard, TRUE); /* polls every descriptor itself */
       else if (g_source_query_unix_fd (source, shard->tag) != 0 ||
                (shard->deadline >= 0 && shard->deadline <= now))
         shard_run (shard, FALSE); /* level-triggered: nothing to drain */
@@ -354,6 +352,8 @@ baton_shards_start (BatonShards *self)
 
       shard->tag = g_source_add_unix_fd (self->pump, shard->epfd, G_IO_IN);
       shard->last_run = g_get_monotonic_time ();
+      /* spread the rebuilds over the interval */
+      shard->last_rebuild = shard->last_run - (gint64) i * REBUILD_INTERVAL_US / self->n;
       g_main_context_push_thread_default (shard->ctx);
       shard_prepare (shard);
       g_main_context_pop_thread_default (shard->ctx);
