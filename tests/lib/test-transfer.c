@@ -368,7 +368,8 @@ test_to_call (Fixture       *f,
   g_assert_cmpint (baton_call_get_state (a2_c), ==, BATON_CALL_STATE_CONNECTED);
   g_assert_cmpstr (baton_call_get_id (a2_c), ==, baton_call_get_id (g_ptr_array_index (f->accepted, 0)));
   g_assert_cmpstr (baton_remote_participant_get_id (test_call_get_peer (a2_c)), ==, "eve");
-  g_assert_cmpuint (g_list_model_get_n_items (baton_call_agent_get_calls (f->t->agent)), ==, 0);
+  /* T's call.ended for A comes on T's own connection: not ordered with E's */
+  test_wait_until (g_list_model_get_n_items (baton_call_agent_get_calls (f->t->agent)) == 0);
 
   baton_call_hang_up (a2_c);
   g_object_unref (a2_c);
