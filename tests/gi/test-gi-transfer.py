@@ -113,6 +113,16 @@ def transfer_to_call_with_wrong_calls():
         p = check_transfer_properties(tr, what)
         eq(p['state'], TS.FAILED, what + ': failed')
         eq((p['error-code'], p['error-subcode']), codes, what + ': codes (%s)' % p['error-message'])
+    # a call of another agent of the same user (a party is a session)
+    t2 = T.agent('alice')
+    erin = T.agent('erin')
+    y_t2, y_erin = T.connected_call(t2, erin)
+    tr = feature.transfer_to_call(y_t2.props.id)
+    wait_done(tr)
+    eq((tr.props.state, tr.props.error_code, tr.props.error_subcode), (TS.FAILED, 404, 10202),
+       'to a call of another agent of the same user')
+    eq(y_t2.props.state, ST.CONNECTED, 'that call is untouched')
+    y_t2.hang_up()
     # an ended call
     d = T.agent('dave')
     x_t, x_d = T.connected_call(t, d)
