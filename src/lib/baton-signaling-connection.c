@@ -28,6 +28,7 @@ struct _BatonSignalingConnection
   GHashTable              *pending;   /* id → GTask */
   gint64                   last_id;
   gboolean                 closed;
+  gboolean                 closing;  /* close () called: replies still due are not awaited */
 };
 
 G_DEFINE_FINAL_TYPE (BatonSignalingConnection, baton_signaling_connection, G_TYPE_OBJECT)
@@ -197,7 +198,9 @@ handle_reply (BatonSignalingConnection *self,
 
   if (!g_hash_table_steal_extended (self->pending, &re, &key, &value))
     {
-      if (g_strcmp0 (type, "error") == 0)
+      if (self->closing)
+        BATON_VERBOSE ("reply to request %" G_GINT64_FORMAT " after the close", re);
+      else if (g_strcmp0 (type, "error") == 0)
         BATON_WARNING ("service error for an unknown request: %u/%u %s",
                        (guint) baton_json_get_int (message, "code"),
                        (guint) baton_json_get_int (message, "subcode"),
@@ -521,6 +524,7 @@ baton_signaling_connection_close (BatonSignalingConnection *self)
 
   /* Closed on purpose (a shutdown): what waits for a reply fails as
    * "not connected", not as a lost connection. */
+  self->closing = TRUE;
   fail_pending (self, BATON_ERROR_NOT_CONNECTED,
                 "Not connected to the calling service: the agent closed its connection");
   if (self->ws && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
