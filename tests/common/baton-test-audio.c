@@ -103,8 +103,8 @@ baton_test_tone_start (const char *sink_node,
  * two. Beeps that come back fall between the beeps being said (unless the
  * round trip is a multiple of 300 ms), like the syllables of a voice; but
  * being periodic they are predictable too, and a delay-agnostic canceller
- * (the SDK's since ddfec5a) still cancelled them now and then (2 runs of
- * 12 of test-agent-audio). */
+ * (the SDK's between ddfec5a and 950ab8c) still cancelled them now and then
+ * (2 runs of 12 of test-agent-audio; the SDK's own, 0 of 25). */
 BatonTestTone *
 baton_test_beeps_start (const char *sink_node,
                         double      freq_hz)
