@@ -5,8 +5,9 @@
  *
  * Changes are only marked here; the batch is written in one transaction
  * before the first frame that leaves the server after them (baton-server.c:
- * frames are held while a request or timer is handled, the state is stored,
- * then they go), and otherwise by a high-priority idle at the start of the
+ * frames are held while a request or timer is handled — with shards, while
+ * every ready shard of one round is run — the state is stored, then they
+ * go), and otherwise by a high-priority idle at the start of the
  * next main-loop iteration (the SQLite store runs in WAL mode with
  * synchronous=NORMAL: a commit is a write to the page cache, no fsync, so a
  * killed process loses nothing written).
