@@ -108,6 +108,17 @@ hear (AudioParty *p)
   return s;
 }
 
+/* Before failing: which streams play where (PipeWire's links), for the
+ * failures where a party's speaker got nothing at all */
+static void
+log_links (void)
+{
+  g_autofree char *out = NULL;
+
+  if (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL) && out != NULL)
+    g_test_message ("PipeWire links:\n%s", out);
+}
+
 /* @p hears @who's tone (waiting for media to flow) and not its own, nor @not_who's. */
 static void
 assert_hears (AudioParty *p,
@@ -125,6 +136,7 @@ assert_hears (AudioParty *p,
         g_assert_false (baton_test_spectrum_has_tone (s, not_who->freq));
       return;
     }
+  log_links ();
   g_error ("%s never heard %s's %.0f Hz tone", p->party->user, who->party->user, who->freq);
 }
 
