@@ -28,9 +28,11 @@ void                      baton_signaling_connection_new_async  (const char     
 BatonSignalingConnection *baton_signaling_connection_new_finish (GAsyncResult        *result,
                                                                  GError             **error);
 
-/* Sends @message (its "id" is set here). Completes with the "ok" reply, or
- * an error (BATON_ERROR_SERVICE & co. with the code and subcode of an "error"
- * reply; BATON_ERROR_CONNECTION if the connection closes first). */
+/* Sends @message (its "id" is set here), taking the caller's reference to
+ * it. Completes with the "ok" reply, or an error (BATON_ERROR_SERVICE & co.
+ * with the code and subcode of an "error" reply; BATON_ERROR_CONNECTION if
+ * the connection is lost first, BATON_ERROR_NOT_CONNECTED if it was closed
+ * here). */
 void                      baton_signaling_connection_request_async  (BatonSignalingConnection *self,
                                                                      JsonObject               *message,
                                                                      GCancellable             *cancellable,

@@ -460,6 +460,7 @@ baton_signaling_connection_request_async (BatonSignalingConnection *self,
                                           gpointer                  user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) owned = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   gint64 id;
@@ -467,6 +468,9 @@ baton_signaling_connection_request_async (BatonSignalingConnection *self,
   g_return_if_fail (BATON_IS_SIGNALING_CONNECTION (self));
   g_return_if_fail (message != NULL);
 
+  /* the caller's reference (the node below takes one of its own): each
+   * request's message leaked before */
+  owned = message;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, baton_signaling_connection_request_async);
 
