@@ -709,6 +709,9 @@ main (int   argc,
              g_array_index (latencies, double, latencies->len - 1));
   g_print ("CPU during the call phase: server %.0f %%, generator %.0f %% (of one core)\n",
            100 * cpu_server / elapsed, 100 * cpu_self / elapsed);
+  if (setups)
+    g_print ("CPU per call setup: server %.3f ms, generator %.3f ms\n",
+             1000 * cpu_server / setups, 1000 * cpu_self / setups);
   g_print ("server VmRSS during calls: %" G_GINT64_FORMAT " kB\n", rss2);
 
   g_atomic_int_set (&idle_stop, 1);
