@@ -419,6 +419,7 @@ baton_connection_new (BatonServer             *server,
 
   conn->server = server;
   conn->ws = g_object_ref (ws);
+  conn->ctx = g_main_context_ref_thread_default ();
   conn->user_id = g_strdup (user_id);
   conn->user_name = g_strdup (user_name);
   conn->token_tag = g_strdup (token_tag);
@@ -454,6 +455,7 @@ baton_connection_free (BatonConnection *conn)
     conn->session->conn = NULL;
   g_clear_handle_id (&conn->register_source, g_source_remove);
   g_clear_object (&conn->ws);
+  g_clear_pointer (&conn->ctx, g_main_context_unref);
   g_free (conn->user_id);
   g_free (conn->user_name);
   g_free (conn->token_tag);

@@ -87,6 +87,7 @@ struct _BatonConnection
 {
   BatonServer *server;
   SoupWebsocketConnection *ws;
+  GMainContext *ctx;         /* where libsoup attaches its sources: its shard */
   char *user_id;
   char *user_name;
   char *token_tag;           /* for logs: never the token */

@@ -29,7 +29,8 @@
 
 /* Every shard is looked at in full (prepare, poll of every descriptor, check)
  * at least this often, in case one of its sources changed from outside its
- * own dispatch without waking it. A shard that runs for any other reason is
+ * own dispatch without waking it (the server tells the shard of what it
+ * writes, baton_shards_touch (); this is the safety net). A shard that runs for any other reason is
  * prepared again after it, which picks such changes up too; with thousands of
  * agents every shard runs several times a second (their pings), so this pass
  * is for quiet shards. At 100 ms it cost the server ~30 % of a core with
@@ -52,6 +53,7 @@ typedef struct
   gint64 deadline;           /* monotonic µs; -1: none */
   gint64 last_run;
   gint64 last_rebuild;
+  gboolean touched;          /* written to from outside its dispatch */
   GHashTable *registered;    /* fd → events, what epfd holds */
   GPollFD *synced;           /* the query that epfd was last made equal to */
   struct epoll_event *ev;    /* epoll_wait's buffer */
@@ -70,6 +72,8 @@ struct _BatonShards
   guint n;
   Shard *shard;
   GSource *pump;
+  Shard *running;            /* the shard being dispatched, if any */
+  gboolean in_pump;          /* in pump_dispatch () */
   GFunc batch_begin;
   GFunc batch_end;
   gpointer batch_data;
@@ -218,9 +222,12 @@ shard_fill_revents (Shard *shard)
 }
 
 static void
-shard_run (Shard    *shard,
-           gboolean  full)
+shard_run (BatonShards *self,
+           Shard       *shard,
+           gboolean     full)
 {
+  self->running = shard;
+  shard->touched = FALSE;
   g_main_context_push_thread_default (shard->ctx);
   if (full)
     g_poll (shard->fds, shard->n_fds, 0);
@@ -231,6 +238,7 @@ shard_run (Shard    *shard,
   shard->last_run = g_get_monotonic_time ();
   shard_prepare (shard);
   g_main_context_pop_thread_default (shard->ctx);
+  self->running = NULL;
 }
 
 static void
@@ -259,6 +267,7 @@ pump_dispatch (GSource     *source,
   BatonShards *self = ((PumpSource *) source)->shards;
   gint64 now = g_get_monotonic_time ();
 
+  self->in_pump = TRUE;
   if (self->batch_begin)
     self->batch_begin (self->batch_data, NULL);
   for (guint i = 0; i < self->n; i++)
@@ -270,16 +279,32 @@ pump_dispatch (GSource     *source,
           /* registers every descriptor again, and polls them itself */
           shard->n_synced = -1;
           shard->last_rebuild = now;
-          shard_run (shard, TRUE);
+          shard_run (self, shard, TRUE);
         }
       else if (now - shard->last_run >= SAFETY_INTERVAL_US)
-        shard_run (shard, TRUE); /* polls every descriptor itself */
+        shard_run (self, shard, TRUE); /* polls every descriptor itself */
       else if (g_source_query_unix_fd (source, shard->tag) != 0 ||
                (shard->deadline >= 0 && shard->deadline <= now))
-        shard_run (shard, FALSE); /* level-triggered: nothing to drain */
+        shard_run (self, shard, FALSE); /* level-triggered: nothing to drain */
     }
   if (self->batch_end)
     self->batch_end (self->batch_data, NULL);
+  /* the round's replies and events were written just now, outside the
+   * shards: what libsoup attached for them (a write it could not finish,
+   * a close timeout) is seen by the shard's next query */
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      if (shard->touched)
+        {
+          shard->touched = FALSE;
+          g_main_context_push_thread_default (shard->ctx);
+          shard_prepare (shard);
+          g_main_context_pop_thread_default (shard->ctx);
+        }
+    }
+  self->in_pump = FALSE;
   pump_update_ready_time (self);
   return G_SOURCE_CONTINUE;
 }
@@ -339,6 +364,27 @@ baton_shards_set_batch (BatonShards *self,
 }
 
 void
+baton_shards_touch (BatonShards  *self,
+                    GMainContext *ctx)
+{
+  for (guint i = 0; i < self->n; i++)
+    {
+      Shard *shard = &self->shard[i];
+
+      if (shard->ctx != ctx)
+        continue;
+      /* a shard being dispatched is prepared again right after */
+      if (shard == self->running || shard->touched)
+        return;
+      shard->touched = TRUE;
+      /* outside a round (a timer of the main context): a round soon */
+      if (!self->in_pump && self->pump != NULL)
+        g_source_set_ready_time (self->pump, 0);
+      return;
+    }
+}
+
+void
 baton_shards_start (BatonShards *self)
 {
   g_return_if_fail (self->pump == NULL);
@@ -367,7 +413,7 @@ void
 baton_shards_flush (BatonShards *self)
 {
   for (guint i = 0; i < self->n; i++)
-    shard_run (&self->shard[i], TRUE);
+    shard_run (self, &self->shard[i], TRUE);
 }
 
 void

@@ -73,6 +73,7 @@ baton_server_timeout_add (BatonServer *server,
 typedef struct
 {
   SoupWebsocketConnection *ws;
+  GMainContext *ctx;
   char *text;
 } HeldFrame;
 
@@ -80,8 +81,25 @@ static void
 held_frame_free (HeldFrame *frame)
 {
   g_object_unref (frame->ws);
+  g_main_context_unref (frame->ctx);
   g_free (frame->text);
   g_free (frame);
+}
+
+/* Hands @text to libsoup. The connection's sources live in its shard, which
+ * is not running now when this is called from another shard's request, at
+ * the end of a round or from a timer: the shard is told, so that an output
+ * source libsoup attaches for a write it could not finish is polled at once
+ * (not at the shard's next safety pass, up to a second later). */
+static void
+send_frame (BatonServer             *server,
+            SoupWebsocketConnection *ws,
+            GMainContext            *ctx,
+            const char              *text)
+{
+  soup_websocket_connection_send_text (ws, text);
+  if (server->shards != NULL)
+    baton_shards_touch (server->shards, ctx);
 }
 
 void
@@ -101,7 +119,7 @@ baton_server_release_held (BatonServer *server)
   while ((frame = g_queue_pop_head (&server->held)) != NULL)
     {
       if (soup_websocket_connection_get_state (frame->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_send_text (frame->ws, frame->text);
+        send_frame (server, frame->ws, frame->ctx, frame->text);
       held_frame_free (frame);
     }
 
@@ -214,13 +232,14 @@ baton_connection_send (BatonConnection *conn,
       HeldFrame *frame = g_new (HeldFrame, 1);
 
       frame->ws = g_object_ref (conn->ws);
+      frame->ctx = g_main_context_ref (conn->ctx);
       frame->text = g_steal_pointer (&text);
       g_queue_push_tail (&conn->server->held, frame);
       return;
     }
   if (!conn->server->live_frozen)
     baton_live_flush (conn->server);
-  soup_websocket_connection_send_text (conn->ws, text);
+  send_frame (conn->server, conn->ws, conn->ctx, text);
 }
 
 /* Sends an event (adds its per-connection seq); dropped during the grace period. */
@@ -248,7 +267,12 @@ baton_connection_close (BatonConnection *conn,
   baton_server_release_held (conn->server);
   g_debug ("closing connection of %s with %u (%s)", conn->user_id, code, reason);
   if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn->ws, code, reason);
+    {
+      soup_websocket_connection_close (conn->ws, code, reason);
+      /* its close frame and close timeout, like send_frame () */
+      if (conn->server->shards != NULL)
+        baton_shards_touch (conn->server->shards, conn->ctx);
+    }
 }
 
 /* The handshake: the token is checked before the WebSocket is opened. */
