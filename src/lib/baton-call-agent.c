@@ -991,6 +991,7 @@ token_refused (BatonCallAgent *self,
 {
   BATON_WARNING ("the new token was refused (%s): keeping the current one", why);
   baton_set_str (&self->refused_token, token);
+  baton_token_credential_token_refused (self->credential, self->accepted_token);
 }
 
 static void

@@ -19,5 +19,7 @@ gint64   baton_token_credential_refresh_time (gint64      iat,
 char    *baton_token_credential_clean        (const char  *token,
                                               GError     **error);
 char    *baton_token_credential_subject      (const char  *token);
+void     baton_token_credential_token_refused (BatonTokenCredential *self,
+                                               const char           *kept);
 
 G_END_DECLS

@@ -225,6 +225,24 @@ schedule_refresh (BatonTokenCredential *self,
   g_source_attach (self->refresh_source, self->context);
 }
 
+/* An agent refused the token handed in last (another user's, or the
+ * service would not take it) and goes on with @kept: refresh-needed follows
+ * @kept's expiry again, not the refused token's, so that the application is
+ * asked in time for a token that works. */
+void
+baton_token_credential_token_refused (BatonTokenCredential *self,
+                                      const char           *kept)
+{
+  gint64 iat, exp;
+
+  g_return_if_fail (BATON_IS_TOKEN_CREDENTIAL (self));
+
+  if (kept == NULL || !baton_token_credential_parse (kept, &iat, &exp))
+    return;
+  BATON_VERBOSE ("refresh-needed follows the token still in use again");
+  schedule_refresh (self, iat, exp);
+}
+
 static void
 baton_token_credential_finalize (GObject *object)
 {
@@ -320,7 +338,9 @@ baton_token_credential_class_init (BatonTokenCredentialClass *klass)
    * @self: the credential
    *
    * Emitted shortly before the token expires. Get a new token and set it
-   * with [method@TokenCredential.set_token].
+   * with [method@TokenCredential.set_token]. When an agent refuses the token
+   * handed in (another user's, or one the service does not take), it keeps
+   * the token in use, and this signal follows that token's expiry again.
    */
   signals[REFRESH_NEEDED] =
     g_signal_new ("refresh-needed",

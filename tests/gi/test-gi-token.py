@@ -19,7 +19,11 @@ ST = Baton.CallState
 
 def agent_with_credential(user):
     """An agent of @user and the credential it was made with."""
-    credential = Baton.TokenCredential.new(T.SRV.token(user))
+    return agent_with_credential_ttl(user, None)
+
+
+def agent_with_credential_ttl(user, ttl):
+    credential = Baton.TokenCredential.new(T.SRV.token(user, ttl=ttl))
     box = {}
 
     def done(client, result):
@@ -121,8 +125,33 @@ def refused_token_not_used_to_reconnect():
     call.hang_up()
 
 
+def refused_refresh_still_asks_in_time():
+    """After a refused refresh (another user's token, valid for long) the
+    credential still asks for a new token before the one in use expires:
+    refresh-needed comes while the agent is connected, and a good token
+    handed in then keeps it connected past the old token's expiry."""
+    c, credential = agent_with_credential_ttl('carol', 5)
+    rec = T.recorder(c)
+    asked = []
+
+    def on_refresh(cred):
+        asked.append(c.props.connection_state)
+        cred.props.token = T.SRV.token('carol', ttl=600)
+
+    credential.connect('refresh-needed', on_refresh)
+    credential.props.token = T.SRV.token('dave', ttl=600)  # refused: dave's
+    eq(c.props.user_id, 'carol', 'still carol')
+    wait_for(lambda: asked or c.props.connection_state != CS.CONNECTED, 15,
+             'refresh-needed, or the agent going')
+    eq(asked, [CS.CONNECTED], 'asked for a token while still connected')
+    T.iterate(2)  # past the first token's expiry (5 s)
+    eq(c.props.connection_state, CS.CONNECTED, 'connected with the refreshed token')
+    eq(rec.states, [], 'never disconnected')
+
+
 TESTS = [
     token_refresh_to_another_users_token_is_refused,
+    refused_refresh_still_asks_in_time,
     refused_token_not_used_to_reconnect,
     token_expiry_and_refresh_from_python,
 ]
