@@ -940,7 +940,14 @@ select_device (BatonDeviceManager   *self,
     }
 
   g_return_if_fail (baton_audio_device_get_device_type (device) == type);
-  g_return_if_fail (g_list_store_find (store_for (self, type), device, &position));
+  if (!g_list_store_find (store_for (self, type), device, &position))
+    {
+      /* not a programmer's error: a person picked it just as it was
+       * unplugged (the lists had not reached the chooser yet) */
+      BATON_WARNING ("%s is not plugged in (any more): the selection stays",
+                     baton_audio_device_get_name (device));
+      return;
+    }
 
   set_selection (self, type, device, TRUE);
 }
@@ -951,7 +958,8 @@ select_device (BatonDeviceManager   *self,
  * @device: (nullable): one of [property@DeviceManager:microphones], or %NULL
  *   to follow the system default
  *
- * Makes calls, including calls in progress, use @device.
+ * Makes calls, including calls in progress, use @device. A device that is no
+ * longer in the list (unplugged meanwhile) changes nothing.
  */
 void
 baton_device_manager_select_microphone (BatonDeviceManager *self,
@@ -969,7 +977,8 @@ baton_device_manager_select_microphone (BatonDeviceManager *self,
  * @device: (nullable): one of [property@DeviceManager:speakers], or %NULL
  *   to follow the system default
  *
- * Makes calls, including calls in progress, use @device.
+ * Makes calls, including calls in progress, use @device. A device that is no
+ * longer in the list (unplugged meanwhile) changes nothing.
  */
 void
 baton_device_manager_select_speaker (BatonDeviceManager *self,
