@@ -87,6 +87,20 @@ def eq(got, want, what):
         raise Failure('%s: got %r, want %r' % (what, got, want))
 
 
+BATON_DOMAIN = GLib.quark_to_string(Baton.error_quark())
+
+
+def expect_error(fn, code, what):
+    """Calls @fn, which must raise a BatonError @code with a message."""
+    try:
+        fn()
+    except GLib.Error as e:
+        eq((e.domain, e.code), (BATON_DOMAIN, int(code)), what + ' (%s)' % e.message)
+        check(e.message, what + ': the error has a message')
+        return e
+    raise Failure(what + ': no error raised')
+
+
 def iterate(seconds):
     """Runs the main context for @seconds (a settle time, never an
     assertion of timing)."""

@@ -10,23 +10,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batongi as T  # noqa: E402
-from batongi import Baton, GLib, check, eq, wait_for, wait_state  # noqa: E402
+from batongi import BATON_DOMAIN, Baton, GLib, check, eq, wait_for, wait_state, expect_error  # noqa: E402
 
-BATON_DOMAIN = GLib.quark_to_string(Baton.error_quark())
 CS = Baton.ConnectionState
 DR = Baton.DisconnectReason
 ST = Baton.CallState
 
-
-def expect_error(fn, domain_code, what):
-    try:
-        fn()
-    except GLib.Error as e:
-        eq((e.domain, e.code), (BATON_DOMAIN, int(domain_code)),
-           what + ' (error %s)' % e.message)
-        check(e.message, what + ': the error has a message')
-        return e
-    raise T.Failure(what + ': no error raised')
 
 
 def garbage_tokens_fail_with_invalid_token():

@@ -9,21 +9,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import batongi as T  # noqa: E402
-from batongi import Baton, GLib, check, eq, wait_for, wait_state  # noqa: E402
+from batongi import Baton, GLib, check, eq, wait_for, wait_state, expect_error  # noqa: E402
 
 ST = Baton.CallState
 PS = Baton.ParticipantState
-BATON_DOMAIN = GLib.quark_to_string(Baton.error_quark())
 
-
-def expect_error(fn, code, what):
-    try:
-        fn()
-    except GLib.Error as e:
-        eq((e.domain, e.code), (BATON_DOMAIN, int(code)), what + ' (%s)' % e.message)
-        check(e.message, what + ': a message')
-        return e
-    raise T.Failure(what + ': no error')
 
 
 def check_call_properties(call, what):
