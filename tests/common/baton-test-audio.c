@@ -130,6 +130,127 @@ baton_test_beeps_start (const char *sink_node,
   return tone;
 }
 
+/* Voice-like beeps: a beep of a random frequency in [lo_hz, hi_hz], 40 to
+ * 200 ms long, then a random pause of 40 to 400 ms, and so on, from a seeded
+ * GRand. Unlike a steady tone or beeps at a fixed interval, what comes back
+ * a round trip later cannot be predicted from what was played before: like
+ * the syllables of a voice, each beep is new. Made in the streaming thread
+ * of an appsrc; pulsesink's buffer paces it. */
+typedef struct
+{
+  GRand *rand;
+  double lo_hz, hi_hz;
+  double freq_hz;
+  double phase;
+  guint beep_left;        /* samples of the current beep still to make */
+  guint beep_len;
+  guint pause_left;       /* samples of silence before the next beep */
+  guint64 n_samples;
+} Voice;
+
+#define VOICE_BUFFER_SAMPLES 480
+#define VOICE_RAMP_SAMPLES 240  /* 5 ms fades against clicks */
+
+static void
+voice_free (gpointer data)
+{
+  Voice *voice = data;
+
+  g_rand_free (voice->rand);
+  g_free (voice);
+}
+
+static void
+voice_need_data_cb (GstElement *appsrc,
+                    guint       length,
+                    gpointer    user_data)
+{
+  Voice *voice = user_data;
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, VOICE_BUFFER_SAMPLES * sizeof (gint16), NULL);
+  GstMapInfo map;
+  gint16 *samples;
+  GstFlowReturn ret;
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  samples = (gint16 *) map.data;
+  for (guint i = 0; i < VOICE_BUFFER_SAMPLES; i++)
+    {
+      if (voice->beep_left == 0 && voice->pause_left == 0)
+        {
+          voice->freq_hz = g_rand_double_range (voice->rand, voice->lo_hz, voice->hi_hz);
+          voice->beep_len = voice->beep_left = g_rand_int_range (voice->rand, 40, 201) * (SAMPLE_RATE / 1000);
+          voice->pause_left = g_rand_int_range (voice->rand, 40, 401) * (SAMPLE_RATE / 1000);
+        }
+      if (voice->beep_left > 0)
+        {
+          guint pos = voice->beep_len - voice->beep_left;
+          double gain = 0.4;
+
+          if (pos < VOICE_RAMP_SAMPLES)
+            gain *= (double) pos / VOICE_RAMP_SAMPLES;
+          else if (voice->beep_left < VOICE_RAMP_SAMPLES)
+            gain *= (double) voice->beep_left / VOICE_RAMP_SAMPLES;
+          samples[i] = (gint16) (gain * 32767.0 * sin (voice->phase));
+          voice->phase = fmod (voice->phase + 2.0 * G_PI * voice->freq_hz / SAMPLE_RATE, 2.0 * G_PI);
+          voice->beep_left--;
+        }
+      else
+        {
+          samples[i] = 0;
+          voice->phase = 0;
+          voice->pause_left--;
+        }
+    }
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (voice->n_samples, GST_SECOND, SAMPLE_RATE);
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (VOICE_BUFFER_SAMPLES, GST_SECOND, SAMPLE_RATE);
+  voice->n_samples += VOICE_BUFFER_SAMPLES;
+  g_signal_emit_by_name (appsrc, "push-buffer", buffer, &ret);
+  gst_buffer_unref (buffer);
+}
+
+BatonTestTone *
+baton_test_voice_start (const char *sink_node,
+                        double      lo_hz,
+                        double      hi_hz)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr(GstElement) appsrc = NULL;
+  const char *seed_env = g_getenv ("BATON_TEST_VOICE_SEED");
+  guint32 seed;
+  BatonTestTone *tone;
+  Voice *voice;
+
+  g_return_val_if_fail (sink_node != NULL, NULL);
+  g_return_val_if_fail (0 < lo_hz && lo_hz < hi_hz, NULL);
+
+  ensure_gst ();
+  seed = seed_env != NULL ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : g_random_int ();
+  g_test_message ("voice into %s: beeps of %.0f-%.0f Hz, seed %u (BATON_TEST_VOICE_SEED=%u repeats it)",
+                  sink_node, lo_hz, hi_hz, seed, seed);
+  voice = g_new0 (Voice, 1);
+  voice->rand = g_rand_new_with_seed (seed);
+  voice->lo_hz = lo_hz;
+  voice->hi_hz = hi_hz;
+
+  desc = g_strdup_printf ("appsrc name=voice is-live=true format=time emit-signals=true max-bytes=%u "
+                          "  caps=audio/x-raw,format=S16LE,rate=%d,channels=1,layout=interleaved "
+                          "! audioconvert ! audioresample "
+                          "! pulsesink device=%s sync=false buffer-time=40000 latency-time=10000 "
+                          "  client-name=baton-test-voice",
+                          (guint) (4 * VOICE_BUFFER_SAMPLES * sizeof (gint16)), SAMPLE_RATE, sink_node);
+  tone = g_new0 (BatonTestTone, 1);
+  tone->pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  appsrc = gst_bin_get_by_name (GST_BIN (tone->pipeline), "voice");
+  g_object_set_data_full (G_OBJECT (appsrc), "baton-test-voice", voice, voice_free);
+  g_signal_connect (appsrc, "need-data", G_CALLBACK (voice_need_data_cb), voice);
+  g_assert_cmpint (gst_element_set_state (tone->pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  return tone;
+}
+
 void
 baton_test_tone_stop (BatonTestTone *tone)
 {
@@ -343,6 +464,26 @@ baton_test_spectrum_level_db (BatonTestSpectrum *spectrum,
   for (int i = MAX (center - 2, 1); i <= MIN (center + 2, N_BANDS - 1); i++)
     best = MAX (best, spectrum->power[i]);
   return power_to_db (best);
+}
+
+double
+baton_test_spectrum_band_db (BatonTestSpectrum *spectrum,
+                             double             lo_hz,
+                             double             hi_hz)
+{
+  double power = 0;
+
+  for (guint i = MAX ((guint) (lo_hz / BAND_HZ), 1); i < N_BANDS && i * BAND_HZ <= hi_hz; i++)
+    power += spectrum->power[i];
+  return power_to_db (power);
+}
+
+gboolean
+baton_test_spectrum_has_band (BatonTestSpectrum *spectrum,
+                              double             lo_hz,
+                              double             hi_hz)
+{
+  return spectrum->n_frames > 0 && baton_test_spectrum_band_db (spectrum, lo_hz, hi_hz) >= TONE_MIN_DB;
 }
 
 gboolean

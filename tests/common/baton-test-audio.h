@@ -25,6 +25,13 @@ BatonTestTone     *baton_test_tone_start            (const char *sink_node,
  * echo test needs (see the .c). Stop them with baton_test_tone_stop(). */
 BatonTestTone     *baton_test_beeps_start           (const char *sink_node,
                                                      double      freq_hz);
+/* Voice-like beeps (random frequencies in [@lo_hz, @hi_hz], random lengths
+ * and pauses, from a seeded GRand: the seed is logged, and
+ * BATON_TEST_VOICE_SEED sets it): what an echo test needs, a signal whose
+ * past does not predict it (see the .c). Stop them with baton_test_tone_stop(). */
+BatonTestTone     *baton_test_voice_start           (const char *sink_node,
+                                                     double      lo_hz,
+                                                     double      hi_hz);
 void               baton_test_tone_stop             (BatonTestTone *tone);
 
 /* Records @duration_ms of audio (after the first buffer arrives) and analyses it.
@@ -42,6 +49,14 @@ double             baton_test_spectrum_peak_hz      (BatonTestSpectrum *spectrum
 double             baton_test_spectrum_peak_db      (BatonTestSpectrum *spectrum);
 double             baton_test_spectrum_level_db     (BatonTestSpectrum *spectrum,
                                                      double             hz);
+/* The power of all bands in [@lo_hz, @hi_hz] together (dBFS), and whether
+ * it is at least a tone's: for baton_test_voice_start()'s beeps. */
+double             baton_test_spectrum_band_db      (BatonTestSpectrum *spectrum,
+                                                     double             lo_hz,
+                                                     double             hi_hz);
+gboolean           baton_test_spectrum_has_band     (BatonTestSpectrum *spectrum,
+                                                     double             lo_hz,
+                                                     double             hi_hz);
 gboolean           baton_test_spectrum_has_tone     (BatonTestSpectrum *spectrum,
                                                      double             hz);
 gboolean           baton_test_spectrum_is_silent    (BatonTestSpectrum *spectrum);
