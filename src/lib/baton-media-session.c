@@ -1529,8 +1529,11 @@ build_pipeline (BatonMediaSession *self)
    * round trip of a steady test tone that an echo bot plays back, and
    * cancels the tone the echo tests expect to hear (demo-bots-audio 3
    * failures in 5 against 1 in 6, agent-audio 3 in 7 against 0 in 8).
-   * Those tests need a signal that, like a voice, their past does not
-   * predict, first. docs/PERFORMANCE.md, Media. */
+   * The echo tests speak in voice-like random beeps now
+   * (baton_test_voice_start()) and pass either way; but measured again
+   * alternately (2026-11-24, load 1-7, three busy loops beside half the
+   * runs), echo-cancelled passed 16 of 19 with it and 18 of 19 without, so
+   * it stays off. docs/PERFORMANCE.md, Media. */
   g_object_set (dsp,
                 "probe", self->echo_probe_name,
                 "echo-cancel", TRUE,
