@@ -95,46 +95,15 @@ baton_test_tone_start (const char *sink_node,
   return tone;
 }
 
-/* Beeps, not a steady sine: 60 ms of @freq_hz every 300 ms. A steady sine
- * that comes back to the microphone it was played into (an echo test: the
- * far end plays back what it hears) is, to that side's echo canceller, an
- * echo of what it played: at every moment the sine heard is the sine played
- * a round trip ago, phase-shifted, and it is cancelled within a second or
- * two. Beeps that come back fall between the beeps being said (unless the
- * round trip is a multiple of 300 ms), like the syllables of a voice; but
- * being periodic they are predictable too, and a delay-agnostic canceller
- * (the SDK's between ddfec5a and 950ab8c) still cancelled them now and then
- * (2 runs of 12 of test-agent-audio; the SDK's own, 0 of 25). */
-BatonTestTone *
-baton_test_beeps_start (const char *sink_node,
-                        double      freq_hz)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *desc = NULL;
-  BatonTestTone *tone;
-
-  g_return_val_if_fail (sink_node != NULL, NULL);
-
-  ensure_gst ();
-  desc = g_strdup_printf ("audiotestsrc wave=ticks freq=%f volume=0.4 is-live=true "
-                          "  tick-interval=300000000 sine-periods-per-tick=%u apply-tick-ramp=true "
-                          "! audioconvert ! audioresample "
-                          "! pulsesink device=%s sync=false buffer-time=40000 latency-time=10000 "
-                          "  client-name=baton-test-beeps",
-                          freq_hz, (guint) (freq_hz * 0.060), sink_node);
-  tone = g_new0 (BatonTestTone, 1);
-  tone->pipeline = gst_parse_launch (desc, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (gst_element_set_state (tone->pipeline, GST_STATE_PLAYING), !=,
-                   GST_STATE_CHANGE_FAILURE);
-  return tone;
-}
-
 /* Voice-like beeps: a beep of a random frequency in [lo_hz, hi_hz], 40 to
  * 200 ms long, then a random pause of 40 to 400 ms, and so on, from a seeded
  * GRand. Unlike a steady tone or beeps at a fixed interval, what comes back
  * a round trip later cannot be predicted from what was played before: like
- * the syllables of a voice, each beep is new. Made in the streaming thread
+ * the syllables of a voice, each beep is new. (A steady sine that an echo
+ * test plays back to the microphone it came from is, to that side's echo
+ * canceller, an echo of what it played, and is cancelled within a second or
+ * two; beeps every 300 ms were still cancelled now and then by a
+ * delay-agnostic canceller: 2 runs of 12 of test-agent-audio.) Made in the streaming thread
  * of an appsrc; pulsesink's buffer paces it. */
 typedef struct
 {

@@ -21,10 +21,6 @@ typedef struct _BatonTestDevice BatonTestDevice;
  * Feeding a virtual microphone's input sink makes the microphone "hear" it. */
 BatonTestTone     *baton_test_tone_start            (const char *sink_node,
                                                      double      freq_hz);
-/* Beeps of @freq_hz (60 ms every 300 ms) instead of a steady tone: what an
- * echo test needs (see the .c). Stop them with baton_test_tone_stop(). */
-BatonTestTone     *baton_test_beeps_start           (const char *sink_node,
-                                                     double      freq_hz);
 /* Voice-like beeps (random frequencies in [@lo_hz, @hi_hz], random lengths
  * and pauses, from a seeded GRand: the seed is logged, and
  * BATON_TEST_VOICE_SEED sets it): what an echo test needs, a signal whose
