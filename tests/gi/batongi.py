@@ -101,6 +101,18 @@ def expect_error(fn, code, what):
     raise Failure(what + ': no error raised')
 
 
+def finish_into(box, finish, key='ok', error_key='error'):
+    """A callback for an _async call: @finish (the name of its _finish
+    method) gives the result into box[@key], or its GLib.Error into
+    box[@error_key]."""
+    def done(source, result, *user_data):
+        try:
+            box[key] = getattr(source, finish)(result)
+        except GLib.Error as e:
+            box[error_key] = e
+    return done
+
+
 def iterate(seconds):
     """Runs the main context for @seconds (a settle time, never an
     assertion of timing)."""
@@ -208,13 +220,7 @@ def create_agent_result(token, uri=None, client=None, display_name=None, timeout
         options.props.display_name = display_name
     credential = Baton.TokenCredential.new(token)
     box = {}
-
-    def done(source, result):
-        try:
-            box['agent'] = source.create_call_agent_finish(result)
-        except GLib.Error as e:
-            box['error'] = e
-
+    done = finish_into(box, 'create_call_agent_finish', 'agent')
     client.create_call_agent_async(credential, options, None, done)
     wait_for(lambda: box, timeout, 'create_call_agent_async')
     return box.get('agent'), box.get('error')
@@ -276,15 +282,7 @@ def connected_call(a, b, timeout=20):
 def hold(call, held=True, timeout=10):
     """hold_async/resume_async → (ok, GLib.Error or None)."""
     box = {}
-
-    def done(source, result):
-        try:
-            if held:
-                box['ok'] = source.hold_finish(result)
-            else:
-                box['ok'] = source.resume_finish(result)
-        except GLib.Error as e:
-            box['error'] = e
+    done = finish_into(box, 'hold_finish' if held else 'resume_finish')
 
     if held:
         call.hold_async(None, done)

@@ -71,13 +71,7 @@ def cancelled_creation_fails_cleanly():
         credential = Baton.TokenCredential.new(T.SRV.token('alice'))
         cancellable = Gio.Cancellable()
         box = {}
-
-        def done(source, result):
-            try:
-                box['agent'] = source.create_call_agent_finish(result)
-            except GLib.Error as e:
-                box['error'] = e
-
+        done = T.finish_into(box, 'create_call_agent_finish', 'agent')
         T.CLIENT.create_call_agent_async(credential, options, cancellable, done)
         T.iterate(delay)
         cancellable.cancel()
@@ -139,26 +133,12 @@ def methods_after_shutdown():
     expect_error(lambda: a.start_call('bob'), Baton.Error.NOT_CONNECTED, 'start_call after shutdown')
 
     box = {}
-
-    def users_done(source, result):
-        try:
-            box['users'] = source.list_users_finish(result)
-        except GLib.Error as e:
-            box['error'] = e
-
-    a.list_users_async(None, 0, None, users_done)
+    a.list_users_async(None, 0, None, T.finish_into(box, 'list_users_finish', 'users'))
     wait_for(lambda: box, 5, 'list_users callback')
     eq(box.get('error') and box['error'].code, int(Baton.Error.NOT_CONNECTED), 'list_users')
 
     box.clear()
-
-    def fwd_done(source, result):
-        try:
-            box['fwd'] = source.get_forwarding_finish(result)
-        except GLib.Error as e:
-            box['error'] = e
-
-    a.get_forwarding_async(None, fwd_done)
+    a.get_forwarding_async(None, T.finish_into(box, 'get_forwarding_finish', 'fwd'))
     wait_for(lambda: box, 5, 'get_forwarding callback')
     eq(box.get('error') and box['error'].code, int(Baton.Error.NOT_CONNECTED), 'get_forwarding')
     # setting a token on a shut-down agent's credential does nothing harmful

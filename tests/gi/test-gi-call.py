@@ -304,14 +304,7 @@ def hold_callback_after_the_call_ended():
     b = T.agent('bob')
     call_a, call_b = T.connected_call(a, b)
     box = {}
-
-    def done(c, r):
-        try:
-            box['ok'] = c.hold_finish(r)
-        except GLib.Error as e:
-            box['error'] = e
-
-    call_a.hold_async(None, done)
+    call_a.hold_async(None, T.finish_into(box, 'hold_finish'))
     call_a.hang_up()
     wait_for(lambda: box, 5, 'hold callback')
     eq(call_a.props.state, ST.DISCONNECTED, 'still ended')

@@ -215,14 +215,7 @@ def async_pairs_usable_with_callbacks():
     bad = Baton.ForwardingSettings.new()
     bad.props.always_target = 'nobody'
     box.clear()
-
-    def set_done(ag, r):
-        try:
-            box['f'] = ag.set_forwarding_finish(r)
-        except GLib.Error as e:
-            box['e'] = e
-
-    a.set_forwarding_async(bad, None, set_done)
+    a.set_forwarding_async(bad, None, T.finish_into(box, 'set_forwarding_finish', 'f', 'e'))
     wait_for(lambda: box, 5, 'set forwarding')
     check('e' in box, 'refused')
     ok, code, sub = Baton.error_get_service_code(box['e'])
@@ -230,14 +223,7 @@ def async_pairs_usable_with_callbacks():
     # cancelled before it is sent
     c = Gio.Cancellable()
     box.clear()
-
-    def cancelled_done(ag, r):
-        try:
-            box['u'] = ag.list_users_finish(r)
-        except GLib.Error as e:
-            box['e'] = e
-
-    a.list_users_async(None, 0, c, cancelled_done)
+    a.list_users_async(None, 0, c, T.finish_into(box, 'list_users_finish', 'u', 'e'))
     c.cancel()
     wait_for(lambda: box, 5, 'cancelled list_users')
     check('e' in box and box['e'].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED),
