@@ -47,6 +47,32 @@ typedef struct
 
 static BatonDeviceManager *devices_a, *devices_b;
 
+GST_DEBUG_CATEGORY_STATIC (bench_trace);
+
+/* --trace: the SDK's log lines go into GStreamer's debug log (category
+ * "baton", level INFO), so they share its timestamps: with GST_DEBUG set
+ * for the elements of interest, one timeline of a call setup. */
+static GLogWriterOutput
+trace_writer (GLogLevelFlags   level,
+              const GLogField *fields,
+              gsize            n_fields,
+              gpointer         user_data)
+{
+  const char *domain = "", *message = "";
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].length < 0)
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+        message = fields[i].value;
+    }
+  gst_debug_log (bench_trace, GST_LEVEL_INFO, "", domain, 0, NULL, "%s", message);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+  return G_LOG_WRITER_HANDLED;
+}
+
 /* ------------------------------------------------------------------------ */
 
 static gboolean
@@ -206,6 +232,7 @@ pair_start (void)
 {
   Pair *pair = g_new0 (Pair, 1);
 
+  GST_CAT_INFO (bench_trace, "call start");
   pair->a = baton_media_session_new (devices_a, NULL);
   pair->b = baton_media_session_new (devices_b, NULL);
   g_signal_connect (pair->a, "local-candidate", G_CALLBACK (to_b_cb), pair);
@@ -250,6 +277,8 @@ bench_setup (guint runs)
       if (wait_for (pair_connected, pair, 10000))
         {
           double ms = (g_get_monotonic_time () - start) / 1000.0;
+
+          GST_CAT_INFO (bench_trace, "call connected after %.1f ms", ms);
           g_array_append_val (total, ms);
         }
       else
@@ -448,7 +477,7 @@ main (int   argc,
       char *argv[])
 {
   int runs = 20, calls = 10, latency_calls = 5;
-  gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE;
+  gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE, trace = FALSE;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions for setup and latency (20)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Simultaneous calls for the load test (10)", "N" },
@@ -456,6 +485,8 @@ main (int   argc,
     { "no-setup", 0, 0, G_OPTION_ARG_NONE, &skip_setup, "Skip the setup benchmark", NULL },
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &skip_latency, "Skip the latency benchmark", NULL },
     { "no-load", 0, 0, G_OPTION_ARG_NONE, &skip_load, "Skip the load benchmark", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
+      "The SDK's log into GStreamer's debug log (with GST_DEBUG=baton:4,..., BATON_LOG_LEVEL=verbose)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Baton media benchmarks");
@@ -474,6 +505,9 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  GST_DEBUG_CATEGORY_INIT (bench_trace, "baton", 0, "the SDK's log, with --trace");
+  if (trace)
+    g_log_set_writer_func (trace_writer, NULL, NULL);
   if (g_getenv ("BATON_TEST_MIC") == NULL)
     {
       g_printerr ("Run inside the test session: tests/session/baton-test-session %s\n", argv[0]);
