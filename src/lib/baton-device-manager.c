@@ -35,6 +35,13 @@
  * With PipeWire, devices are found through PipeWire and, when the PulseAudio
  * compatibility server (pipewire-pulse) runs, through it too; each device is
  * listed once, and monitor sources are not listed.
+ *
+ * The manager starts (initialises GStreamer and starts watching the devices)
+ * the first time anything asks it for a list, a selection or its error
+ * message, or a call needs a device — not when it is made: a signed-in app
+ * with no call and no settings page open does not pay for GStreamer's plugin
+ * registry and the device monitor's sound-server connections (about 3.5 MiB
+ * and tens of milliseconds). Its lists are complete when first returned.
  */
 
 typedef struct
@@ -49,6 +56,8 @@ struct _BatonDeviceManager
   GObject parent_instance;
 
   GMainContext *context;
+  gboolean started;             /* see ensure_started() */
+  gboolean starting;            /* no notifications: nothing could be seen before */
   gboolean have_monitor;
 
   GHashTable *entries;          /* "m:id" / "s:id" → Entry */
@@ -263,7 +272,8 @@ update_error_message (BatonDeviceManager *self)
       BATON_INFO ("%s", message);
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  if (!self->starting)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
 static void
@@ -290,10 +300,11 @@ set_selection (BatonDeviceManager   *self,
       BATON_VERBOSE ("Selected %s: %s",
                type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE ? "microphone" : "speaker",
                device ? baton_audio_device_get_id (device) : "(none)");
-      g_object_notify_by_pspec (G_OBJECT (self),
-                                properties[type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE
-                                           ? PROP_SELECTED_MICROPHONE
-                                           : PROP_SELECTED_SPEAKER]);
+      if (!self->starting)
+        g_object_notify_by_pspec (G_OBJECT (self),
+                                  properties[type == BATON_AUDIO_DEVICE_TYPE_MICROPHONE
+                                             ? PROP_SELECTED_MICROPHONE
+                                             : PROP_SELECTED_SPEAKER]);
     }
 }
 
@@ -677,14 +688,35 @@ static void
 baton_device_manager_constructed (GObject *object)
 {
   BatonDeviceManager *self = BATON_DEVICE_MANAGER (object);
-  GList *devices = NULL;
 
   G_OBJECT_CLASS (baton_device_manager_parent_class)->constructed (object);
+
+  /* the monitor's messages come to the context the manager was made in */
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/* The first use: GStreamer, the shared monitor and the devices present now
+ * (the lists are complete before the caller sees them). Every way to read
+ * the lists, the selection or the error message comes here first, so their
+ * state before is never seen: the first selection and error message are set
+ * without notifications, as when the manager started in its constructor
+ * (nobody is told of a change from a value nobody could read; a media
+ * session following "notify::selected-microphone" is not called back from
+ * inside its own first baton_device_manager_create_microphone_element()). */
+static void
+ensure_started (BatonDeviceManager *self)
+{
+  GList *devices = NULL;
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  self->starting = TRUE;
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
-  self->context = g_main_context_ref_thread_default ();
+  BATON_VERBOSE ("Starting: the device monitor");
   self->have_monitor = shared_monitor_join (self, &devices);
 
   for (GList *l = devices; l != NULL; l = l->next)
@@ -696,6 +728,7 @@ baton_device_manager_constructed (GObject *object)
   refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_MICROPHONE);
   refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
   update_error_message (self);
+  self->starting = FALSE;
 }
 
 static void
@@ -734,6 +767,8 @@ baton_device_manager_get_property (GObject    *object,
                                    GParamSpec *pspec)
 {
   BatonDeviceManager *self = BATON_DEVICE_MANAGER (object);
+
+  ensure_started (self);
 
   switch (prop_id)
     {
@@ -881,6 +916,7 @@ baton_device_manager_get_microphones (BatonDeviceManager *self)
 {
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   return G_LIST_MODEL (self->microphones);
 }
 
@@ -895,6 +931,7 @@ baton_device_manager_get_speakers (BatonDeviceManager *self)
 {
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   return G_LIST_MODEL (self->speakers);
 }
 
@@ -909,6 +946,7 @@ baton_device_manager_get_selected_microphone (BatonDeviceManager *self)
 {
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   return self->selected_microphone;
 }
 
@@ -923,6 +961,7 @@ baton_device_manager_get_selected_speaker (BatonDeviceManager *self)
 {
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   return self->selected_speaker;
 }
 
@@ -933,6 +972,7 @@ select_device (BatonDeviceManager   *self,
 {
   guint position;
 
+  ensure_started (self);
   if (device == NULL)
     {
       set_selection (self, type, find_default (self, type), FALSE);
@@ -1001,6 +1041,7 @@ baton_device_manager_get_error_message (BatonDeviceManager *self)
 {
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   return self->error_message;
 }
 
@@ -1012,6 +1053,7 @@ baton_device_manager_create_microphone_element (BatonDeviceManager *self,
 
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   if (self->selected_microphone != NULL)
     element = baton_audio_device_create_element (self->selected_microphone, name);
 
@@ -1032,6 +1074,7 @@ baton_device_manager_create_speaker_element (BatonDeviceManager *self,
 
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
+  ensure_started (self);
   if (self->selected_speaker != NULL)
     element = baton_audio_device_create_element (self->selected_speaker, name);
 
@@ -1154,6 +1197,7 @@ baton_device_manager_refresh_defaults (BatonDeviceManager *self)
 
   g_return_if_fail (BATON_IS_DEVICE_MANAGER (self));
 
+  ensure_started (self);
   if (!self->have_monitor)
     return;
 

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include "baton-audio-device-private.h"
+#include "baton-call-client.h"
 #include "baton-device-manager-private.h"
 #include "baton-test-audio.h"
 #include "baton-test-devices.h"
@@ -401,12 +402,56 @@ test_elements (Fixture       *fixture,
   g_assert_true (gst_element_get_factory (src) != NULL);
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* A manager starts on first use: made (by a client, for its agents), it has
+ * not started GStreamer; the first list asked for is complete, and the
+ * first selection is no change to notify (nobody could read one before, as
+ * when it started in its constructor). Run in a subprocess whose main()
+ * leaves GStreamer alone. */
+static void
+test_starts_on_first_use (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BatonCallClient) client = baton_call_client_new ();
+      BatonDeviceManager *manager = baton_call_client_get_device_manager (client);
+      GListModel *mics;
+      guint notifies = 0;
+
+      g_signal_connect (manager, "notify", G_CALLBACK (count_notify_cb), &notifies);
+      g_assert_false (gst_is_initialized ());
+      g_assert_true (baton_call_client_get_device_manager (client) == manager);
+      g_assert_false (gst_is_initialized ());
+
+      mics = baton_device_manager_get_microphones (manager);
+      g_assert_true (gst_is_initialized ());
+      g_assert_nonnull (baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_find_device (baton_device_manager_get_speakers (manager),
+                                                g_getenv ("BATON_TEST_SPEAKER")));
+      g_assert_nonnull (baton_device_manager_get_selected_microphone (manager));
+      g_assert_nonnull (baton_device_manager_get_selected_speaker (manager));
+      g_assert_null (baton_device_manager_get_error_message (manager));
+      g_assert_cmpuint (notifies, ==, 0);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
+  if (!g_test_subprocess ())
+    gst_init (&argc, &argv);
 
   if (g_getenv ("BATON_TEST_MIC") == NULL)
     {
@@ -414,6 +459,7 @@ main (int   argc,
       return 1;
     }
 
+  g_test_add_func ("/Baton/DeviceManager/starts-on-first-use", test_starts_on_first_use);
   g_test_add ("/Baton/DeviceManager/lists", Fixture, NULL, fixture_setup, test_lists, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/system-default", Fixture, NULL, fixture_setup, test_system_default, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/hotplug", Fixture, NULL, fixture_setup, test_hotplug, fixture_teardown);
