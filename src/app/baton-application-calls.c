@@ -22,12 +22,13 @@
 void
 baton_application_update_ringer (BatonApplication *self)
 {
+  /* A ringing call will want the chosen devices when answered, ringtone
+   * or not. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0)
+    baton_application_ensure_devices (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->incoming)) > 0 &&
       g_settings_get_boolean (self->settings, "ringtone"))
-    {
-      baton_application_ensure_devices (self);
-      baton_ringer_start (self->ringer);
-    }
+    baton_ringer_start (self->ringer);
   else if (self->ringer != NULL)
     baton_ringer_stop (self->ringer);
 }
@@ -190,6 +191,8 @@ baton_application_calls_changed_cb (GListModel       *calls,
                   guint             added,
                   BatonApplication *self)
 {
+  if (added > 0)
+    baton_application_ensure_devices (self);  /* the chosen devices, before its media starts */
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(BatonCall) call = g_list_model_get_item (calls, i);

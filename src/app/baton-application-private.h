@@ -37,7 +37,7 @@ struct _BatonApplication
   gboolean before_first_frame;   /* the first window has not drawn yet */
   gboolean sign_in_deferred;     /* sign-in asked for before that */
   guint retry_id;
-  guint devices_idle_id;
+  guint sign_in_idle_id;
 };
 
 /* baton-application.c */

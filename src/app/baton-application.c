@@ -217,10 +217,9 @@ baton_application_sign_in (BatonApplication *self,
 
   set_sign_in_error (self, NULL);
   set_signing_in (self, TRUE);
-  /* Creating the agent creates the SDK's device manager, which starts
-   * GStreamer and the device monitor (20–60 ms): not before the window's
-   * first frame, see first_frame_cb(). The window says "signing in"
-   * meanwhile. */
+  /* The agent's connection (libsoup, the WebSocket, the service's first
+   * answers) is not started before the window's first frame, see
+   * first_frame_cb(). The window says "signing in" meanwhile. */
   if (self->before_first_frame)
     {
       self->sign_in_deferred = TRUE;
@@ -323,8 +322,11 @@ baton_application_start_demo (BatonApplication *self)
 }
 
 /* The device manager starts GStreamer and watches PipeWire's devices: tens
- * of milliseconds nobody needs before the window is drawn. It is set up once
- * the first frame is out, or earlier if anything asks for it. */
+ * of milliseconds and about 3.5 MiB (the plugin registry, the monitor's
+ * sound-server clients and threads) that an app at rest without calls does
+ * not need. The SDK's manager starts on first use; the app uses it (the
+ * ringtone player, the devices chosen in Preferences chosen again) only once
+ * a call rings, a call is made or Preferences opens. */
 void
 baton_application_ensure_devices (BatonApplication *self)
 {
@@ -334,7 +336,6 @@ baton_application_ensure_devices (BatonApplication *self)
 
   if (self->ringer != NULL || self->client == NULL)
     return;
-  g_clear_handle_id (&self->devices_idle_id, g_source_remove);
   manager = baton_call_client_get_device_manager (self->client);
   microphones = baton_device_manager_get_microphones (manager);
   speakers = baton_device_manager_get_speakers (manager);
@@ -346,19 +347,18 @@ baton_application_ensure_devices (BatonApplication *self)
 }
 
 static gboolean
-ensure_devices_idle_cb (gpointer user_data)
+deferred_sign_in_cb (gpointer user_data)
 {
   BatonApplication *self = user_data;
 
-  self->devices_idle_id = 0;
+  self->sign_in_idle_id = 0;
   if (self->sign_in_deferred && self->token != NULL)
     baton_application_sign_in (self, self->server_uri, self->token, FALSE);
-  baton_application_ensure_devices (self);
   return G_SOURCE_REMOVE;
 }
 
 /* The window's first frame is out (or the window went without drawing):
- * the sign-in asked for meanwhile and the devices come now. */
+ * the sign-in asked for meanwhile comes now. */
 static void
 first_frame_cb (GObject          *clock_or_window,
                 BatonApplication *self)
@@ -377,10 +377,10 @@ first_frame_cb (GObject          *clock_or_window,
         g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
       g_object_set_data (G_OBJECT (self), "baton-first-window", NULL);
     }
-  if ((self->ringer == NULL || self->sign_in_deferred) && self->devices_idle_id == 0)
+  if (self->sign_in_deferred && self->sign_in_idle_id == 0)
     /* Not at idle priority: a spinner (the welcome page's while signing
      * in) asks for a frame after every frame, which would starve it. */
-    self->devices_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, ensure_devices_idle_cb, self, NULL);
+    self->sign_in_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, deferred_sign_in_cb, self, NULL);
 }
 
 static void
@@ -596,8 +596,8 @@ baton_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.decline", decline_accels);
 
-  /* Cheap: the device manager (and GStreamer with it) comes after the
-   * first frame, see baton_application_ensure_devices(). */
+  /* Cheap: the device manager (and GStreamer with it) starts when a call
+   * or Preferences needs it, see baton_application_ensure_devices(). */
   self->client = baton_call_client_new ();
 }
 
@@ -607,7 +607,7 @@ baton_application_shutdown (GApplication *app)
   BatonApplication *self = BATON_APPLICATION (app);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_handle_id (&self->devices_idle_id, g_source_remove);
+  g_clear_handle_id (&self->sign_in_idle_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   set_agent (self, NULL);
   g_clear_object (&self->ringer);

@@ -123,6 +123,9 @@ baton_window_start_call (BatonWindow *self,
 
   if (self->agent == NULL)
     return;
+  /* (Sets up the app's devices, the ones chosen in Preferences among them,
+   * before the call's media is built.) */
+  baton_application_get_device_manager (self->application);
   call = baton_call_agent_start_call (self->agent, callee_id, &error);
   if (call == NULL)
     {

@@ -388,7 +388,8 @@ mirror_cb (GListModel *sdk,
       g_assert_nonnull (gtk_list_box_get_row_at_index (T->window->calls_list, i));
     }
   g_assert_null (gtk_list_box_get_row_at_index (T->window->calls_list, n_rows));
-  g_assert_true (T->app->ringer != NULL && baton_ringer_get_ringing (T->app->ringer) == (n > 0));
+  /* (no ringtone player before the first call rang) */
+  g_assert_true ((T->app->ringer != NULL && baton_ringer_get_ringing (T->app->ringer)) == (n > 0));
   (*checks)++;
 }
 

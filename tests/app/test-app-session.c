@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "baton-app-test.h"
+#include "baton-application-private.h"
 #include "baton-preferences-window.h"
 #include "baton-test-audio.h"
 
@@ -43,7 +46,32 @@ position_of (GListModel *model,
   g_error ("no device %s", name);
 }
 
-/* Ctrl+, opens Preferences; the choosers list the session's devices. */
+/* Has this process loaded a GStreamer device provider's plugin (what the
+ * SDK's device monitor does when it starts)? */
+static gboolean
+device_providers_loaded (void)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, "libgstpipewire.so") != NULL || strstr (maps, "libgstpulseaudio.so") != NULL;
+}
+
+/* Signed in, at rest, no call, no Preferences: the devices are not set up
+ * (no ringtone player, no device monitor with its sound-server clients):
+ * they cost ~3.5 MiB and tens of ms that such an app does not need.
+ * (First in this program: nothing has used the devices yet.) */
+static void
+test_no_devices_at_rest (void)
+{
+  g_assert_nonnull (baton_application_get_agent (T->app));
+  baton_app_test_settle (500);  /* whatever the first frame let run has run */
+  g_assert_null (T->app->ringer);
+  g_assert_false (device_providers_loaded ());
+}
+
+/* Ctrl+, opens Preferences; the choosers list the session's devices (the
+ * devices are set up now, on first use). */
 static void
 test_preferences_shortcut (void)
 {
@@ -55,6 +83,8 @@ test_preferences_shortcut (void)
   BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (mic_row), "Baton Test Microphone"), 10);
   BATON_WAIT_FOR (model_has_name (adw_combo_row_get_model (baton_preferences_window_get_speaker_row (prefs)),
                                   "Baton Test Speaker"), 10);
+  g_assert_nonnull (T->app->ringer);
+  g_assert_true (device_providers_loaded ());
 }
 
 /* A tone played into the microphone moves the level meter; silence leaves
@@ -220,6 +250,7 @@ main (int   argc,
       char *argv[])
 {
   baton_app_test_init (&argc, &argv, "tom", "Tom Baker", "alice", "Alice Liddell", NULL);
+  g_test_add_func ("/Baton/App/no-devices-at-rest", test_no_devices_at_rest);
   g_test_add_func ("/Baton/App/preferences-shortcut", test_preferences_shortcut);
   g_test_add_func ("/Baton/App/level-meter", test_level_meter);
   g_test_add_func ("/Baton/App/devices-live", test_devices_live);
