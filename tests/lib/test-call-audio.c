@@ -13,8 +13,11 @@
 static BatonTestServer *server;
 
 /* One virtual microphone (playing the user's tone) and one virtual speaker
- * per user, made once for the whole program: PipeWire and WirePlumber do
- * not like many devices coming and going. */
+ * per user, made at the user's first call and kept for the rest of the
+ * program: PipeWire and WirePlumber do not like many devices coming and
+ * going. No two tones of parties who talk are a multiple of 250 Hz apart
+ * (see baton-test-audio.c: an echo canceller can take such a pair for
+ * echo). */
 typedef struct {
   const char      *user;
   double           freq;
@@ -29,6 +32,8 @@ static UserAudio users[] = {
   { "tom", 440 },
   { "eve", 1000 },
   { "cara", 700 },
+  { "fay", 560 },
+  { "dan", 1130 },
 };
 
 typedef struct {
@@ -39,17 +44,18 @@ typedef struct {
 } AudioParty;
 
 static void
-users_setup (void)
+user_audio_ensure (UserAudio *u)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
-    {
-      g_autofree char *speaker_name = g_strdup_printf ("baton-lib-speaker-%s", users[i].user);
-      g_autofree char *mic_name = g_strdup_printf ("baton-lib-mic-%s", users[i].user);
+  g_autofree char *speaker_name = NULL;
+  g_autofree char *mic_name = NULL;
 
-      users[i].mic = baton_test_device_add_microphone (mic_name, mic_name);
-      users[i].speaker = baton_test_device_add_speaker (speaker_name, speaker_name);
-      users[i].tone = baton_test_device_play_tone (users[i].mic, users[i].freq);
-    }
+  if (u->mic != NULL)
+    return;
+  speaker_name = g_strdup_printf ("baton-lib-speaker-%s", u->user);
+  mic_name = g_strdup_printf ("baton-lib-mic-%s", u->user);
+  u->mic = baton_test_device_add_microphone (mic_name, mic_name);
+  u->speaker = baton_test_device_add_speaker (speaker_name, speaker_name);
+  u->tone = baton_test_device_play_tone (u->mic, u->freq);
 }
 
 static void
@@ -75,6 +81,7 @@ audio_party_new_full (const char *user,
       p->audio = &users[i];
   g_assert_nonnull (p->audio);
   g_assert_cmpfloat (p->audio->freq, ==, freq);
+  user_audio_ensure (p->audio);
   p->freq = freq;
   p->speaker = p->audio->speaker;
   p->party = test_party_new_full (server, user, uri ? uri : baton_test_server_get_uri (server));
@@ -362,6 +369,327 @@ test_reconnect (void)
   g_assert_finalize_object (in);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Who hears whom after each outcome of a transfer (TRANSFER.md): T (tom)
+ * transfers E (eve), with whom he is in call A, to a target. After a failed
+ * transfer E and T hear each other again; after a successful one E and the
+ * target hear each other and T hears neither. */
+
+typedef struct {
+  AudioParty *t, *e, *c;
+  BatonCall  *a_t, *a_e;
+  GPtrArray  *accepted;   /* A′ from E's transfer-accepted */
+} TransferFixture;
+
+static void
+fixture_accepted_cb (BatonTransferCallFeature *feature,
+                     BatonCall                *call,
+                     TransferFixture          *f)
+{
+  g_ptr_array_add (f->accepted, g_object_ref (call));
+}
+
+static void
+transfer_fixture_setup (TransferFixture *f,
+                        gconstpointer    data)
+{
+  f->t = audio_party_new ("tom", 440);
+  f->e = audio_party_new ("eve", 1000);
+  f->c = audio_party_new ("cara", 700);
+  f->accepted = g_ptr_array_new_with_free_func (g_object_unref);
+
+  test_connect_call (f->e->party, f->t->party, &f->a_e, &f->a_t);
+  g_signal_connect (baton_call_get_transfer_feature (f->a_e), "transfer-accepted",
+                    G_CALLBACK (fixture_accepted_cb), f);
+  assert_hears (f->t, f->e, NULL);
+}
+
+static void
+transfer_fixture_teardown (TransferFixture *f,
+                           gconstpointer    data)
+{
+  audio_party_free (f->t);
+  audio_party_free (f->e);
+  audio_party_free (f->c);
+  g_ptr_array_unref (f->accepted);
+  g_assert_finalize_object (f->a_t);
+  g_assert_finalize_object (f->a_e);
+}
+
+static BatonTransfer *
+transfer_to (TransferFixture *f,
+             const char      *target,
+             gboolean         disable)
+{
+  g_autoptr(GError) error = NULL;
+  BatonTransfer *transfer;
+
+  transfer = baton_transfer_call_feature_transfer_to_participant (baton_call_get_transfer_feature (f->a_t),
+                                                                  target, disable, &error);
+  g_assert_no_error (error);
+  return transfer;
+}
+
+/* The transfer failed with @code/@subcode: E and T are back on A and hear
+ * each other (not @not_who), and A ends cleanly. */
+static void
+assert_failed_back_on_a (TransferFixture *f,
+                         BatonTransfer   *transfer,
+                         guint            code,
+                         guint            subcode,
+                         AudioParty      *not_who)
+{
+  test_wait_until (baton_transfer_get_state (transfer) != BATON_TRANSFER_STATE_TRANSFERRING);
+  g_assert_cmpint (baton_transfer_get_state (transfer), ==, BATON_TRANSFER_STATE_FAILED);
+  g_assert_cmpuint (baton_transfer_get_error_code (transfer), ==, code);
+  g_assert_cmpuint (baton_transfer_get_error_subcode (transfer), ==, subcode);
+  test_wait_until (baton_call_get_state (f->a_t) == BATON_CALL_STATE_CONNECTED &&
+                   baton_call_get_state (f->a_e) == BATON_CALL_STATE_CONNECTED);
+
+  assert_hears (f->e, f->t, not_who);
+  assert_hears (f->t, f->e, not_who);
+
+  baton_call_hang_up (f->a_t);
+  test_wait_until (baton_call_get_state (f->a_e) == BATON_CALL_STATE_DISCONNECTED);
+}
+
+/* The transfer succeeded: E and @target hear each other on A′ (@target_call
+ * on the target's side), T hears neither. Ends A′. */
+static void
+assert_transferred_to (TransferFixture *f,
+                       BatonTransfer   *transfer,
+                       AudioParty      *target,
+                       BatonCall       *target_call)
+{
+  BatonCall *a2;
+
+  test_wait_until (baton_transfer_get_state (transfer) != BATON_TRANSFER_STATE_TRANSFERRING);
+  g_assert_cmpint (baton_transfer_get_state (transfer), ==, BATON_TRANSFER_STATE_TRANSFERRED);
+  test_wait_until (baton_call_get_state (f->a_e) == BATON_CALL_STATE_DISCONNECTED &&
+                   baton_call_get_state (f->a_t) == BATON_CALL_STATE_DISCONNECTED);
+  g_assert_cmpuint (f->accepted->len, ==, 1);
+  a2 = g_ptr_array_index (f->accepted, 0);
+
+  assert_hears (f->e, target, f->t);
+  assert_hears (target, f->e, f->t);
+  assert_silent (f->t);
+
+  baton_call_hang_up (target_call);
+  test_wait_until (baton_call_get_state (a2) == BATON_CALL_STATE_DISCONNECTED);
+}
+
+/* cara is in a call with dan: busy; she declines the second call (486) and
+ * still hears dan */
+static void
+test_transfer_busy (TransferFixture *f,
+                    gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  AudioParty *dan = audio_party_new ("dan", 1130);
+  BatonCall *dan_out, *cara_in;
+
+  test_connect_call (dan->party, f->c->party, &dan_out, &cara_in);
+  transfer = transfer_to (f, "cara", FALSE);
+  test_wait_until (f->c->party->incoming->len == 2);
+  baton_incoming_call_reject (g_ptr_array_index (f->c->party->incoming, 1));
+  assert_failed_back_on_a (f, transfer, 486, 0, f->c);
+  assert_hears (f->c, dan, f->e);
+
+  baton_call_hang_up (dan_out);
+  test_wait_until (baton_call_get_state (cara_in) == BATON_CALL_STATE_DISCONNECTED);
+  audio_party_free (dan);
+  g_assert_finalize_object (dan_out);
+  g_assert_finalize_object (cara_in);
+}
+
+/* While cara rings, E is on hold and does not hear T; she declines (603) */
+static void
+test_transfer_declined (TransferFixture *f,
+                        gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = transfer_to (f, "cara", FALSE);
+
+  test_wait_until (baton_call_get_state (f->a_e) == BATON_CALL_STATE_REMOTE_HOLD);
+  assert_not_hears (f->e, f->t);
+  baton_incoming_call_reject (test_party_wait_incoming (f->c->party));
+  assert_failed_back_on_a (f, transfer, 603, 0, f->c);
+  assert_not_hears (f->c, f->e);
+}
+
+/* dan is not signed in (480) */
+static void
+test_transfer_offline (TransferFixture *f,
+                       gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = transfer_to (f, "dan", FALSE);
+
+  assert_failed_back_on_a (f, transfer, 480, 0, NULL);
+}
+
+/* hal does not answer and forwards unanswered calls to fay; with
+ * disable_forwarding_and_unanswered the transfer fails (487/10004) */
+static void
+test_transfer_no_answer_disabled (TransferFixture *f,
+                                  gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  TestParty *hal = test_party_new (server, "hal");
+  AudioParty *fay = audio_party_new ("fay", 560);
+
+  transfer = transfer_to (f, "hal", TRUE);
+  test_party_wait_incoming (hal);
+  assert_failed_back_on_a (f, transfer, 487, 10004, fay);
+  g_assert_cmpuint (fay->party->incoming->len, ==, 0);
+
+  test_party_free (hal);
+  audio_party_free (fay);
+}
+
+/* hal does not answer: forwarded to fay, who answers */
+static void
+test_transfer_forward_unanswered (TransferFixture *f,
+                                  gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  g_autoptr(BatonCall) fay_call = NULL;
+  g_autoptr(GError) error = NULL;
+  TestParty *hal = test_party_new (server, "hal");
+  AudioParty *fay = audio_party_new ("fay", 560);
+
+  transfer = transfer_to (f, "hal", FALSE);
+  test_party_wait_incoming (hal);
+  fay_call = baton_incoming_call_accept (test_party_wait_incoming (fay->party), &error);
+  g_assert_no_error (error);
+  assert_transferred_to (f, transfer, fay, fay_call);
+
+  test_party_free (hal);
+  audio_party_free (fay);
+}
+
+/* gus forwards every call to fay */
+static void
+test_transfer_forward_always (TransferFixture *f,
+                              gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  g_autoptr(BatonCall) fay_call = NULL;
+  g_autoptr(GError) error = NULL;
+  TestParty *gus = test_party_new (server, "gus");
+  AudioParty *fay = audio_party_new ("fay", 560);
+
+  transfer = transfer_to (f, "gus", FALSE);
+  fay_call = baton_incoming_call_accept (test_party_wait_incoming (fay->party), &error);
+  g_assert_no_error (error);
+  assert_transferred_to (f, transfer, fay, fay_call);
+  g_assert_cmpuint (gus->incoming->len, ==, 0);
+
+  test_party_free (gus);
+  audio_party_free (fay);
+}
+
+/* E does not accept transfers (603/10203) */
+static void
+test_transfer_transferee_refuses (TransferFixture *f,
+                                  gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+
+  baton_call_agent_set_accept_transfers (f->e->party->agent, FALSE);
+  transfer = transfer_to (f, "cara", FALSE);
+  assert_failed_back_on_a (f, transfer, 603, 10203, f->c);
+  g_assert_cmpuint (f->c->party->incoming->len, ==, 0);
+}
+
+/* T hangs up A while cara rings: E ends up with cara all the same */
+static void
+test_transfer_transferor_hangs_up (TransferFixture *f,
+                                   gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = transfer_to (f, "cara", FALSE);
+  g_autoptr(BatonCall) c_call = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonIncomingCall *incoming;
+  BatonCall *a2;
+
+  incoming = test_party_wait_incoming (f->c->party);
+  test_wait_until (f->accepted->len == 1);
+  baton_call_hang_up (f->a_t);
+  c_call = baton_incoming_call_accept (incoming, &error);
+  g_assert_no_error (error);
+  a2 = g_ptr_array_index (f->accepted, 0);
+  test_wait_until (baton_call_get_state (a2) == BATON_CALL_STATE_CONNECTED &&
+                   baton_call_get_state (c_call) == BATON_CALL_STATE_CONNECTED);
+  test_wait_until (baton_call_get_state (f->a_e) == BATON_CALL_STATE_DISCONNECTED);
+
+  assert_hears (f->e, f->c, f->t);
+  assert_hears (f->c, f->e, f->t);
+  assert_silent (f->t);
+
+  baton_call_hang_up (c_call);
+  test_wait_until (baton_call_get_state (a2) == BATON_CALL_STATE_DISCONNECTED);
+}
+
+/* Attended: T has A with E (held) and B with cara; A′ replaces B */
+static void
+test_transfer_to_call (TransferFixture *f,
+                       gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  g_autoptr(GError) error = NULL;
+  BatonCall *b_t, *b_c, *a2_c;
+
+  test_connect_call (f->t->party, f->c->party, &b_t, &b_c);
+  test_wait_until (baton_call_get_state (f->a_t) == BATON_CALL_STATE_LOCAL_HOLD);
+  assert_hears (f->c, f->t, f->e);
+  assert_hears (f->t, f->c, f->e);
+
+  transfer = baton_transfer_call_feature_transfer_to_call (baton_call_get_transfer_feature (f->a_t),
+                                                           baton_call_get_id (b_t), &error);
+  g_assert_no_error (error);
+  test_wait_until (baton_transfer_get_state (transfer) != BATON_TRANSFER_STATE_TRANSFERRING);
+  g_assert_cmpint (baton_transfer_get_state (transfer), ==, BATON_TRANSFER_STATE_TRANSFERRED);
+  test_wait_until (baton_call_get_state (b_c) == BATON_CALL_STATE_DISCONNECTED &&
+                   baton_call_get_state (b_t) == BATON_CALL_STATE_DISCONNECTED &&
+                   baton_call_get_state (f->a_e) == BATON_CALL_STATE_DISCONNECTED);
+  test_wait_until (g_list_model_get_n_items (baton_call_agent_get_calls (f->c->party->agent)) == 1);
+  a2_c = g_list_model_get_item (baton_call_agent_get_calls (f->c->party->agent), 0);
+  test_wait_until (baton_call_get_state (a2_c) == BATON_CALL_STATE_CONNECTED);
+
+  assert_hears (f->e, f->c, f->t);
+  assert_hears (f->c, f->e, f->t);
+  assert_silent (f->t);
+
+  baton_call_hang_up (a2_c);
+  test_wait_until (g_list_model_get_n_items (baton_call_agent_get_calls (f->e->party->agent)) == 0);
+  g_object_unref (a2_c);
+  g_assert_finalize_object (b_t);
+  g_assert_finalize_object (b_c);
+}
+
+/* The target call B is gone before the transfer (404/10202) */
+static void
+test_transfer_to_call_gone (TransferFixture *f,
+                            gconstpointer    data)
+{
+  g_autoptr(BatonTransfer) transfer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b_id = NULL;
+  BatonCall *b_t, *b_c;
+
+  test_connect_call (f->t->party, f->c->party, &b_t, &b_c);
+  b_id = g_strdup (baton_call_get_id (b_t));
+  baton_call_hang_up (b_c);
+  test_wait_until (baton_call_get_state (b_t) == BATON_CALL_STATE_DISCONNECTED);
+  baton_call_resume_async (f->a_t, NULL, NULL, NULL);
+
+  transfer = baton_transfer_call_feature_transfer_to_call (baton_call_get_transfer_feature (f->a_t),
+                                                           b_id, &error);
+  g_assert_no_error (error);
+  assert_failed_back_on_a (f, transfer, 404, 10202, f->c);
+  g_assert_finalize_object (b_t);
+  g_assert_finalize_object (b_c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -376,6 +704,12 @@ main (int   argc,
   baton_test_server_add_user (server, "tom", NULL);
   baton_test_server_add_user (server, "eve", NULL);
   baton_test_server_add_user (server, "cara", NULL);
+  baton_test_server_add_user (server, "dan", NULL);
+  baton_test_server_add_user (server, "fay", NULL);
+  baton_test_server_add_user (server, "gus", NULL);
+  baton_test_server_add_user (server, "hal", NULL);
+  baton_test_server_set_forwarding (server, "hal", NULL, "fay", 1);
+  baton_test_server_set_forwarding (server, "gus", "fay", NULL, 0);
 
   g_test_add_func ("/Baton/CallAudio/two-party", test_two_party);
   g_test_add_func ("/Baton/CallAudio/hold", test_hold);
@@ -384,7 +718,20 @@ main (int   argc,
   g_test_add_func ("/Baton/CallAudio/transfer-failed", test_transfer_failed);
   g_test_add_func ("/Baton/CallAudio/reconnect", test_reconnect);
 
-  users_setup ();
+#define ADD(path, func) \
+  g_test_add (path, TransferFixture, NULL, transfer_fixture_setup, func, transfer_fixture_teardown)
+  ADD ("/Baton/TransferAudio/busy", test_transfer_busy);
+  ADD ("/Baton/TransferAudio/declined", test_transfer_declined);
+  ADD ("/Baton/TransferAudio/offline", test_transfer_offline);
+  ADD ("/Baton/TransferAudio/no-answer-disabled", test_transfer_no_answer_disabled);
+  ADD ("/Baton/TransferAudio/forward-unanswered", test_transfer_forward_unanswered);
+  ADD ("/Baton/TransferAudio/forward-always", test_transfer_forward_always);
+  ADD ("/Baton/TransferAudio/transferee-refuses", test_transfer_transferee_refuses);
+  ADD ("/Baton/TransferAudio/transferor-hangs-up", test_transfer_transferor_hangs_up);
+  ADD ("/Baton/TransferAudio/to-call", test_transfer_to_call);
+  ADD ("/Baton/TransferAudio/to-call-gone", test_transfer_to_call_gone);
+#undef ADD
+
   ret = g_test_run ();
   users_teardown ();
   baton_test_server_free (server);
