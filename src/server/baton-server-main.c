@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #define SHUTDOWN_WAIT_MS 2000
 
@@ -51,6 +52,21 @@ signal_cb (gpointer user_data)
   baton_server_shutdown (st->server);
   st->wait_source = g_timeout_add (50, wait_closed_cb, st);
   return G_SOURCE_CONTINUE;
+}
+
+/* Each agent costs the service a descriptor (and each event shard three):
+ * take the hard limit on open files, not the soft one (often 1,024). */
+static void
+raise_file_limit (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &rl) != 0)
+        g_debug ("cannot raise the open-file limit: %s", g_strerror (errno));
+    }
 }
 
 int
@@ -110,6 +126,7 @@ baton_cli_serve (int    argc,
       return BATON_EXIT_FAILURE;
     }
 
+  raise_file_limit ();
   st.server = baton_server_new (data_dir, time_scale, &error);
   if (st.server == NULL)
     {
@@ -119,7 +136,7 @@ baton_cli_serve (int    argc,
   if (crash_after)
     baton_server_set_crash_after (st.server, crash_after);
   if (io_shards >= 0)
-    baton_server_set_io_shards (st.server, (guint) MIN (io_shards, 256));
+    baton_server_set_io_shards (st.server, (guint) MIN (io_shards, 4096));
   if (!baton_server_listen (st.server, listen ? listen : "127.0.0.1:8480", cert, key, &uri, &error))
     {
       g_printerr ("baton-server serve: cannot listen on %s: %s\n",

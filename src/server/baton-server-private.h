@@ -28,8 +28,11 @@ G_BEGIN_DECLS
 #define BATON_RATE_BURST         100.0
 #define BATON_RATE_PER_SECOND    50.0
 #define BATON_MAX_ERROR_STREAK   20
-/* event contexts the connections are spread over (docs/PERFORMANCE.md) */
-#define BATON_DEFAULT_IO_SHARDS  128
+/* event contexts the connections are spread over (docs/PERFORMANCE.md), at
+ * most one per BATON_FDS_PER_SHARD open files the process may have (a shard
+ * costs three: its listening socket, its epoll set and its context's wakeup) */
+#define BATON_DEFAULT_IO_SHARDS  1024
+#define BATON_FDS_PER_SHARD      16
 /* frames up to this size get a clean 1009 close from us; larger ones are cut by libsoup */
 #define BATON_HARD_FRAME_LIMIT   (1024 * 1024)
 /* A client must read what it is sent: past this many bytes queued for it in
@@ -52,6 +55,7 @@ struct _BatonServer
 {
   SoupServer *soup;          /* without shards: the one server, in the main context */
   guint n_shards;            /* 0: every connection in the main context */
+  gboolean n_shards_set;     /* by baton_server_set_io_shards (): not fitted to the file limit */
   BatonShards *shards;
   GPtrArray *shard_soups;    /* SoupServer per shard, same port (SO_REUSEPORT) */
   BatonStore *store;

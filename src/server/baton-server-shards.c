@@ -11,11 +11,11 @@
  * SoupServer listening on the same port (SO_REUSEPORT: the kernel spreads
  * new connections), and everything libsoup creates for a connection goes to
  * its shard because the shard is the thread-default context whenever it is
- * dispatched. The main context holds one "pump" GSource with one epoll
- * descriptor per shard; the pump runs GLib's own prepare / query / check /
- * dispatch steps for the shards whose descriptors are ready or whose timeout
- * is due, and keeps each shard's epoll set equal to what its last query
- * asked for. Everything stays on the main thread: the signaling code does
+ * dispatched. Each shard has an epoll set, kept equal to what its last
+ * query asked for, and the main context holds one "pump" GSource polling one
+ * epoll descriptor that holds every shard's; the pump runs GLib's own
+ * prepare / query / check / dispatch steps for the shards that are ready or
+ * whose timeout is due. Everything stays on the main thread: the signaling code does
  * not know about shards.
  */
 #include "config.h"
@@ -29,12 +29,14 @@
 
 /* Every shard is looked at in full (prepare, poll of every descriptor, check)
  * at least this often, in case one of its sources changed from outside its
- * own dispatch without waking it (the server tells the shard of what it
- * writes, baton_shards_touch (); this is the safety net). A shard that runs for any other reason is
- * prepared again after it, which picks such changes up too; with thousands of
- * agents every shard runs several times a second (their pings), so this pass
- * is for quiet shards. At 100 ms it cost the server ~30 % of a core with
- * 10,000 idle agents (docs/PERFORMANCE.md). */
+ * own dispatch without waking it. Nothing is known to do that: libsoup
+ * attaches what it adds for a write or a close (an output source, a close
+ * timeout) to the thread-default context of the moment, i.e. the main
+ * context or the shard being run, and a source attached from another thread
+ * wakes the shard through its wakeup descriptor, which is in its epoll set.
+ * So this is a safety net only; a shard that runs for any reason is prepared
+ * again after it, which would pick such changes up too. At 100 ms it cost the
+ * server ~30 % of a core with 10,000 idle agents (docs/PERFORMANCE.md). */
 #define SAFETY_INTERVAL_US (1000 * 1000)
 /* and its epoll set is checked against its last query this often, busy or
  * not (a descriptor closed and reused within one dispatch looks unchanged to
@@ -43,17 +45,17 @@
 
 typedef struct
 {
+  /* looked at for every shard in every round: first */
+  gint64 deadline;           /* monotonic µs; -1: none */
+  gint64 last_run;
+  gint64 last_rebuild;
+  guint64 ready_round;       /* the round in which its epfd was last seen ready */
   GMainContext *ctx;
   int epfd;
-  gpointer tag;              /* epfd in the pump source */
   GPollFD *fds;              /* from the last query */
   gint n_fds;
   gint alloc;
   gint max_priority;
-  gint64 deadline;           /* monotonic µs; -1: none */
-  gint64 last_run;
-  gint64 last_rebuild;
-  gboolean touched;          /* written to from outside its dispatch */
   GHashTable *registered;    /* fd → events, what epfd holds */
   GPollFD *synced;           /* the query that epfd was last made equal to */
   struct epoll_event *ev;    /* epoll_wait's buffer */
@@ -72,8 +74,14 @@ struct _BatonShards
   guint n;
   Shard *shard;
   GSource *pump;
-  Shard *running;            /* the shard being dispatched, if any */
-  gboolean in_pump;          /* in pump_dispatch () */
+  /* Every shard's epfd, in one epoll set (epoll descriptors nest): the main
+   * context polls this one descriptor, and a round asks it which shards are
+   * ready instead of looking at each (with ~1,000 shards, a poll () of every
+   * shard's descriptor in each main-loop iteration would cost more than the
+   * shards save). */
+  int top_epfd;
+  struct epoll_event *top_ev;
+  guint64 round;
   GFunc batch_begin;
   GFunc batch_end;
   gpointer batch_data;
@@ -222,12 +230,9 @@ shard_fill_revents (Shard *shard)
 }
 
 static void
-shard_run (BatonShards *self,
-           Shard       *shard,
-           gboolean     full)
+shard_run (Shard    *shard,
+           gboolean  full)
 {
-  self->running = shard;
-  shard->touched = FALSE;
   g_main_context_push_thread_default (shard->ctx);
   if (full)
     g_poll (shard->fds, shard->n_fds, 0);
@@ -238,25 +243,16 @@ shard_run (BatonShards *self,
   shard->last_run = g_get_monotonic_time ();
   shard_prepare (shard);
   g_main_context_pop_thread_default (shard->ctx);
-  self->running = NULL;
 }
 
-static void
-pump_update_ready_time (BatonShards *self)
+static gint64
+shard_next_time (Shard *shard)
 {
-  gint64 next = -1;
+  gint64 t = shard->last_run + SAFETY_INTERVAL_US;
 
-  for (guint i = 0; i < self->n; i++)
-    {
-      Shard *shard = &self->shard[i];
-      gint64 t = shard->last_run + SAFETY_INTERVAL_US;
-
-      if (shard->deadline >= 0 && shard->deadline < t)
-        t = shard->deadline;
-      if (next < 0 || t < next)
-        next = t;
-    }
-  g_source_set_ready_time (self->pump, next);
+  if (shard->deadline >= 0 && shard->deadline < t)
+    t = shard->deadline;
+  return t;
 }
 
 static gboolean
@@ -266,46 +262,41 @@ pump_dispatch (GSource     *source,
 {
   BatonShards *self = ((PumpSource *) source)->shards;
   gint64 now = g_get_monotonic_time ();
+  gint64 next = -1;
+  int n_ready;
 
-  self->in_pump = TRUE;
+  self->round++;
+  /* level-triggered: a shard left with something to read is reported again */
+  n_ready = epoll_wait (self->top_epfd, self->top_ev, (int) self->n, 0);
+  for (int k = 0; k < n_ready; k++)
+    self->shard[self->top_ev[k].data.u32].ready_round = self->round;
+
   if (self->batch_begin)
     self->batch_begin (self->batch_data, NULL);
   for (guint i = 0; i < self->n; i++)
     {
       Shard *shard = &self->shard[i];
+      gint64 t;
 
       if (now - shard->last_rebuild >= REBUILD_INTERVAL_US)
         {
           /* registers every descriptor again, and polls them itself */
           shard->n_synced = -1;
           shard->last_rebuild = now;
-          shard_run (self, shard, TRUE);
+          shard_run (shard, TRUE);
         }
       else if (now - shard->last_run >= SAFETY_INTERVAL_US)
-        shard_run (self, shard, TRUE); /* polls every descriptor itself */
-      else if (g_source_query_unix_fd (source, shard->tag) != 0 ||
+        shard_run (shard, TRUE); /* polls every descriptor itself */
+      else if (shard->ready_round == self->round ||
                (shard->deadline >= 0 && shard->deadline <= now))
-        shard_run (self, shard, FALSE); /* level-triggered: nothing to drain */
+        shard_run (shard, FALSE);
+      t = shard_next_time (shard);
+      if (next < 0 || t < next)
+        next = t;
     }
   if (self->batch_end)
     self->batch_end (self->batch_data, NULL);
-  /* the round's replies and events were written just now, outside the
-   * shards: what libsoup attached for them (a write it could not finish,
-   * a close timeout) is seen by the shard's next query */
-  for (guint i = 0; i < self->n; i++)
-    {
-      Shard *shard = &self->shard[i];
-
-      if (shard->touched)
-        {
-          shard->touched = FALSE;
-          g_main_context_push_thread_default (shard->ctx);
-          shard_prepare (shard);
-          g_main_context_pop_thread_default (shard->ctx);
-        }
-    }
-  self->in_pump = FALSE;
-  pump_update_ready_time (self);
+  g_source_set_ready_time (source, next);
   return G_SOURCE_CONTINUE;
 }
 
@@ -320,6 +311,10 @@ baton_shards_new (guint n)
 
   self->n = n;
   self->shard = g_new0 (Shard, n);
+  self->top_epfd = epoll_create1 (EPOLL_CLOEXEC);
+  if (self->top_epfd < 0)
+    g_error ("epoll_create1: %s", g_strerror (errno));
+  self->top_ev = g_new0 (struct epoll_event, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       Shard *shard = &self->shard[i];
@@ -364,27 +359,6 @@ baton_shards_set_batch (BatonShards *self,
 }
 
 void
-baton_shards_touch (BatonShards  *self,
-                    GMainContext *ctx)
-{
-  for (guint i = 0; i < self->n; i++)
-    {
-      Shard *shard = &self->shard[i];
-
-      if (shard->ctx != ctx)
-        continue;
-      /* a shard being dispatched is prepared again right after */
-      if (shard == self->running || shard->touched)
-        return;
-      shard->touched = TRUE;
-      /* outside a round (a timer of the main context): a round soon */
-      if (!self->in_pump && self->pump != NULL)
-        g_source_set_ready_time (self->pump, 0);
-      return;
-    }
-}
-
-void
 baton_shards_start (BatonShards *self)
 {
   g_return_if_fail (self->pump == NULL);
@@ -392,28 +366,24 @@ baton_shards_start (BatonShards *self)
   self->pump = g_source_new (&pump_funcs, sizeof (PumpSource));
   ((PumpSource *) self->pump)->shards = self;
   g_source_set_name (self->pump, "baton-server shards");
+  g_source_add_unix_fd (self->pump, self->top_epfd, G_IO_IN);
   for (guint i = 0; i < self->n; i++)
     {
       Shard *shard = &self->shard[i];
+      struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
+      gint64 now = g_get_monotonic_time ();
 
-      shard->tag = g_source_add_unix_fd (self->pump, shard->epfd, G_IO_IN);
-      shard->last_run = g_get_monotonic_time ();
-      /* spread the rebuilds over the interval */
-      shard->last_rebuild = shard->last_run - (gint64) i * REBUILD_INTERVAL_US / self->n;
+      if (epoll_ctl (self->top_epfd, EPOLL_CTL_ADD, shard->epfd, &ev) != 0)
+        g_error ("epoll_ctl: %s", g_strerror (errno));
+      /* spread the safety passes and the rebuilds over their intervals */
+      shard->last_run = now - (gint64) i * SAFETY_INTERVAL_US / self->n;
+      shard->last_rebuild = now - (gint64) i * REBUILD_INTERVAL_US / self->n;
       g_main_context_push_thread_default (shard->ctx);
       shard_prepare (shard);
       g_main_context_pop_thread_default (shard->ctx);
     }
-  pump_update_ready_time (self);
+  g_source_set_ready_time (self->pump, 0); /* a first round at once */
   g_source_attach (self->pump, NULL);
-}
-
-/* Runs every shard until nothing is ready (for the shutdown's last words). */
-void
-baton_shards_flush (BatonShards *self)
-{
-  for (guint i = 0; i < self->n; i++)
-    shard_run (self, &self->shard[i], TRUE);
 }
 
 void
@@ -443,6 +413,8 @@ baton_shards_free (BatonShards *self)
       g_free (shard->ev);
       g_hash_table_destroy (shard->registered);
     }
+  close (self->top_epfd);
+  g_free (self->top_ev);
   g_free (self->shard);
   g_free (self);
 }

@@ -25,15 +25,8 @@ void          baton_shards_set_batch   (BatonShards *self,
                                         GFunc        begin,
                                         GFunc        end,
                                         gpointer     data);
-/* Something was done to a source of the shard whose context is @ctx from
- * outside its dispatch (a frame written to one of its connections, which may
- * leave libsoup an output source to attach): the shard is queried again at
- * the end of the round, or in a round soon. */
-void          baton_shards_touch       (BatonShards  *self,
-                                        GMainContext *ctx);
 /* Starts driving the shards from the default main context. */
 void          baton_shards_start       (BatonShards *self);
-void          baton_shards_flush       (BatonShards *self);
 void          baton_shards_free        (BatonShards *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #define AGENT_PATH "/v1/agent"
@@ -73,7 +74,6 @@ baton_server_timeout_add (BatonServer *server,
 typedef struct
 {
   SoupWebsocketConnection *ws;
-  GMainContext *ctx;
   char *text;
 } HeldFrame;
 
@@ -81,25 +81,21 @@ static void
 held_frame_free (HeldFrame *frame)
 {
   g_object_unref (frame->ws);
-  g_main_context_unref (frame->ctx);
   g_free (frame->text);
   g_free (frame);
 }
 
-/* Hands @text to libsoup. The connection's sources live in its shard, which
- * is not running now when this is called from another shard's request, at
- * the end of a round or from a timer: the shard is told, so that an output
- * source libsoup attaches for a write it could not finish is polled at once
- * (not at the shard's next safety pass, up to a second later). */
+/* Hands @text to libsoup. A write that cannot finish at once leaves libsoup
+ * an output source, which it attaches to the thread-default context of the
+ * moment: the main context when this runs at the end of a round or from a
+ * timer, the shard being dispatched when a close releases the held frames in
+ * the middle of a request. Both are polled again before they sleep, so the
+ * connection's own shard need not hear of it. */
 static void
-send_frame (BatonServer             *server,
-            SoupWebsocketConnection *ws,
-            GMainContext            *ctx,
+send_frame (SoupWebsocketConnection *ws,
             const char              *text)
 {
   soup_websocket_connection_send_text (ws, text);
-  if (server->shards != NULL)
-    baton_shards_touch (server->shards, ctx);
 }
 
 void
@@ -119,7 +115,7 @@ baton_server_release_held (BatonServer *server)
   while ((frame = g_queue_pop_head (&server->held)) != NULL)
     {
       if (soup_websocket_connection_get_state (frame->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        send_frame (server, frame->ws, frame->ctx, frame->text);
+        send_frame (frame->ws, frame->text);
       held_frame_free (frame);
     }
 
@@ -232,14 +228,13 @@ baton_connection_send (BatonConnection *conn,
       HeldFrame *frame = g_new (HeldFrame, 1);
 
       frame->ws = g_object_ref (conn->ws);
-      frame->ctx = g_main_context_ref (conn->ctx);
       frame->text = g_steal_pointer (&text);
       g_queue_push_tail (&conn->server->held, frame);
       return;
     }
   if (!conn->server->live_frozen)
     baton_live_flush (conn->server);
-  send_frame (conn->server, conn->ws, conn->ctx, text);
+  send_frame (conn->ws, text);
 }
 
 /* Sends an event (adds its per-connection seq); dropped during the grace period. */
@@ -267,12 +262,7 @@ baton_connection_close (BatonConnection *conn,
   baton_server_release_held (conn->server);
   g_debug ("closing connection of %s with %u (%s)", conn->user_id, code, reason);
   if (soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      soup_websocket_connection_close (conn->ws, code, reason);
-      /* its close frame and close timeout, like send_frame () */
-      if (conn->server->shards != NULL)
-        baton_shards_touch (conn->server->shards, conn->ctx);
-    }
+    soup_websocket_connection_close (conn->ws, code, reason); /* its timeout: like send_frame () */
 }
 
 /* The handshake: the token is checked before the WebSocket is opened. */
@@ -401,6 +391,7 @@ baton_server_set_io_shards (BatonServer *server,
 {
   g_return_if_fail (server->shards == NULL);
   server->n_shards = n;
+  server->n_shards_set = TRUE;
 }
 
 BatonServer *
@@ -456,7 +447,13 @@ baton_server_listen (BatonServer  *server,
   g_autofree char *host = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(GSocketAddress) local = NULL;
-  guint n_listeners = MAX (1, server->n_shards);
+  guint n_listeners;
+  struct rlimit rl;
+
+  if (!server->n_shards_set && getrlimit (RLIMIT_NOFILE, &rl) == 0 &&
+      rl.rlim_cur != RLIM_INFINITY && server->n_shards > rl.rlim_cur / BATON_FDS_PER_SHARD)
+    server->n_shards = MAX (1, rl.rlim_cur / BATON_FDS_PER_SHARD);
+  n_listeners = MAX (1, server->n_shards);
 
   addr = g_network_address_parse (listen, 8480, error);
   if (addr == NULL)
