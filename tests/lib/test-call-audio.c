@@ -126,6 +126,26 @@ log_links (void)
     g_test_message ("PipeWire links:\n%s", out);
 }
 
+/* The rig, not the SDK: under load (≥ 20 on 2 cores) a virtual
+ * microphone was seen giving digital silence for 20 s and more, the
+ * captures of both parties reading exact zeros, 100 buffers a second
+ * (a probe on the SDK's capture, 2026-11-24): the test's tone no longer
+ * reached it. When @u's tone is not on its microphone, it is started again,
+ * and the listening goes on: what the SDK does with the tone is still what
+ * is asserted. */
+static void
+ensure_tone (UserAudio *u)
+{
+  g_autoptr(BatonTestSpectrum) s = baton_test_record_source (baton_test_device_get_name (u->mic), 200);
+
+  if (baton_test_spectrum_has_tone (s, u->freq))
+    return;
+  g_test_message ("the %.0f Hz tone of %s no longer reaches its microphone: starting it again",
+                  u->freq, u->user);
+  baton_test_tone_stop (u->tone);
+  u->tone = baton_test_device_play_tone (u->mic, u->freq);
+}
+
 /* @p hears @who's tone (waiting for media to flow) and not its own, nor @not_who's. */
 static void
 assert_hears (AudioParty *p,
@@ -137,7 +157,11 @@ assert_hears (AudioParty *p,
       g_autoptr(BatonTestSpectrum) s = hear (p);
 
       if (!baton_test_spectrum_has_tone (s, who->freq))
-        continue;
+        {
+          if (i % 4 == 3)
+            ensure_tone (who->audio);
+          continue;
+        }
       g_assert_false (baton_test_spectrum_has_tone (s, p->freq));
       if (not_who)
         g_assert_false (baton_test_spectrum_has_tone (s, not_who->freq));
