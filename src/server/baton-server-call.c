@@ -47,24 +47,54 @@ baton_call_is_ringing_on (BatonCall    *call,
   return call->state == CALL_RINGING && call->ringing && g_ptr_array_find (call->ringing, session, NULL);
 }
 
+/* The number of live calls each user is a party of (caller, or callee: the
+ * current target), kept as calls start, are forwarded and end, for the limit
+ * of BATON_MAX_CALLS_PER_USER that every invite checks. */
+static void
+user_calls_add (BatonServer *server,
+                const char  *user,
+                int          delta)
+{
+  guint *n = g_hash_table_lookup (server->user_calls, user);
+
+  if (n == NULL)
+    {
+      g_return_if_fail (delta > 0);
+      n = g_new0 (guint, 1);
+      g_hash_table_insert (server->user_calls, g_strdup (user), n);
+    }
+  g_return_if_fail (delta > 0 || *n >= (guint) -delta);
+  *n += delta;
+  if (*n == 0)
+    g_hash_table_remove (server->user_calls, user);
+}
+
+static void
+user_calls_count (BatonServer *server,
+                  BatonCall   *call,
+                  int          delta)
+{
+  user_calls_add (server, call->user[CALLER], delta);
+  if (!g_str_equal (call->user[CALLEE], call->user[CALLER]))
+    user_calls_add (server, call->user[CALLEE], delta);
+}
+
+/* A new or restored call (not ended) joins the live calls. */
+void
+baton_call_insert (BatonServer *server,
+                   BatonCall   *call)
+{
+  g_hash_table_insert (server->calls, call->id, call);
+  user_calls_count (server, call, 1);
+}
+
 guint
 baton_count_user_calls (BatonServer *server,
                         const char  *user)
 {
-  GHashTableIter iter;
-  gpointer value;
-  guint n = 0;
+  guint *n = g_hash_table_lookup (server->user_calls, user);
 
-  g_hash_table_iter_init (&iter, server->calls);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      BatonCall *call = value;
-
-      if (call->state != CALL_ENDED &&
-          (g_str_equal (call->user[CALLER], user) || g_str_equal (call->user[CALLEE], user)))
-        n++;
-    }
-  return n;
+  return n ? *n : 0;
 }
 
 BatonCall *
@@ -167,7 +197,7 @@ baton_call_new (BatonServer    *server,
   call->offer = g_strdup (offer);
   call->allow_forwarding = allow_forwarding;
   call->started_at = g_get_real_time () / G_USEC_PER_SEC;
-  g_hash_table_insert (server->calls, call->id, call);
+  baton_call_insert (server, call);
   baton_live_call_changed (server, call);
   return call;
 }
@@ -198,6 +228,7 @@ baton_call_end (BatonServer  *server,
     return;
   g_debug ("call %s ends %d/%d (%s)", call->id, code, subcode, message);
   call->state = CALL_ENDED;
+  user_calls_count (server, call, -1);
   g_clear_handle_id (&call->timer, g_source_remove);
   baton_live_call_changed (server, call);
 
@@ -295,10 +326,12 @@ retarget (BatonServer    *server,
   g_debug ("call %s forwarded (%s) from %s to %s", call->id, reason, call->user[CALLEE], to->id);
   if (call->forwarded_from == NULL)
     call->forwarded_from = g_strdup (call->user[CALLEE]);
+  user_calls_count (server, call, -1);
   g_free (call->user[CALLEE]);
   g_free (call->name[CALLEE]);
   call->user[CALLEE] = g_strdup (to->id);
   call->name[CALLEE] = g_strdup (to->display_name);
+  user_calls_count (server, call, 1);
   call->allow_forwarding = FALSE; /* one hop only */
   baton_live_call_changed (server, call);
 

@@ -192,7 +192,7 @@ baton_live_restore (BatonServer *server)
       call->started_at = c->started_at;
       call->answered_at = c->answered_at;
       call->media_connected = c->connected;
-      g_hash_table_insert (server->calls, call->id, call);
+      baton_call_insert (server, call);
 
       if (c->transfer_id && c->transferor_session)
         {

@@ -66,6 +66,7 @@ struct _BatonServer
 
   GHashTable *sessions;      /* id → BatonSession (owned) */
   GHashTable *calls;         /* id → BatonCall (owned) */
+  GHashTable *user_calls;    /* user id (owned) → live calls they are a party of (count) */
   GHashTable *transfers;     /* id → BatonTransfer (owned) */
   GHashTable *connections;   /* BatonConnection* set (owned) */
   gboolean shutting_down;
@@ -240,6 +241,7 @@ gboolean      baton_call_is_ringing_on    (BatonCall *call, BatonSession *sessio
 void          baton_call_set_server_hold  (BatonServer *server, BatonCall *call, int party, gboolean held);
 JsonObject   *baton_call_snapshot         (BatonCall *call, BatonSession *session);
 BatonCall    *baton_call_lookup_for       (BatonConnection *conn, gint64 re, const char *call_id);
+void          baton_call_insert           (BatonServer *server, BatonCall *call);
 guint         baton_count_user_calls      (BatonServer *server, const char *user);
 
 /* baton-server-transfer.c */

@@ -415,6 +415,7 @@ baton_server_new (const char  *data_dir,
                                             (GDestroyNotify) baton_session_free);
   server->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) baton_call_free);
+  server->user_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) baton_transfer_free);
   server->connections = g_hash_table_new (NULL, NULL);
@@ -631,6 +632,7 @@ baton_server_free (BatonServer *server)
   g_clear_pointer (&server->graveyard, g_ptr_array_unref);
   g_clear_pointer (&server->transfers, g_hash_table_destroy);
   g_clear_pointer (&server->calls, g_hash_table_destroy);
+  g_clear_pointer (&server->user_calls, g_hash_table_destroy);
   g_clear_pointer (&server->sessions, g_hash_table_destroy);
   g_clear_pointer (&server->connections, g_hash_table_destroy);
   g_clear_pointer (&server->live_dirty_sessions, g_hash_table_destroy);

@@ -463,6 +463,60 @@ test_too_many_calls (Fixture       *f,
   btc_wait_ended (c, id, 486, 0);
 }
 
+/* The limit counts live calls only, and a forwarded call counts for the user
+ * it rings now, not for the one it was placed to (the server keeps a count
+ * per user instead of walking every call: this proves the count follows the
+ * calls as they end and move). */
+static void
+test_call_limit_follows_calls (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autoptr(BatonTestClient) c = fixture_connect (f, f->carol);
+  g_autoptr(BatonTestClient) d = fixture_connect (f, f->dave);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *busy = NULL;
+  g_autofree char *busy2 = NULL;
+
+  for (int i = 0; i < 32; i++)
+    g_ptr_array_add (ids, invite (a, "bob"));
+  btc_error (a, 409, 10018, "{'type':'call.invite','to':'bob','sdp':'x'}");
+  /* bob is at 32 as well: carol's call to him is busy */
+  busy = invite (c, "bob");
+  btc_wait_ended (c, busy, 486, 0);
+
+  /* one cancelled by the caller, one rejected by the callee: one more each time */
+  btc_do (a, "{'type':'call.hangup','call_id':'%s'}", (char *) ids->pdata[0]);
+  btc_wait_ended (b, ids->pdata[0], 487, 0);
+  g_ptr_array_add (ids, invite (a, "bob"));
+  btc_error (a, 409, 10018, "{'type':'call.invite','to':'bob','sdp':'x'}");
+  btc_do (b, "{'type':'call.reject','call_id':'%s','reason':'declined'}", (char *) ids->pdata[1]);
+  btc_wait_ended (a, ids->pdata[1], 603, 0);
+  g_ptr_array_add (ids, invite (a, "bob"));
+  btc_error (a, 409, 10018, "{'type':'call.invite','to':'bob','sdp':'x'}");
+
+  /* all of them end: nobody has a call left */
+  for (guint i = 2; i < ids->len; i++)
+    btc_do (a, "{'type':'call.hangup','call_id':'%s'}", (char *) ids->pdata[i]);
+  btc_drain (b);
+
+  /* carol forwards everything to dave: bob's 32 calls to carol ring dave */
+  btc_do (c, "{'type':'forwarding.set','always':'dave'}");
+  for (int i = 0; i < 32; i++)
+    g_free (invite (b, "carol"));
+  btc_error (b, 409, 10018, "{'type':'call.invite','to':'carol','sdp':'x'}");
+  /* they are dave's (a 33rd call to him is busy), not carol's: she can
+   * still place 32 calls of her own */
+  busy2 = invite (a, "dave");
+  btc_wait_ended (a, busy2, 486, 0);
+  btc_do (c, "{'type':'forwarding.set'}");
+  for (int i = 0; i < 32; i++)
+    g_free (invite (c, "alice"));
+  btc_error (c, 409, 10018, "{'type':'call.invite','to':'alice','sdp':'x'}");
+  btc_drain (d);
+}
+
 /* The same calls with every connection in the main context (--io-shards 0,
  * the server's design before the shards of docs/PERFORMANCE.md). */
 static void
@@ -498,6 +552,7 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Calls/directory", test_directory);
   FIXTURE_TEST ("/Baton/Server/Calls/forwarding-settings", test_forwarding_settings);
   FIXTURE_TEST ("/Baton/Server/Calls/not-a-party", test_not_a_party);
+  FIXTURE_TEST ("/Baton/Server/Calls/call-limit-follows-calls", test_call_limit_follows_calls);
   FIXTURE_TEST ("/Baton/Server/Calls/too-many-calls", test_too_many_calls);
 
   return g_test_run ();

@@ -467,6 +467,62 @@ test_crash_right_after_accepts (Fixture       *f,
     }
 }
 
+/* The limit of 32 live calls per user holds across a restart: the restored
+ * connected calls count, the ringing one that cannot survive does not. */
+static void
+test_call_limit_after_restart (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(BatonTestClient) a = fixture_connect (f, f->alice);
+  g_autoptr(BatonTestClient) b = fixture_connect (f, f->bob);
+  g_autoptr(BatonTestClient) c = fixture_connect (f, f->carol);
+  g_autoptr(BatonTestClient) a2 = NULL;
+  g_autoptr(BatonTestClient) b2 = NULL;
+  g_autoptr(BatonTestClient) c2 = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) list = g_string_new ("[");
+  g_autoptr(JsonObject) ringing = NULL;
+  g_autoptr(JsonObject) ra = NULL;
+  g_autoptr(JsonObject) rb = NULL;
+  g_autofree char *sa = g_strdup (btc_session_id (a));
+  g_autofree char *sb = g_strdup (btc_session_id (b));
+  g_autoptr(JsonObject) last = NULL;
+
+  for (int i = 0; i < 31; i++)
+    {
+      g_ptr_array_add (ids, fixture_call (a, b, "bob"));
+      g_string_append_printf (list, "%s'%s'", i ? "," : "", (char *) ids->pdata[i]);
+    }
+  g_string_append (list, "]");
+  ringing = btc_ok (a, "{'type':'call.invite','to':'carol','sdp':'v=0 offer'}");
+  json_object_unref (btc_wait_event (c, "call.incoming"));
+  btc_error (a, 409, 10018, "{'type':'call.invite','to':'carol','sdp':'x'}");
+  sync_state (a);
+  sync_state (b);
+
+  baton_test_server_kill (f->server);
+  btc_wait_closed (a, 3000);
+  btc_wait_closed (b, 3000);
+  btc_wait_closed (c, 3000);
+  baton_test_server_restart (f->server);
+
+  a2 = resume (f, f->alice, sa, list->str, &ra);
+  b2 = resume (f, f->bob, sb, list->str, &rb);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ra, "calls")), ==, 31);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rb, "calls")), ==, 31);
+  c2 = fixture_connect (f, f->carol);
+
+  /* 31 restored: one more, not two */
+  last = btc_ok (a2, "{'type':'call.invite','to':'carol','sdp':'v=0 offer'}");
+  btc_error (a2, 409, 10018, "{'type':'call.invite','to':'carol','sdp':'x'}");
+  /* and a restored call that ends makes room */
+  btc_do (a2, "{'type':'call.hangup','call_id':'%s'}", (char *) ids->pdata[0]);
+  btc_wait_ended (b2, ids->pdata[0], 0, 0);
+  btc_do (a2, "{'type':'call.invite','to':'carol','sdp':'v=0 offer'}");
+  btc_error (a2, 409, 10018, "{'type':'call.invite','to':'carol','sdp':'x'}");
+  btc_drain (c2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,5 +539,6 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Restart/crash-ringing", test_crash_ringing);
   FIXTURE_TEST ("/Baton/Server/Restart/crash-grace-expiry", test_crash_grace_expiry);
   FIXTURE_TEST ("/Baton/Server/Restart/crash-transfer", test_crash_transfer);
+  FIXTURE_TEST ("/Baton/Server/Restart/call-limit-after-restart", test_call_limit_after_restart);
   return g_test_run ();
 }
