@@ -17,9 +17,9 @@
  *   sink → its monitor), and mouth-to-ear through a call (A's microphone
  *   input → A → B → B's speaker monitor), all with pulsesrc/pulsesink and
  *   20 ms buffers, like the SDK's device elements.
- * - load: --calls calls at once with tones both ways; CPU time of this
- *   process over 10 s minus the same window without calls, and the growth of
- *   its resident memory.
+ * - load: --calls calls at once with tones both ways (--held of them on
+ *   hold); CPU time of this process over 10 s minus the same window without
+ *   calls, and the growth of its resident memory.
  */
 #include <math.h>
 #include <sys/resource.h>
@@ -439,8 +439,10 @@ cpu_share (guint seconds)
   return (cpu_seconds () - cpu) / ((g_get_monotonic_time () - start) / 1e6);
 }
 
+/* @n_held of the calls on hold (both ends held, as BatonCall does) */
 static void
-bench_load (guint n_calls)
+bench_load (guint n_calls,
+            guint n_held)
 {
   g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
   double idle_cpu, load_cpu, rss_before, rss_after;
@@ -453,13 +455,20 @@ bench_load (guint n_calls)
     g_ptr_array_add (pairs, pair_start ());
   for (guint i = 0; i < n_calls; i++)
     connected += wait_for (pair_connected, g_ptr_array_index (pairs, i), 20000);
+  for (guint i = 0; i < MIN (n_held, n_calls); i++)
+    {
+      Pair *pair = g_ptr_array_index (pairs, i);
+
+      baton_media_session_set_held (pair->a, TRUE);
+      baton_media_session_set_held (pair->b, TRUE);
+    }
   spin (1000);
 
   load_cpu = cpu_share (10);
   rss_after = rss_mib ();
 
-  g_print ("load: %u of %u calls connected (each: two sessions, both ends in this process)\n",
-           connected, n_calls);
+  g_print ("load: %u of %u calls connected (each: two sessions, both ends in this process), %u of them held\n",
+           connected, n_calls, MIN (n_held, n_calls));
   g_print ("load: CPU %.1f %% of one core without calls, %.1f %% with them: "
            "%.2f %% per call, %.2f %% per session (one party)\n",
            idle_cpu * 100, load_cpu * 100,
@@ -476,11 +485,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int runs = 20, calls = 10, latency_calls = 5;
+  int runs = 20, calls = 10, latency_calls = 5, held = 0;
   gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE, trace = FALSE;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions for setup and latency (20)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Simultaneous calls for the load test (10)", "N" },
+    { "held", 0, 0, G_OPTION_ARG_INT, &held, "Calls of the load test on hold (0)", "N" },
     { "latency-calls", 0, 0, G_OPTION_ARG_INT, &latency_calls, "Calls the mouth-to-ear clicks are spread over (5)", "N" },
     { "no-setup", 0, 0, G_OPTION_ARG_NONE, &skip_setup, "Skip the setup benchmark", NULL },
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &skip_latency, "Skip the latency benchmark", NULL },
@@ -539,7 +549,7 @@ main (int   argc,
   if (!skip_setup)
     bench_setup (runs);
   if (!skip_load)
-    bench_load (calls);
+    bench_load (calls, MAX (held, 0));
 
   g_clear_object (&devices_a);
   g_clear_object (&devices_b);

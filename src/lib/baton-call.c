@@ -173,6 +173,9 @@ update (BatonCall *self)
        * (the peer sends silence anyway). */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
       baton_media_session_set_playing (self->media, !self->local_held);
+      /* Held either way, neither side's devices are needed: their streams
+       * stop, and with them the echo canceller, the encoder and the decoder */
+      baton_media_session_set_held (self->media, self->answered && held);
     }
 
   if (self->answered && self->start_time == NULL)

@@ -75,6 +75,14 @@ void               baton_media_session_set_sending  (BatonMediaSession *self,
 void               baton_media_session_set_playing  (BatonMediaSession *self,
                                                      gboolean           playing);
 
+/* Held (a call on hold, either side): the microphone's and the speaker's
+ * streams are stopped and nothing is decoded; silence is sent, so ICE, DTLS
+ * and the peer's media watchdog stay up. Resuming makes new device streams
+ * (silence is sent until the microphone's first buffer). Independent of
+ * set_sending/set_playing. */
+void               baton_media_session_set_held     (BatonMediaSession *self,
+                                                     gboolean           held);
+
 /* RFC 4733 telephone-event, @tone is a BatonDtmfTone. */
 void               baton_media_session_send_dtmf    (BatonMediaSession *self,
                                                      guint              tone);

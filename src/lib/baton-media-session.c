@@ -114,6 +114,8 @@ struct _BatonMediaSession
   gboolean mic_silenced;
   GstElement *send_volume;
   GstElement *dtmf_src;
+  int held;                  /* atomic: held, devices stopped (set_held) */
+  gulong held_drop_probe;    /* held: the peer's audio dropped before decoding */
   GstPad *send_pad;          /* the encoder's output, linked to webrtcbin once the SDP exists */
   GstPad *webrtc_sink;
   gulong send_drop_probe;
@@ -1146,6 +1148,13 @@ mic_watch_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* held, there is no microphone to judge */
+  if (g_atomic_int_get (&self->held))
+    {
+      self->mic_judged_us = 0;
+      return G_SOURCE_CONTINUE;
+    }
+
   /* Before the media connects, a working microphone can go quiet after its
    * first buffers: the send path holds them back until DTLS is up. Such a
    * one is judged from then; one that never gave a buffer at all is judged
@@ -1234,6 +1243,8 @@ replace_speaker_locked (BatonMediaSession *self,
     }
 
   self->speaker = sink;
+  if (sink == NULL)
+    return;
   gst_bin_add (GST_BIN (self->pipeline), sink);
   gst_element_link (self->speaker_convert, sink);
   gst_element_sync_state_with_parent (sink);
@@ -1247,7 +1258,9 @@ speaker_idle_cb (GstPad          *pad,
   SpeakerSwap *swap = user_data;
 
   g_mutex_lock (&swap->self->lock);
-  replace_speaker_locked (swap->self, g_steal_pointer (&swap->new_sink));
+  /* held meanwhile: the speaker stays off (resuming makes a new one) */
+  if (!g_atomic_int_get (&swap->self->held))
+    replace_speaker_locked (swap->self, g_steal_pointer (&swap->new_sink));
   g_mutex_unlock (&swap->self->lock);
 
   return GST_PAD_PROBE_REMOVE;
@@ -1275,9 +1288,10 @@ swap_speaker (BatonMediaSession *self)
   BATON_VERBOSE ("Media session %p: playing to %s", self, GST_OBJECT_NAME (sink));
 
   g_mutex_lock (&self->lock);
-  if (!self->playback_built)
+  if (!self->playback_built || g_atomic_int_get (&self->held))
     {
-      /* Nothing flows yet: the sink is made when the peer's stream arrives */
+      /* Nothing flows yet, or held: the sink is made when the peer's
+       * stream arrives, or when the call is resumed */
       g_mutex_unlock (&self->lock);
       gst_object_unref (gst_object_ref_sink (sink));
       return;
@@ -1297,7 +1311,7 @@ swap_speaker (BatonMediaSession *self)
 static void
 selected_microphone_notify_cb (BatonMediaSession *self)
 {
-  if (!self->closed && self->audio_source == NULL)
+  if (!self->closed && self->audio_source == NULL && !g_atomic_int_get (&self->held))
     swap_microphone (self);
 }
 
@@ -1360,6 +1374,12 @@ new_jitterbuffer_cb (GstElement *rtpbin,
   BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
   g_autoptr(GstPad) pad = gst_element_get_static_pad (jitterbuffer, "sink");
 
+  /* The peer's first packet goes out at once instead of after the jitter
+   * buffer's latency (JITTER_BUFFER_MS of call setup): only a packet older
+   * than the first to arrive would be lost by it. Played, it still waits
+   * for its time in the sink, so the delay to the ear is the same. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (jitterbuffer), "faststart-min-packets"))
+    g_object_set (jitterbuffer, "faststart-min-packets", 1u, NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb, self, NULL);
 }
 
@@ -1815,7 +1835,7 @@ finish_local_description_cb (gpointer user_data)
 
   if (!gst_pad_has_current_caps (self->webrtc_sink) && g_get_monotonic_time () < r->caps_deadline)
     {
-      g_autoptr(GSource) source = g_timeout_source_new (5);
+      g_autoptr(GSource) source = g_timeout_source_new (1);
 
       g_source_set_callback (source, finish_local_description_cb, g_object_ref (task), g_object_unref);
       g_source_set_static_name (source, "[baton] media session caps");
@@ -2074,6 +2094,101 @@ baton_media_session_set_playing (BatonMediaSession *self,
 
   self->playing = !!playing;
   g_object_set (self->play_volume, "mute", !self->playing, NULL);
+}
+
+/* Held: the peer's audio is dropped before the decoder, so nothing is
+ * decoded or played, and data stops at the depayloader; GAP events too (the
+ * decoder would conceal them into audio that has nowhere to go). */
+static GstPadProbeReturn
+held_drop_cb (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  if (info->type & (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST))
+    return GST_PAD_PROBE_DROP;
+  if ((info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) &&
+      GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_GAP)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+speaker_off_cb (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
+{
+  BatonMediaSession *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  if (g_atomic_int_get (&self->held) && self->speaker != NULL)
+    replace_speaker_locked (self, NULL);
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_REMOVE;
+}
+
+void
+baton_media_session_set_held (BatonMediaSession *self,
+                              gboolean           held)
+{
+  g_return_if_fail (BATON_IS_MEDIA_SESSION (self));
+
+  held = !!held;
+  if (self->closed || self->pipeline == NULL || g_atomic_int_get (&self->held) == held)
+    return;
+
+  BATON_VERBOSE ("Media session %p: %s", self, held ? "held: devices stopped" : "resumed");
+  if (held)
+    {
+      g_autoptr(GstPad) pad = NULL;
+
+      g_mutex_lock (&self->lock);
+      g_atomic_int_set (&self->held, TRUE);
+      /* capture: silence instead of the microphone, which stops. (Sending
+       * only one frame of it in 25, like Opus DTX, to spare the echo
+       * canceller and the encoder, made the capture stall after resuming:
+       * the new microphone's first buffer went through, then nothing.) */
+      self->mic_silenced = TRUE;
+      g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
+      /* playback: nothing more decoded */
+      if (self->playback_built && self->held_drop_probe == 0)
+        self->held_drop_probe =
+          gst_pad_add_probe (self->depay_sink,
+                             GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                             GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                             held_drop_cb, NULL, NULL);
+      g_mutex_unlock (&self->lock);
+
+      if (self->audio_source == NULL)
+        detach_microphone (self);
+      /* and the speaker's stream goes once what was on its way is through */
+      if (self->playback_built && self->audio_sink == NULL)
+        {
+          pad = gst_element_get_static_pad (self->speaker_convert, "src");
+          gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, speaker_off_cb, self, NULL);
+        }
+    }
+  else
+    {
+      g_mutex_lock (&self->lock);
+      g_atomic_int_set (&self->held, FALSE);
+      /* a speaker first, then the peer's audio again: nothing flows before */
+      if (self->playback_built && self->speaker == NULL)
+        {
+          GstElement *sink = create_speaker (self);
+
+          tune_speaker (sink);
+          replace_speaker_locked (self, sink);
+        }
+      if (self->held_drop_probe != 0)
+        gst_pad_remove_probe (self->depay_sink, self->held_drop_probe);
+      self->held_drop_probe = 0;
+      g_mutex_unlock (&self->lock);
+
+      /* silence until the new microphone's first buffer */
+      if (self->audio_source == NULL || self->mic == NULL)
+        swap_microphone (self);
+    }
 }
 
 void

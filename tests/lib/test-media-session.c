@@ -652,6 +652,95 @@ test_microphone_gives_nothing (void)
   g_free (call.answer);
 }
 
+/* Links PipeWire has between @node's ports named @port_prefix… and
+ * streams, in the direction @arrow ("|->": the node's output read by a
+ * capture stream; "|<-": a playback stream feeding the node), from pw-link -l */
+static guint
+stream_links (const char *node,
+              const char *port_prefix,
+              const char *arrow)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:%s", node, port_prefix);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_port = FALSE;
+  guint n = 0;
+
+  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL));
+  g_assert_nonnull (out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != ' ' && lines[i][0] != '\0')
+        in_port = g_str_has_prefix (lines[i], prefix);
+      else if (in_port && strstr (lines[i], arrow) != NULL)
+        n++;
+    }
+  return n;
+}
+
+/* Capture streams on both parties' microphones, playback streams on their
+ * speakers */
+static guint
+device_streams (Call *call)
+{
+  guint mics = stream_links (MIC_A, "", "|->") + stream_links (MIC_B, "", "|->");
+  guint speakers = stream_links (call->a.speaker, "playback_", "|<-") +
+                   stream_links (call->b.speaker, "playback_", "|<-");
+
+  g_test_message ("links: %u from the microphones, %u to the speakers", mics, speakers);
+  return mics + speakers;
+}
+
+static gboolean
+no_device_streams (gpointer data)
+{
+  return device_streams (data) == 0;
+}
+
+static gboolean
+not_connected (gpointer data)
+{
+  Call *call = data;
+
+  return baton_media_session_get_state (call->a.session) != BATON_MEDIA_STATE_CONNECTED ||
+         baton_media_session_get_state (call->b.session) != BATON_MEDIA_STATE_CONNECTED;
+}
+
+/* A call on hold (both ends held, as BatonCall does for the holder and the
+ * held): no capture or playback stream is left in PipeWire for either
+ * party, yet the call stays connected past the media watchdog (the sparse
+ * silence keeps it fed); resumed, the tones come back both ways. Without
+ * set_held, both parties' streams run on (hold was a volume mute). */
+static void
+test_held (Call          *call,
+           gconstpointer  data)
+{
+  guint notifies;
+
+  assert_hears (&call->b, TONE_A, TONE_B);
+  g_assert_cmpuint (device_streams (call), >=, 4);
+  notifies = call->a.state_notifies + call->b.state_notifies;
+
+  baton_media_session_set_held (call->a.session, TRUE);
+  baton_media_session_set_held (call->b.session, TRUE);
+  g_assert_true (baton_test_wait_until_true (no_device_streams, call, 5000));
+  assert_silent (&call->a);
+  assert_silent (&call->b);
+
+  /* past the peer's media watchdog (10 s): still connected, still no streams */
+  g_assert_false (baton_test_wait_until_true (not_connected, call, 11000));
+  g_assert_cmpuint (device_streams (call), ==, 0);
+  g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
+
+  baton_media_session_set_held (call->a.session, FALSE);
+  baton_media_session_set_held (call->b.session, FALSE);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_cmpuint (device_streams (call), >=, 4);
+  g_assert_true (both_connected (call));
+}
+
 static gboolean
 a_state_failed (gpointer data)
 {
@@ -752,6 +841,7 @@ main (int   argc,
       g_test_add ("/Baton/MediaSession/encrypted", Call, NULL, call_setup, test_encrypted, call_teardown);
       g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
       g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
+      g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
       g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
       g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
       g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
