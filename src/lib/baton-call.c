@@ -173,9 +173,10 @@ update (BatonCall *self)
        * (the peer sends silence anyway). */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
       baton_media_session_set_playing (self->media, !self->local_held);
-      /* Held either way, neither side's devices are needed: their streams
-       * stop, and with them the echo canceller, the encoder and the decoder */
-      baton_media_session_set_held (self->media, self->answered && held);
+      /* (Not baton_media_session_set_held () yet: with it, each of three
+       * bench-transfer runs stopped at a transfer whose target never rang,
+       * at most 110 transfers in all, against 0 failures in 120 without;
+       * docs/PERFORMANCE.md, Media, 2026-11-24.) */
     }
 
   if (self->answered && self->start_time == NULL)

@@ -2112,17 +2112,45 @@ held_drop_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static void
+stop_speaker_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  gst_element_set_state (GST_ELEMENT (task_data), GST_STATE_NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The speaker taken out while held; stopped in a worker thread, like a
+ * microphone (this may run in the owner's context, which the sink's way to
+ * NULL must not block: all of an agent's calls live there) */
 static GstPadProbeReturn
 speaker_off_cb (GstPad          *pad,
                 GstPadProbeInfo *info,
                 gpointer         user_data)
 {
   BatonMediaSession *self = user_data;
+  GstElement *old = NULL;
 
   g_mutex_lock (&self->lock);
   if (g_atomic_int_get (&self->held) && self->speaker != NULL)
-    replace_speaker_locked (self, NULL);
+    {
+      old = g_steal_pointer (&self->speaker);
+      gst_object_ref (old);
+      gst_element_set_locked_state (old, TRUE);
+      gst_element_unlink (self->speaker_convert, old);
+      gst_bin_remove (GST_BIN (self->pipeline), old);
+    }
   g_mutex_unlock (&self->lock);
+
+  if (old != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, old, gst_object_unref);
+      g_task_run_in_thread (task, stop_speaker_thread);
+    }
 
   return GST_PAD_PROBE_REMOVE;
 }
