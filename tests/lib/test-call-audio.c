@@ -16,8 +16,10 @@ static BatonTestServer *server;
  * per user, made at the user's first call and kept for the rest of the
  * program: PipeWire and WirePlumber do not like many devices coming and
  * going. No two tones of parties who talk are a multiple of 250 Hz apart
- * (see baton-test-audio.c: an echo canceller can take such a pair for
- * echo). */
+ * (see docs/PERFORMANCE.md, Media: an echo canceller can take such a pair
+ * for echo), and a tone that must not be heard is 300 Hz or more from the
+ * one that must: glitchy audio under load spreads a tone over its
+ * neighbours (fay at 560 Hz was "heard" in eve's 440 Hz from tom). */
 typedef struct {
   const char      *user;
   double           freq;
@@ -32,8 +34,8 @@ static UserAudio users[] = {
   { "tom", 440 },
   { "eve", 1000 },
   { "cara", 700 },
-  { "fay", 560 },
-  { "dan", 1130 },
+  { "fay", 1370 },
+  { "dan", 1600 },
 };
 
 typedef struct {
@@ -509,7 +511,7 @@ test_transfer_busy (TransferFixture *f,
                     gconstpointer    data)
 {
   g_autoptr(BatonTransfer) transfer = NULL;
-  AudioParty *dan = audio_party_new ("dan", 1130);
+  AudioParty *dan = audio_party_new ("dan", 1600);
   BatonCall *dan_out, *cara_in;
 
   test_connect_call (dan->party, f->c->party, &dan_out, &cara_in);
@@ -558,7 +560,7 @@ test_transfer_no_answer_disabled (TransferFixture *f,
 {
   g_autoptr(BatonTransfer) transfer = NULL;
   TestParty *hal = test_party_new (server, "hal");
-  AudioParty *fay = audio_party_new ("fay", 560);
+  AudioParty *fay = audio_party_new ("fay", 1370);
 
   transfer = transfer_to (f, "hal", TRUE);
   test_party_wait_incoming (hal);
@@ -578,7 +580,7 @@ test_transfer_forward_unanswered (TransferFixture *f,
   g_autoptr(BatonCall) fay_call = NULL;
   g_autoptr(GError) error = NULL;
   TestParty *hal = test_party_new (server, "hal");
-  AudioParty *fay = audio_party_new ("fay", 560);
+  AudioParty *fay = audio_party_new ("fay", 1370);
 
   transfer = transfer_to (f, "hal", FALSE);
   test_party_wait_incoming (hal);
@@ -599,7 +601,7 @@ test_transfer_forward_always (TransferFixture *f,
   g_autoptr(BatonCall) fay_call = NULL;
   g_autoptr(GError) error = NULL;
   TestParty *gus = test_party_new (server, "gus");
-  AudioParty *fay = audio_party_new ("fay", 560);
+  AudioParty *fay = audio_party_new ("fay", 1370);
 
   transfer = transfer_to (f, "gus", FALSE);
   fay_call = baton_incoming_call_accept (test_party_wait_incoming (fay->party), &error);
