@@ -882,6 +882,11 @@ baton_device_manager_class_init (BatonDeviceManagerClass *klass)
    *
    * Emitted when devices are plugged in or removed, after the lists and the
    * selection were updated.
+   *
+   * The manager watches the devices from its first use on (a list, a
+   * selection or the error message read, a call's media made): read the
+   * lists once — as anything showing them does — before relying on this
+   * signal.
    */
   signals[AUDIO_DEVICES_UPDATED] =
     g_signal_new ("audio-devices-updated",
