@@ -18,6 +18,27 @@ sync_state (BatonTestClient *c)
   btc_do (c, "{'type':'ping'}");
 }
 
+static void kill_and_restart (Fixture         *f,
+                              BatonTestClient *client,
+                              ...) G_GNUC_NULL_TERMINATED;
+
+/* kill -9 the server, see each of the NULL-terminated clients' connections
+ * close, and start it again on the same data dir and port */
+static void
+kill_and_restart (Fixture         *f,
+                  BatonTestClient *client,
+                  ...)
+{
+  va_list args;
+
+  baton_test_server_kill (f->server);
+  va_start (args, client);
+  for (BatonTestClient *c = client; c != NULL; c = va_arg (args, BatonTestClient *))
+    btc_wait_closed (c, 3000);
+  va_end (args);
+  baton_test_server_restart (f->server);
+}
+
 /* Resumes `session` with `calls` (a JSON array text) on a new connection. */
 static BatonTestClient *
 resume (Fixture     *f,
@@ -132,10 +153,7 @@ test_crash_call (Fixture       *f,
   btc_assert_no_event (b2, "call.ended");
 
   /* and the hung-up call is not brought back by a second restart */
-  baton_test_server_kill (f->server);
-  btc_wait_closed (a2, 3000);
-  btc_wait_closed (b2, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, a2, b2, NULL);
   {
     g_autoptr(JsonObject) r3 = NULL;
     g_autoptr(BatonTestClient) a3 = resume (f, f->alice, sa, list, &r3);
@@ -193,10 +211,7 @@ test_crash_ringing (Fixture       *f,
   sync_state (a);
   sync_state (b);
 
-  baton_test_server_kill (f->server);
-  btc_wait_closed (a, 3000);
-  btc_wait_closed (b, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, a, b, NULL);
 
   /* the sessions come back, the ringing call does not */
   a2 = resume (f, f->alice, sa, list, &ra);
@@ -231,10 +246,7 @@ test_crash_grace_expiry (Fixture       *f,
 
   sync_state (a);
   sync_state (b);
-  baton_test_server_kill (f->server);
-  btc_wait_closed (a, 3000);
-  btc_wait_closed (b, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, a, b, NULL);
 
   a2 = resume (f, f->alice, sa, list, &ra);
   g_assert_cmpstr (btc_str (only_call (ra), "state"), ==, "connected");
@@ -277,11 +289,7 @@ test_crash_transfer (Fixture       *f,
   g_assert_cmpstr (btc_str (asked, "transfer_id"), ==, transfer);
   sync_state (t);
   sync_state (e);
-  baton_test_server_kill (f->server);
-  btc_wait_closed (t, 3000);
-  btc_wait_closed (e, 3000);
-  btc_wait_closed (c, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, t, e, c, NULL);
 
   t2 = resume (f, f->alice, st, list, &rt);
   transfers = json_object_get_array_member (rt, "transfers");
@@ -304,10 +312,7 @@ test_crash_transfer (Fixture       *f,
    * reported again (it was told once, and A is stored without it now) */
   sync_state (t2);
   sync_state (e2);
-  baton_test_server_kill (f->server);
-  btc_wait_closed (t2, 3000);
-  btc_wait_closed (e2, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, t2, e2, NULL);
   {
     g_autoptr(JsonObject) rt3 = NULL;
     g_autoptr(JsonObject) re3 = NULL;
@@ -500,11 +505,7 @@ test_call_limit_after_restart (Fixture       *f,
   sync_state (a);
   sync_state (b);
 
-  baton_test_server_kill (f->server);
-  btc_wait_closed (a, 3000);
-  btc_wait_closed (b, 3000);
-  btc_wait_closed (c, 3000);
-  baton_test_server_restart (f->server);
+  kill_and_restart (f, a, b, c, NULL);
 
   a2 = resume (f, f->alice, sa, list->str, &ra);
   b2 = resume (f, f->bob, sb, list->str, &rb);
