@@ -9,7 +9,7 @@
  *
  * The idle agents live in a thread of their own, spread over IDLE_CONTEXTS
  * GMainContexts (each with its own SoupSession), which it iterates without
- * blocking four times a second: they are real, registered WebSocket
+ * blocking every 50 ms: they are real, registered WebSocket
  * connections that answer the server's pings, but the loop that drives the
  * calls does not walk their 10,000 sources, and no context keeps a poll-record
  * list thousands long (GLib walks it every time libsoup re-creates a
@@ -33,11 +33,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IDLE_USERS 50
 #define IDLE_CONTEXTS_DEFAULT 64
-#define IDLE_PASS_MS 250
+/* how often the idle agents' thread answers the pings that came: 250 ms made
+ * them answer in bursts of ~170 pongs, which reached the server at once */
+#define IDLE_PASS_MS 50
 #define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n"
 
 typedef struct Agent Agent;
@@ -52,6 +55,7 @@ struct Agent
   char *call_id;
   gint64 invite_sent;
   gint64 next_due;       /* monotonic µs: when the next call is due */
+  int index;
 };
 
 static char *server_bin;
@@ -63,6 +67,8 @@ static guint connect_failures;
 static gboolean measuring;
 static gboolean stopping;
 static GArray *latencies;     /* double ms */
+static GArray *samples;       /* Sample, for --trace */
+static char *trace_path;
 static guint setups;
 static guint interval_ms;     /* between a caller's calls: pairs / rate */
 static gint idle_registered;  /* atomic: idle agents registered (idle thread) */
@@ -72,6 +78,48 @@ static gboolean idle_same_loop;
 static gboolean callers_first;
 static gboolean pause_pacing;
 static int idle_contexts = IDLE_CONTEXTS_DEFAULT;
+
+/* one call setup as the generator saw it, CLOCK_MONOTONIC µs (the clock of
+ * g_get_monotonic_time (), of `perf record -k CLOCK_MONOTONIC` and of the
+ * server's own stall log), for --trace */
+typedef struct
+{
+  gint64 invite_sent;
+  gint64 accepted_read;
+  int caller;
+} Sample;
+
+/* --slow-ms: the generator's own stalls, like the server's BATON_SERVER_SLOW_MS */
+static double slow_ms;
+static gint64 slow_left_wall, slow_left_cpu;
+static GPollFunc real_poll;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gint
+slow_poll (GPollFD *fds,
+           guint    n_fds,
+           gint     timeout)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint ret;
+
+  if (slow_left_wall > 0 && now - slow_left_wall >= slow_ms * 1000)
+    g_printerr ("generator slow: main-loop iteration took %.1f ms, %.1f ms of CPU (%" G_GINT64_FORMAT
+                " → %" G_GINT64_FORMAT " µs, monotonic)\n", (now - slow_left_wall) / 1000.0,
+                (thread_cpu_us () - slow_left_cpu) / 1000.0, slow_left_wall, now);
+  ret = real_poll (fds, n_fds, timeout);
+  slow_left_wall = g_get_monotonic_time ();
+  slow_left_cpu = thread_cpu_us ();
+  return ret;
+}
 
 static void
 die (const char *what)
@@ -282,7 +330,10 @@ message_cb (SoupWebsocketConnection *ws,
 
       if (measuring)
         {
+          Sample sample = { a->invite_sent, g_get_monotonic_time (), a->index };
+
           g_array_append_val (latencies, ms);
+          g_array_append_val (samples, sample);
           setups++;
         }
       send_json (a, "\"type\":\"call.hangup\",\"call_id\":\"%s\"", call_id);
@@ -504,6 +555,61 @@ wait_registered (guint target,
 }
 
 static int
+cmp_sample_latency (gconstpointer a,
+                    gconstpointer b)
+{
+  const Sample *x = a, *y = b;
+  gint64 dx = x->accepted_read - x->invite_sent, dy = y->accepted_read - y->invite_sent;
+
+  return dx > dy ? -1 : dx < dy;
+}
+
+/* --trace: every setup to a file; the slowest ten, and how many other setups
+ * were in flight around each (a stall of one process holds up every call in
+ * flight; a slow call on its own points at that call's path) */
+static void
+write_trace (gint64 t0)
+{
+  FILE *f = fopen (trace_path, "w");
+  g_autoptr(GArray) sorted = NULL;
+
+  if (f == NULL)
+    {
+      g_printerr ("cannot write %s\n", trace_path);
+      return;
+    }
+  fprintf (f, "# invite_sent_us accepted_read_us latency_ms caller (CLOCK_MONOTONIC; call phase from %" G_GINT64_FORMAT ")\n", t0);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      Sample *s = &g_array_index (samples, Sample, i);
+
+      fprintf (f, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %.3f %d\n", s->invite_sent,
+               s->accepted_read, (s->accepted_read - s->invite_sent) / 1000.0, s->caller);
+    }
+  fclose (f);
+  sorted = g_array_copy (samples);
+  g_array_sort (sorted, cmp_sample_latency);
+  g_print ("slowest setups (t from the call phase's start, ms):\n");
+  for (guint i = 0; i < MIN (10, sorted->len); i++)
+    {
+      Sample *s = &g_array_index (sorted, Sample, i);
+      guint over = 0;
+
+      for (guint k = 0; k < samples->len; k++)
+        {
+          Sample *o = &g_array_index (samples, Sample, k);
+
+          if (o->invite_sent < s->accepted_read && o->accepted_read > s->invite_sent &&
+              o->accepted_read - o->invite_sent > 20000)
+            over++;
+        }
+      g_print ("  invite t=%.1f  accepted t=%.1f  %.1f ms  caller %d  (%u setups over 20 ms overlap it)\n",
+               (s->invite_sent - t0) / 1000.0, (s->accepted_read - t0) / 1000.0,
+               (s->accepted_read - s->invite_sent) / 1000.0, s->caller, over);
+    }
+}
+
+static int
 cmp_double (gconstpointer a,
             gconstpointer b)
 {
@@ -543,6 +649,8 @@ main (int   argc,
     { "idle-same-loop", 0, 0, G_OPTION_ARG_NONE, &idle_same_loop, "Hold the idle agents in the calls' main loop (the old design)", NULL },
     { "callers-first", 0, 0, G_OPTION_ARG_NONE, &callers_first, "Connect the calling agents before the idle ones", NULL },
     { "idle-contexts", 0, 0, G_OPTION_ARG_INT, &idle_contexts, "GMainContexts the idle agents are spread over (default 64)", "N" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Write every call setup of the call phase (invite sent, accepted read: CLOCK_MONOTONIC µs; caller) to FILE, and list the slowest", "FILE" },
+    { "slow-ms", 0, 0, G_OPTION_ARG_DOUBLE, &slow_ms, "Log every iteration of the calls' main loop that takes MS or more (wall and CPU time)", "MS" },
     { "pause-pacing", 0, 0, G_OPTION_ARG_NONE, &pause_pacing, "Pause pairs / rate ms after each answer instead of calling on a schedule (the previous pacing)", NULL },
     { NULL }
   };
@@ -610,6 +718,7 @@ main (int   argc,
 
         g_ptr_array_add (tokens, add_user (id));
         callers[i].caller = i % 2 == 0;
+        callers[i].index = i;
         callers[i].peer_id = g_strdup_printf ("u%d", i % 2 == 0 ? i + 1 : i - 1);
       }
     g_usleep (500 * 1000);
@@ -672,7 +781,13 @@ main (int   argc,
   }
 
   /* calls: each caller loops invite → accepted → hangup */
+  if (slow_ms > 0)
+    {
+      real_poll = g_main_context_get_poll_func (NULL);
+      g_main_context_set_poll_func (NULL, slow_poll);
+    }
   latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  samples = g_array_new (FALSE, FALSE, sizeof (Sample));
   interval_ms = rate > 0 ? (guint) (1000.0 * pairs / rate) : 0;
   for (int i = 0; i < 2 * pairs; i += 2)
     {
@@ -713,6 +828,8 @@ main (int   argc,
     g_print ("CPU per call setup: server %.3f ms, generator %.3f ms\n",
              1000 * cpu_server / setups, 1000 * cpu_self / setups);
   g_print ("server VmRSS during calls: %" G_GINT64_FORMAT " kB\n", rss2);
+  if (trace_path)
+    write_trace (t0);
 
   g_atomic_int_set (&idle_stop, 1);
   if (idle_holder)

@@ -291,6 +291,7 @@ expiry_sweep_cb (gpointer user_data)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   GHashTableIter iter;
   gpointer key;
+  BatonSlow t = BATON_SLOW_START ();
 
   g_hash_table_iter_init (&iter, server->connections);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -300,6 +301,7 @@ expiry_sweep_cb (gpointer user_data)
       if (!conn->closing && conn->token_exp <= now)
         expire (conn);
     }
+  BATON_SLOW_END ("token expiry sweep", t);
   return G_SOURCE_CONTINUE;
 }
 
@@ -336,11 +338,10 @@ static gint64
 silent_ms (BatonConnection *conn)
 {
 #ifdef TCP_INFO
-  GSocket *sock = baton_connection_get_socket (conn);
   struct tcp_info info;
   socklen_t len = sizeof info;
 
-  if (sock && getsockopt (g_socket_get_fd (sock), IPPROTO_TCP, TCP_INFO, &info, &len) == 0)
+  if (conn->fd >= 0 && getsockopt (conn->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0)
     return info.tcpi_last_data_recv;
 #endif
   return -1;
@@ -350,16 +351,21 @@ silent_ms (BatonConnection *conn)
  * keepalive_s seconds and any client answers with a pong, so a peer that
  * sent nothing for BATON_KEEPALIVE_MISSED intervals is gone (a half-open
  * TCP connection, a frozen process). The kernel already tracks when data
- * last arrived on each socket: one sweep per interval asks it, instead of
- * a timer per connection. A lost connection is shut down; libsoup reads the
- * EOF and the session goes into its grace period like after any other loss. */
+ * last arrived on each socket: a sweep asks it, instead of a timer per
+ * connection. It looks at one slice of the connections per tick, so that
+ * each is looked at once per interval without 10,000 getsockopt ()s in one
+ * go (~40 ms of the main thread every 15 s). A lost connection is shut down;
+ * libsoup reads the EOF and the session goes into its grace period like after
+ * any other loss. */
 static gboolean
 liveness_sweep_cb (gpointer user_data)
 {
   BatonServer *server = user_data;
   gint64 limit = (gint64) server->keepalive_s * 1000 * BATON_KEEPALIVE_MISSED;
+  guint slice = server->liveness_tick++ % BATON_KEEPALIVE_SLICES;
   GHashTableIter iter;
   gpointer key;
+  BatonSlow t = BATON_SLOW_START ();
 
   g_hash_table_iter_init (&iter, server->connections);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -367,31 +373,42 @@ liveness_sweep_cb (gpointer user_data)
       BatonConnection *conn = key;
       gint64 silent;
 
-      if (conn->closing)
+      if (conn->closing || conn->slice != slice)
         continue;
       silent = silent_ms (conn);
       if (silent > limit)
         {
-          GSocket *sock = baton_connection_get_socket (conn);
-
           g_debug ("connection of %s silent for %" G_GINT64_FORMAT " ms: lost", conn->user_id, silent);
           conn->closing = TRUE;
-          g_socket_shutdown (sock, TRUE, TRUE, NULL);
+          shutdown (conn->fd, SHUT_RDWR);
         }
     }
+  BATON_SLOW_END ("liveness sweep", t);
   return G_SOURCE_CONTINUE;
 }
 
-/* Sends the pings that are due (from this thread: libsoup is not thread-safe);
- * a ping goes out at most ~250 ms late. */
+/* Sends the pings that are due in one slice (from this thread: libsoup is not
+ * thread-safe); each slice comes once per rotation, so a ping goes out at most
+ * one rotation late. */
 static gboolean
 keepalive_pump_cb (gpointer user_data)
 {
   BatonServer *server = user_data;
+  GMainContext *ctx = server->keepalive_ctx[server->keepalive_tick++ % BATON_KEEPALIVE_SLICES];
+  BatonSlow t = BATON_SLOW_START ();
 
-  while (g_main_context_iteration (server->keepalive_ctx, FALSE))
+  while (g_main_context_iteration (ctx, FALSE))
     ;
+  BATON_SLOW_END ("keep-alive pings", t);
   return G_SOURCE_CONTINUE;
+}
+
+/* One rotation over the keep-alive slices: a second, or a quarter of the ping
+ * interval when that is shorter (tests), in whole milliseconds. */
+static guint
+keepalive_rotation_ms (BatonServer *server)
+{
+  return MIN (1000, server->keepalive_s * 250);
 }
 
 void
@@ -400,11 +417,14 @@ baton_connection_schedule_expiry (BatonConnection *conn)
   BatonServer *server = conn->server;
 
   if (server->keepalive_pump == 0)
-    server->keepalive_pump = g_timeout_add (250, keepalive_pump_cb, server);
+    server->keepalive_pump = g_timeout_add (MAX (1, keepalive_rotation_ms (server) / BATON_KEEPALIVE_SLICES),
+                                            keepalive_pump_cb, server);
   if (server->expiry_source == 0)
     server->expiry_source = g_timeout_add (250, expiry_sweep_cb, server);
+  /* every connection once per interval, a slice at a time */
   if (server->liveness_source == 0)
-    server->liveness_source = g_timeout_add_seconds (server->keepalive_s, liveness_sweep_cb, server);
+    server->liveness_source = g_timeout_add (MAX (1, server->keepalive_s * 1000 / BATON_KEEPALIVE_SLICES),
+                                             liveness_sweep_cb, server);
 }
 
 BatonConnection *
@@ -428,12 +448,19 @@ baton_connection_new (BatonServer             *server,
   conn->bucket_time = g_get_monotonic_time ();
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, BATON_HARD_FRAME_LIMIT);
-  /* libsoup attaches the ping timer to the thread-default context: a context
-   * of its own keeps 10,000 timers out of the main context, which GLib walks
-   * on every iteration (docs/PERFORMANCE.md); the pump sends the pings. */
-  g_main_context_push_thread_default (server->keepalive_ctx);
+  {
+    GSocket *sock = baton_connection_get_socket (conn);
+
+    conn->fd = sock ? g_socket_get_fd (sock) : -1;
+  }
+  /* libsoup attaches the ping timer to the thread-default context: contexts
+   * of their own keep 10,000 timers out of the main context, which GLib walks
+   * on every iteration, and spread the pings over each second
+   * (BATON_KEEPALIVE_SLICES); the pump sends them. */
+  conn->slice = server->keepalive_next++ % BATON_KEEPALIVE_SLICES;
+  g_main_context_push_thread_default (server->keepalive_ctx[conn->slice]);
   soup_websocket_connection_set_keepalive_interval (ws, server->keepalive_s);
-  g_main_context_pop_thread_default (server->keepalive_ctx);
+  g_main_context_pop_thread_default (server->keepalive_ctx[conn->slice]);
   g_signal_connect (ws, "message", G_CALLBACK (message_cb), conn);
   g_signal_connect (ws, "closing", G_CALLBACK (closing_cb), conn);
   g_signal_connect (ws, "closed", G_CALLBACK (closed_cb), conn);

@@ -39,6 +39,12 @@ G_BEGIN_DECLS
  * our memory (beyond what its TCP took), its connection is taken as lost. */
 #define BATON_MAX_BACKLOG        (1024 * 1024)
 #define BATON_BACKLOG_CHECK_EVERY (64 * 1024)
+/* libsoup's per-connection ping timers are whole-second GLib timers, which
+ * all fire at the same point of every second: with 10,000 agents and 15 s,
+ * ~670 pings at once (~40 ms of the main thread) and their pongs right after.
+ * So the connections' timers are spread over this many contexts, dispatched
+ * one after the other across each second (docs/PERFORMANCE.md). */
+#define BATON_KEEPALIVE_SLICES   20
 
 #define BATON_CLOSE_SHUTDOWN       1001
 #define BATON_CLOSE_TOO_MANY_ERRORS 4400
@@ -75,8 +81,13 @@ struct _BatonServer
   guint expiry_source;       /* one sweep for every connection's token */
   guint keepalive_s;         /* WebSocket ping interval, whole seconds */
   guint liveness_source;     /* one sweep for every connection's keep-alive */
-  GMainContext *keepalive_ctx; /* libsoup's per-connection ping timers live here */
-  guint keepalive_pump;      /* dispatches keepalive_ctx from the main context */
+  guint liveness_tick;       /* which slice of the connections the sweep looks at */
+  /* libsoup's per-connection ping timers live here, connection i in slice
+   * i % BATON_KEEPALIVE_SLICES */
+  GMainContext *keepalive_ctx[BATON_KEEPALIVE_SLICES];
+  guint keepalive_next;      /* the slice of the next connection */
+  guint keepalive_tick;      /* the slice the pump dispatches next */
+  guint keepalive_pump;      /* dispatches one slice at a time from the main context */
   GHashTable *live_dirty_sessions; /* ids (owned) whose stored live state is stale */
   GHashTable *live_dirty_calls;
   guint live_source;
@@ -107,6 +118,8 @@ struct _BatonConnection
   gboolean closing;
   guint64 queued;            /* bytes of frames handed to libsoup (or held for it) */
   guint64 queued_checked;    /* queued at the last backlog check */
+  int fd;                    /* the TCP socket's, for the liveness sweep; -1: none */
+  guint slice;               /* its keep-alive slice (and liveness sweep slice) */
 };
 
 struct _BatonSession
@@ -203,6 +216,23 @@ void          baton_server_cork           (BatonServer *server);
 void          baton_server_uncork         (BatonServer *server);
 void          baton_server_release_held   (BatonServer *server);
 char         *baton_new_id                (void);
+
+/* Diagnostics (docs/PERFORMANCE.md): with BATON_SERVER_SLOW_MS=N in the
+ * environment, every main-loop iteration, pump round and sweep that keeps the
+ * main thread busy for N ms or more is logged with its CLOCK_MONOTONIC times
+ * (those of bench-server --trace and of perf record -k CLOCK_MONOTONIC). */
+typedef struct
+{
+  gint64 wall;  /* CLOCK_MONOTONIC µs */
+  gint64 cpu;   /* this thread's CPU time, µs: wall − cpu is time preempted or blocked */
+} BatonSlow;
+extern gint64 baton_slow_us;
+void          baton_slow_init             (void);
+BatonSlow     baton_slow_now              (void);
+void          baton_slow_note             (const char *what, BatonSlow start);
+#define BATON_SLOW_START() (G_UNLIKELY (baton_slow_us > 0) ? baton_slow_now () : (BatonSlow) { 0, 0 })
+#define BATON_SLOW_END(what, start) \
+  G_STMT_START { if (G_UNLIKELY (baton_slow_us > 0)) baton_slow_note ((what), (start)); } G_STMT_END
 
 /* baton-server-connection.c */
 BatonConnection *baton_connection_new     (BatonServer *server, SoupWebsocketConnection *ws,

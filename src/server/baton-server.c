@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define AGENT_PATH "/v1/agent"
 
@@ -22,6 +23,65 @@ char *
 baton_new_id (void)
 {
   return g_uuid_string_random ();
+}
+
+/* ---- diagnostics: where the main thread is held up ---- */
+
+gint64 baton_slow_us;
+static BatonSlow slow_poll_left;   /* when the main loop's last poll () returned */
+static GPollFunc slow_real_poll;
+
+BatonSlow
+baton_slow_now (void)
+{
+  struct timespec ts;
+  BatonSlow now = { g_get_monotonic_time (), 0 };
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    now.cpu = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+  return now;
+}
+
+void
+baton_slow_note (const char *what,
+                 BatonSlow   start)
+{
+  BatonSlow now = baton_slow_now ();
+
+  if (now.wall - start.wall >= baton_slow_us)
+    g_message ("slow: %s took %.1f ms, %.1f ms of CPU (%" G_GINT64_FORMAT " → %" G_GINT64_FORMAT
+               " µs, monotonic)", what, (now.wall - start.wall) / 1000.0,
+               (now.cpu - start.cpu) / 1000.0, start.wall, now.wall);
+}
+
+/* The main context's poll: the time between two polls is one iteration's
+ * work, whatever the source that did it. */
+static gint
+slow_poll (GPollFD *fds,
+           guint    n_fds,
+           gint     timeout)
+{
+  gint ret;
+
+  if (slow_poll_left.wall > 0)
+    baton_slow_note ("main-loop iteration", slow_poll_left);
+  ret = slow_real_poll (fds, n_fds, timeout);
+  slow_poll_left = baton_slow_now ();
+  return ret;
+}
+
+void
+baton_slow_init (void)
+{
+  const char *env = g_getenv ("BATON_SERVER_SLOW_MS");
+
+  if (env == NULL || baton_slow_us > 0)
+    return;
+  baton_slow_us = (gint64) (g_ascii_strtod (env, NULL) * 1000);
+  if (baton_slow_us <= 0)
+    return;
+  slow_real_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, slow_poll);
 }
 
 typedef struct
@@ -109,15 +169,19 @@ void
 baton_server_release_held (BatonServer *server)
 {
   HeldFrame *frame;
+  BatonSlow t = BATON_SLOW_START ();
 
   if (!server->live_frozen)
     baton_live_flush (server);
+  BATON_SLOW_END ("store the live state", t);
+  t = BATON_SLOW_START ();
   while ((frame = g_queue_pop_head (&server->held)) != NULL)
     {
       if (soup_websocket_connection_get_state (frame->ws) == SOUP_WEBSOCKET_STATE_OPEN)
         send_frame (frame->ws, frame->text);
       held_frame_free (frame);
     }
+  BATON_SLOW_END ("send the held frames", t);
 
   /* tests only: die the hard way the moment the reply has left */
   if (G_UNLIKELY (server->crash_pending))
@@ -139,10 +203,13 @@ baton_server_uncork (BatonServer *server)
  * (every shard that is ready is run), so the live state that the requests of
  * one round changed is stored in one transaction, and their replies and events
  * leave after it, all at once. */
+static BatonSlow round_start;
+
 static void
 batch_begin_cb (gpointer data,
                 gpointer unused)
 {
+  round_start = BATON_SLOW_START ();
   baton_server_cork (data);
 }
 
@@ -150,7 +217,9 @@ static void
 batch_end_cb (gpointer data,
               gpointer unused)
 {
+  BATON_SLOW_END ("run the ready shards", round_start);
   baton_server_uncork (data);
+  BATON_SLOW_END ("a round of the shards", round_start);
 }
 
 BatonStoreUser *
@@ -401,9 +470,11 @@ baton_server_new (const char  *data_dir,
 {
   BatonServer *server = g_new0 (BatonServer, 1);
 
+  baton_slow_init ();
   server->time_scale = time_scale > 0 ? time_scale : 1.0;
   server->keepalive_s = MAX (1, (guint) (BATON_KEEPALIVE_INTERVAL * server->time_scale));
-  server->keepalive_ctx = g_main_context_new ();
+  for (guint i = 0; i < BATON_KEEPALIVE_SLICES; i++)
+    server->keepalive_ctx[i] = g_main_context_new ();
   server->key = baton_jwt_load_or_create_key (data_dir, error);
   if (server->key == NULL)
     goto fail;
@@ -644,6 +715,7 @@ baton_server_free (BatonServer *server)
   g_clear_object (&server->soup);
   g_clear_pointer (&server->shard_soups, g_ptr_array_unref);
   g_clear_pointer (&server->shards, baton_shards_free);
-  g_clear_pointer (&server->keepalive_ctx, g_main_context_unref);
+  for (guint i = 0; i < BATON_KEEPALIVE_SLICES; i++)
+    g_clear_pointer (&server->keepalive_ctx[i], g_main_context_unref);
   g_free (server);
 }
