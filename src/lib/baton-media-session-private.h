@@ -92,6 +92,9 @@ BatonMediaState    baton_media_session_get_state    (BatonMediaSession *self);
 /* Stops the pipeline; no signal is emitted afterwards. Idempotent. */
 void               baton_media_session_close        (BatonMediaSession *self);
 
+/* For tests that must reach inside (a GstPipeline, owned by the session) */
+gpointer           baton_media_session_get_pipeline (BatonMediaSession *self);
+
 /* Signals:
  *   "local-candidate" (guint mline_index, const char *candidate)
  *        a candidate to send to the peer; "" once gathering is complete

@@ -50,6 +50,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef BATON_HAVE_LIBCRYPTO
+#include <openssl/crypto.h>
+#endif
+
 #include <gst/gst.h>
 #include <gst/base/base.h>
 #include <gst/sdp/sdp.h>
@@ -116,6 +120,7 @@ struct _BatonMediaSession
   GstElement *dtmf_src;
   int held;                  /* atomic: held, devices stopped (set_held) */
   gulong held_drop_probe;    /* held: the peer's audio dropped before decoding */
+  gulong speaker_drop_probe; /* held: and what was decoded already, before the speaker */
   GstPad *send_pad;          /* the encoder's output, linked to webrtcbin once the SDP exists */
   GstPad *webrtc_sink;
   gulong send_drop_probe;
@@ -2178,13 +2183,29 @@ baton_media_session_set_held (BatonMediaSession *self,
        * the new microphone's first buffer went through, then nothing.) */
       self->mic_silenced = TRUE;
       g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
-      /* playback: nothing more decoded */
+      /* playback: nothing more decoded; and what was decoded already (a
+       * buffer between the decoder and the speaker) goes nowhere either.
+       * Without the second probe such a buffer met the speaker's pad
+       * unlinked below: the not-linked flow went back up to webrtcbin's
+       * nicesrc, whose "Internal data stream error" failed the session
+       * and ended the call (seen under load in bench-transfer: the held
+       * transferee's call dropped, the transfer target never rang). */
       if (self->playback_built && self->held_drop_probe == 0)
         self->held_drop_probe =
           gst_pad_add_probe (self->depay_sink,
                              GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
                              GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                              held_drop_cb, NULL, NULL);
+      if (self->playback_built && self->speaker_drop_probe == 0)
+        {
+          pad = gst_element_get_static_pad (self->speaker_convert, "src");
+          self->speaker_drop_probe =
+            gst_pad_add_probe (pad,
+                               GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                               GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                               held_drop_cb, NULL, NULL);
+          g_clear_object (&pad);
+        }
       g_mutex_unlock (&self->lock);
 
       if (self->audio_source == NULL)
@@ -2207,6 +2228,13 @@ baton_media_session_set_held (BatonMediaSession *self,
 
           tune_speaker (sink);
           replace_speaker_locked (self, sink);
+        }
+      if (self->speaker_drop_probe != 0)
+        {
+          g_autoptr(GstPad) pad = gst_element_get_static_pad (self->speaker_convert, "src");
+
+          gst_pad_remove_probe (pad, self->speaker_drop_probe);
+          self->speaker_drop_probe = 0;
         }
       if (self->held_drop_probe != 0)
         gst_pad_remove_probe (self->depay_sink, self->held_drop_probe);
@@ -2232,6 +2260,14 @@ baton_media_session_send_dtmf (BatonMediaSession *self,
   g_queue_push_tail (&self->dtmf_queue, GUINT_TO_POINTER (tone));
   if (self->dtmf_timeout_id == 0 && !self->dtmf_playing)
     dtmf_next_cb (self);
+}
+
+gpointer
+baton_media_session_get_pipeline (BatonMediaSession *self)
+{
+  g_return_val_if_fail (BATON_IS_MEDIA_SESSION (self), NULL);
+
+  return self->pipeline;
 }
 
 BatonMediaState
@@ -2416,6 +2452,31 @@ baton_media_session_new (BatonDeviceManager *devices,
   return baton_media_session_new_full (devices, ice_servers, NULL, NULL);
 }
 
+/* GStreamer's DTLS (webrtcbin) runs OpenSSL 3, which by default frees its
+ * per-thread state at exit from an atexit handler. That races with threads
+ * that exit meanwhile and run the same state's destructor — GStreamer's
+ * streaming threads that ran DTLS, back in GLib's thread pool, end 15 s
+ * after their last task, and a program that quits within 15 s of a call's
+ * end met one: "double free or corruption", SIGSEGV (test-transfer at exit,
+ * once in ~40 runs at load 30, with OPENSSL_cleanup and a pool thread's
+ * pthread TSD destructors in the backtrace; 11 of 300 runs of a bare
+ * OpenSSL 3.0 program with 16 threads ending at exit). So tell OpenSSL,
+ * before the first webrtcbin initialises it, not to clean up at exit (the
+ * process's memory goes anyway). A no-op when OpenSSL was set up before. */
+static void
+openssl_no_cleanup_at_exit (void)
+{
+#ifdef BATON_HAVE_LIBCRYPTO
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
+      g_once_init_leave (&done, 1);
+    }
+#endif
+}
+
 BatonMediaSession *
 baton_media_session_new_full (BatonDeviceManager *devices,
                               const char * const *ice_servers,
@@ -2426,6 +2487,7 @@ baton_media_session_new_full (BatonDeviceManager *devices,
 
   g_return_val_if_fail (devices == NULL || BATON_IS_DEVICE_MANAGER (devices), NULL);
 
+  openssl_no_cleanup_at_exit ();
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
