@@ -144,8 +144,8 @@ baton_window_start_call (BatonWindow *self,
   baton_window_select_item (self, G_OBJECT (call));
 }
 
-static void
-search_activate_cb (BatonWindow *self)
+void
+baton_window_search_activate (BatonWindow *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
@@ -420,8 +420,6 @@ void
 baton_window_class_init_actions (GtkWidgetClass *widget_class)
 {
   const GdkModifierType ctrl = GDK_CONTROL_MASK;
-
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-call", NULL, new_call_action);
   gtk_widget_class_install_action (widget_class, "win.accept", NULL, accept_action);

@@ -31,6 +31,9 @@ struct _BatonWindow
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   BatonWelcomePage *welcome_page;
+
+  /* The calls page (baton-window-calls.ui): NULL until there is an agent
+   * to show, see baton_window_ensure_calls_page() */
   AdwLeaflet *leaflet;
   GtkSearchEntry *search_entry;
   GtkListBox *calls_list;
@@ -52,6 +55,7 @@ void       baton_window_update_actions     (BatonWindow       *self);
 void       baton_window_init_call_shortcuts (BatonWindow      *self);
 void       baton_window_start_call         (BatonWindow       *self,
                                             const char        *callee_id);
+void       baton_window_search_activate    (BatonWindow       *self);
 
 /* baton-window-dnd.c */
 void       baton_window_setup_call_row_dnd    (BatonWindow *self,
@@ -65,8 +69,12 @@ void       baton_window_confirm_transfer      (BatonWindow *self,
                                                BatonCall   *target_call,
                                                const char  *target_id);
 
+/* baton-window.c */
+void       baton_window_ensure_calls_page  (BatonWindow       *self);
+
 /* baton-window-sidebar.c */
 void       baton_window_sidebar_init       (BatonWindow       *self);
+void       baton_window_sidebar_bind       (BatonWindow       *self);
 void       baton_window_sidebar_set_agent  (BatonWindow       *self,
                                             BatonCallAgent    *agent);
 GtkWidget *baton_window_get_row_for_item   (BatonWindow       *self,

@@ -201,15 +201,28 @@ person_row_activated_cb (GtkListBox    *list,
     baton_window_start_call (self, id);
 }
 
+/* The models, made with the window: the actions and the selection ask them
+ * whether there are calls, with or without the calls page. */
 void
 baton_window_sidebar_init (BatonWindow *self)
 {
   BatonApplication *app = self->application;
-  GListModel *recent = baton_history_get_model (baton_application_get_history (app));
 
   self->call_models = g_list_store_new (G_TYPE_LIST_MODEL);
   g_list_store_append (self->call_models, baton_application_get_incoming_calls (app));
   self->calls = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->call_models)));
+}
+
+/* The lists, once the calls page is built: the calls already there (a call
+ * ringing as the agent signs in) are listed and selected as if they had
+ * just come. */
+void
+baton_window_sidebar_bind (BatonWindow *self)
+{
+  BatonApplication *app = self->application;
+  GListModel *recent = baton_history_get_model (baton_application_get_history (app));
+  guint n_calls = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+
   gtk_list_box_bind_model (self->calls_list, G_LIST_MODEL (self->calls), create_call_row, self, NULL);
   g_signal_connect_object (self->calls, "items-changed", G_CALLBACK (calls_items_changed_cb), self, 0);
   g_signal_connect_object (self->calls_list, "row-activated", G_CALLBACK (call_row_activated_cb), self, 0);
@@ -231,6 +244,8 @@ baton_window_sidebar_init (BatonWindow *self)
                            baton_application_get_contacts (app), G_CONNECT_SWAPPED);
 
   update_section_visibility (self);
+  if (n_calls > 0)
+    calls_items_changed_cb (G_LIST_MODEL (self->calls), 0, 0, n_calls, self);
 }
 
 void
@@ -254,6 +269,8 @@ baton_window_get_row_for_item (BatonWindow *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
 
+  if (self->calls_list == NULL)
+    return NULL;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) other = g_list_model_get_item (G_LIST_MODEL (self->calls), i);

@@ -34,6 +34,8 @@ update_page (BatonWindow *self)
   BatonApplication *app = self->application;
   gboolean signed_in = baton_application_get_agent (app) != NULL;
 
+  if (signed_in)
+    baton_window_ensure_calls_page (self);
   gtk_stack_set_visible_child_name (self->main_stack, signed_in ? "calls" : "welcome");
   baton_welcome_page_set_error (self->welcome_page, baton_application_get_sign_in_error (app));
   baton_welcome_page_set_busy (self->welcome_page, baton_application_get_signing_in (app));
@@ -62,6 +64,8 @@ update_banner (BatonWindow *self)
   gboolean show = agent != NULL &&
                   baton_call_agent_get_connection_state (agent) == BATON_CONNECTION_STATE_DISCONNECTED;
 
+  if (self->banner_revealer == NULL)
+    return;
   if (show)
     {
       if (baton_call_agent_get_disconnect_reason (agent) == BATON_DISCONNECT_REASON_INVALID_TOKEN)
@@ -285,6 +289,8 @@ agent_changed_cb (BatonWindow *self)
 
   if (self->agent != NULL)
     g_signal_handlers_disconnect_by_data (baton_call_agent_get_calls (self->agent), self);
+  if (agent != NULL)
+    baton_window_ensure_calls_page (self);
   g_set_object (&self->agent, agent);
   g_signal_group_set_target (self->agent_signals, agent);
   baton_window_sidebar_set_agent (self, agent);
@@ -299,6 +305,64 @@ agent_changed_cb (BatonWindow *self)
   update_banner (self);
   update_page (self);
   baton_window_update_actions (self);
+}
+
+/* The calls page */
+
+static void selected_rows_changed_cb (BatonWindow *self);
+
+/* The sidebar and the selected call's view are built the first time there
+ * is an agent to show, not with the window: every launch draws its first
+ * frame on the welcome page (a remembered sign-in is started after that
+ * frame, see baton-application.c), and building this page, with its menu,
+ * lists, search field and call view, took about as long as the rest of
+ * the window (docs/PERFORMANCE.md, App). */
+void
+baton_window_ensure_calls_page (BatonWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (BATON_IS_WINDOW (self));
+
+  if (self->leaflet != NULL)
+    return;
+  builder = gtk_builder_new ();
+  if (!gtk_builder_add_from_resource (builder, "/io/github/batonphone/Baton/baton-window-calls.ui", &error))
+    g_error ("baton-window-calls.ui: %s", error->message);
+#define GET(field) self->field = (gpointer) gtk_builder_get_object (builder, #field)
+  GET (leaflet);
+  GET (search_entry);
+  GET (calls_list);
+  GET (calls_label);
+  GET (recent_list);
+  GET (recent_label);
+  GET (contacts_list);
+  GET (contacts_label);
+  GET (sidebar_title);
+  GET (banner_revealer);
+  GET (banner_label);
+  GET (banner_button);
+  GET (call_view);
+#undef GET
+  /* (Bound here: with <binding> in a non-template .ui, GTK 4.8 warns
+   * "g_object_weak_unref: couldn't find weak ref" as the window goes.) */
+  g_object_bind_property (self->leaflet, "folded", gtk_builder_get_object (builder, "sidebar_header"),
+                          "show-end-title-buttons", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "folded", gtk_builder_get_object (builder, "content_header"),
+                          "show-start-title-buttons", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "folded", gtk_builder_get_object (builder, "back_button"),
+                          "visible", G_BINDING_SYNC_CREATE);
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->leaflet), "calls");
+
+  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (baton_window_search_activate), self);
+  g_signal_connect_swapped (self->banner_button, "clicked", G_CALLBACK (banner_button_cb), self);
+  g_signal_connect_swapped (self->calls_list, "selected-rows-changed",
+                            G_CALLBACK (selected_rows_changed_cb), self);
+  baton_window_sidebar_bind (self);
+  if (self->agent != NULL)
+    adw_window_title_set_subtitle (self->sidebar_title, baton_call_agent_get_display_name (self->agent));
+  update_banner (self);
 }
 
 /* Selection */
@@ -482,6 +546,17 @@ baton_window_dispose (GObject *object)
       gtk_list_box_bind_model (self->contacts_list, NULL, NULL, NULL, NULL);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_WINDOW);
+  /* Not template children: owned by the stack, which goes with the window. */
+  self->leaflet = NULL;
+  self->search_entry = NULL;
+  self->calls_list = NULL;
+  self->calls_label = self->recent_label = self->contacts_label = NULL;
+  self->recent_list = self->contacts_list = NULL;
+  self->sidebar_title = NULL;
+  self->banner_revealer = NULL;
+  self->banner_label = NULL;
+  self->banner_button = NULL;
+  self->call_view = NULL;
   g_clear_object (&self->calls);
   g_clear_object (&self->call_models);
   g_clear_object (&self->contacts);
@@ -567,22 +642,8 @@ baton_window_class_init (BatonWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BatonWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BatonWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, BatonWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, calls_list);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, calls_label);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, recent_list);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, recent_label);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, contacts_list);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, contacts_label);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, sidebar_title);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, banner_revealer);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, banner_button);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, call_view);
   gtk_widget_class_bind_template_callback (widget_class, welcome_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, welcome_try_demo_cb);
-  gtk_widget_class_bind_template_callback (widget_class, banner_button_cb);
 
   baton_window_class_init_actions (widget_class);
 }
@@ -598,8 +659,6 @@ baton_window_init (BatonWindow *self)
                                   G_CALLBACK (update_banner), self);
   g_signal_group_connect_swapped (self->agent_signals, "notify::disconnect-reason",
                                   G_CALLBACK (update_banner), self);
-  g_signal_connect_swapped (self->calls_list, "selected-rows-changed",
-                            G_CALLBACK (selected_rows_changed_cb), self);
 }
 
 BatonWindow *
