@@ -69,6 +69,42 @@ accepted_cb (BatonTransferCallFeature *feature,
   g_set_object (out, call);
 }
 
+/* Before giving up on a wait: what the sockets hold (a Recv-Q that stays
+ * full says which side stopped reading) and where the server's threads are,
+ * so that a stalled run can be told a client's fault from the service's. */
+static BatonTestServer *diag_server;
+
+static void
+diagnose (const char *what)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) baton_test_server_get_pid (diag_server));
+  g_autofree char *ss = NULL;
+  g_autofree char *gdb = NULL;
+  const char *ss_argv[] = { "ss", "-tnpi", NULL };
+  const char *gdb_argv[] = { "gdb", "-p", pid, "-batch", "-ex", "thread apply all bt 30", NULL };
+
+  g_printerr ("bench-transfer: timed out waiting for %s\n", what);
+  g_spawn_sync (NULL, (char **) ss_argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &ss, NULL, NULL, NULL);
+  g_printerr ("---- ss -tnpi\n%s", ss ? ss : "");
+  g_spawn_sync (NULL, (char **) gdb_argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &gdb, NULL, NULL, NULL);
+  g_printerr ("---- the server's threads\n%s", gdb ? gdb : "");
+  g_error ("bench-transfer: timed out waiting for %s", what);
+}
+
+#define wait_until(cond) G_STMT_START {                                        \
+  gint64 _deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;             \
+  guint _wake = g_timeout_add (50, test_wake_cb, NULL);                         \
+  while (!(cond))                                                               \
+    {                                                                           \
+      if (g_get_monotonic_time () > _deadline)                                  \
+        diagnose (#cond);                                                       \
+      g_main_context_iteration (NULL, TRUE);                                    \
+    }                                                                           \
+  g_source_remove (_wake);                                                      \
+} G_STMT_END
+
 static double
 ms_since (gint64 start)
 {
@@ -107,6 +143,7 @@ main (int   argc,
     }
 
   server = baton_test_server_new ();
+  diag_server = server;
   baton_test_server_add_user (server, "tom", "Tom Transferor");
   baton_test_server_add_user (server, "eve", "Eve");
   baton_test_server_add_user (server, "cara", "Cara");
@@ -126,7 +163,7 @@ main (int   argc,
       double ms;
 
       test_connect_call (eve, tom, &eve_call, &tom_call);
-      test_wait_until (media_connected (eve_call) && media_connected (tom_call));
+      wait_until (media_connected (eve_call) && media_connected (tom_call));
       handler = g_signal_connect (baton_call_get_transfer_feature (eve_call), "transfer-accepted",
                                   G_CALLBACK (accepted_cb), &eve_new);
 
@@ -136,25 +173,25 @@ main (int   argc,
                                                                       "cara", FALSE, &error);
       g_assert_no_error (error);
 
-      test_wait_until (cara->incoming->len > before);
+      wait_until (cara->incoming->len > before);
       cara_call = baton_incoming_call_accept (g_ptr_array_index (cara->incoming, cara->incoming->len - 1),
                                               &error);
       g_assert_no_error (error);
       ms = ms_since (start);
       g_array_append_val (ring, ms);
 
-      test_wait_until (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED);
+      wait_until (baton_transfer_get_state (transfer) == BATON_TRANSFER_STATE_TRANSFERRED);
       ms = ms_since (start);
       g_array_append_val (transferred, ms);
 
-      test_wait_until (media_connected (eve_new) && media_connected (cara_call));
+      wait_until (media_connected (eve_new) && media_connected (cara_call));
       ms = ms_since (start);
       g_array_append_val (total, ms);
       g_printerr ("run %d/%d: %.1f ms\n", i + 1, runs, ms);
 
       g_signal_handler_disconnect (baton_call_get_transfer_feature (eve_call), handler);
       baton_call_hang_up (cara_call);
-      test_wait_until (baton_call_get_state (eve_new) == BATON_CALL_STATE_DISCONNECTED &&
+      wait_until (baton_call_get_state (eve_new) == BATON_CALL_STATE_DISCONNECTED &&
                        baton_call_get_state (cara_call) == BATON_CALL_STATE_DISCONNECTED &&
                        baton_call_get_state (eve_call) == BATON_CALL_STATE_DISCONNECTED &&
                        baton_call_get_state (tom_call) == BATON_CALL_STATE_DISCONNECTED);

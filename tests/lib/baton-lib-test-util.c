@@ -4,6 +4,74 @@
  */
 #include "baton-lib-test-util.h"
 
+#include <unistd.h>
+
+/* A diagnostic, off unless BATON_TEST_STALL_DUMP names a directory: a
+ * watchdog thread writes every thread's backtrace (gdb attached to this
+ * process) to DIR/stall-PID-N.txt whenever the main context has not run for
+ * BATON_TEST_STALL_SECONDS (default 4) — for blocks of the main context that
+ * no core dump shows. Never changes a test's result. */
+static gint64 stall_base_us;
+static int stall_heartbeat_ms;   /* atomic, since stall_base_us */
+
+static gboolean
+stall_heartbeat_cb (gpointer user_data)
+{
+  g_atomic_int_set (&stall_heartbeat_ms, (g_get_monotonic_time () - stall_base_us) / 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+stall_watchdog_thread (gpointer user_data)
+{
+  const char *dir = user_data;
+  const char *seconds = g_getenv ("BATON_TEST_STALL_SECONDS");
+  gint64 limit_us = (seconds ? g_ascii_strtoll (seconds, NULL, 10) : 4) * G_USEC_PER_SEC;
+  gboolean dumped = FALSE;
+  guint n = 0;
+
+  for (;;)
+    {
+      gint64 beat = stall_base_us + g_atomic_int_get (&stall_heartbeat_ms) * (gint64) 1000;
+      gint64 now = g_get_monotonic_time ();
+
+      if (now - beat < limit_us)
+        dumped = FALSE;
+      else if (!dumped)
+        {
+          g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+          g_autofree char *name = g_strdup_printf ("stall-%s-%u.txt", pid, n++);
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *out = NULL;
+          const char *argv[] = { "gdb", "-p", pid, "-batch", "-ex", "thread apply all bt 40", NULL };
+
+          dumped = TRUE;
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, &out, NULL, NULL, NULL);
+          g_file_set_contents (path, out ? out : "", -1, NULL);
+          g_printerr ("test: the main context stalled for %.1f s: backtraces in %s\n",
+                      (now - beat) / (double) G_USEC_PER_SEC, path);
+        }
+      g_usleep (250 * 1000);
+    }
+  return NULL;
+}
+
+static void
+stall_watchdog_start (void)
+{
+  static gsize started;
+  const char *dir = g_getenv ("BATON_TEST_STALL_DUMP");
+
+  if (dir == NULL || !g_once_init_enter (&started))
+    return;
+  stall_base_us = g_get_monotonic_time ();
+  stall_heartbeat_cb (NULL);
+  g_timeout_add (100, stall_heartbeat_cb, NULL);
+  g_thread_unref (g_thread_new ("stall-watchdog", stall_watchdog_thread, (gpointer) dir));
+  g_once_init_leave (&started, 1);
+}
+
 gboolean
 test_wake_cb (gpointer user_data)
 {
@@ -86,6 +154,7 @@ test_party_new_full (BatonTestServer *server,
   g_autofree char *token = baton_test_server_token (server, user, 3600);
   g_autoptr(GError) error = NULL;
 
+  stall_watchdog_start ();
   party->user = g_strdup (user);
   party->client = baton_call_client_new ();
   party->credential = baton_token_credential_new (token);
