@@ -170,13 +170,15 @@ update (BatonCall *self)
       gboolean held = self->local_held || self->remote_held;
 
       /* On hold nothing is sent either way; the holder also plays nothing
-       * (the peer sends silence anyway). */
+       * (the peer sends silence anyway). Held by either side, the call's
+       * microphone and speaker streams stop and nothing is decoded (the
+       * session sends silence, so ICE, DTLS and the peer's watchdog stay
+       * up). (This once stalled bench-transfer: a held session failed when
+       * audio already decoded met its removed speaker, ending the
+       * transferee's call; fixed in the media session, 096f028.) */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
       baton_media_session_set_playing (self->media, !self->local_held);
-      /* (Not baton_media_session_set_held () yet: with it, each of three
-       * bench-transfer runs stopped at a transfer whose target never rang,
-       * at most 110 transfers in all, against 0 failures in 120 without;
-       * docs/PERFORMANCE.md, Media, 2026-11-24.) */
+      baton_media_session_set_held (self->media, held);
     }
 
   if (self->answered && self->start_time == NULL)

@@ -2,9 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <string.h>
+
 #include "baton-call-private.h"
 #include "baton-lib-test-util.h"
 #include "baton-media-session-private.h"
+#include "baton-test-audio.h"
+#include "baton-test-devices.h"
 
 static BatonTestServer *server;
 
@@ -51,6 +55,123 @@ test_media_lost (void)
   test_party_free (alice);
 }
 
+/* Links PipeWire has between @node's ports named @port_prefix… and
+ * streams, in the direction @arrow ("|->": the node's output read by a
+ * capture stream; "|<-": a playback stream feeding the node), from pw-link -l */
+static guint
+stream_links (const char *node,
+              const char *port_prefix,
+              const char *arrow)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:%s", node, port_prefix);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_port = FALSE;
+  guint n = 0;
+
+  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL));
+  g_assert_nonnull (out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != ' ' && lines[i][0] != '\0')
+        in_port = g_str_has_prefix (lines[i], prefix);
+      else if (in_port && strstr (lines[i], arrow) != NULL)
+        n++;
+    }
+  return n;
+}
+
+typedef struct
+{
+  TestParty       *party;
+  BatonTestDevice *mic;
+  BatonTestDevice *speaker;
+} DeviceParty;
+
+static void
+device_party_init (DeviceParty *p,
+                   const char  *user)
+{
+  g_autofree char *mic = g_strdup_printf ("baton-cm-mic-%s", user);
+  g_autofree char *speaker = g_strdup_printf ("baton-cm-speaker-%s", user);
+
+  p->mic = baton_test_device_add_microphone (mic, mic);
+  p->speaker = baton_test_device_add_speaker (speaker, speaker);
+  p->party = test_party_new (server, user);
+  baton_test_select_devices (baton_call_client_get_device_manager (p->party->client),
+                             baton_test_device_get_name (p->mic),
+                             baton_test_device_get_node (p->speaker));
+}
+
+static void
+device_party_clear (DeviceParty *p)
+{
+  test_party_free (p->party);
+  baton_test_device_remove (p->mic);
+  baton_test_device_remove (p->speaker);
+}
+
+/* Capture streams on the party's microphone, playback streams on its speaker */
+static guint
+mic_streams (DeviceParty *p)
+{
+  return stream_links (baton_test_device_get_name (p->mic), "", "|->");
+}
+
+static guint
+speaker_streams (DeviceParty *p)
+{
+  return stream_links (baton_test_device_get_node (p->speaker), "playback_", "|<-");
+}
+
+/* A call on hold, on either side, captures and plays nothing: PipeWire has
+ * no stream of it on either party's microphone or speaker (so nothing is
+ * captured, processed, encoded from the microphone, decoded or played),
+ * while the call itself stays up past the media watchdog (the session
+ * sends silence); resumed, both parties' streams come back. */
+static void
+test_held_stops_devices (void)
+{
+  DeviceParty alice, bob;
+  BatonCall *out, *in;
+
+  device_party_init (&alice, "alice");
+  device_party_init (&bob, "bob");
+
+  test_connect_call (alice.party, bob.party, &out, &in);
+  test_wait_until (media_connected (out) && media_connected (in));
+  test_wait_until (mic_streams (&alice) > 0 && mic_streams (&bob) > 0 &&
+                   speaker_streams (&alice) > 0 && speaker_streams (&bob) > 0);
+
+  baton_call_hold_async (out, NULL, NULL, NULL);
+  test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_LOCAL_HOLD &&
+                   baton_call_get_state (in) == BATON_CALL_STATE_REMOTE_HOLD);
+  test_wait_until (mic_streams (&alice) + mic_streams (&bob) +
+                   speaker_streams (&alice) + speaker_streams (&bob) == 0);
+
+  /* past the media watchdog (10 s): both calls still up, still no stream */
+  test_spin (11000);
+  g_assert_cmpint (baton_call_get_state (out), ==, BATON_CALL_STATE_LOCAL_HOLD);
+  g_assert_cmpint (baton_call_get_state (in), ==, BATON_CALL_STATE_REMOTE_HOLD);
+  g_assert_true (media_connected (out) && media_connected (in));
+  g_assert_cmpuint (mic_streams (&alice) + mic_streams (&bob) +
+                    speaker_streams (&alice) + speaker_streams (&bob), ==, 0);
+
+  baton_call_resume_async (out, NULL, NULL, NULL);
+  test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_CONNECTED &&
+                   baton_call_get_state (in) == BATON_CALL_STATE_CONNECTED);
+  test_wait_until (mic_streams (&alice) > 0 && mic_streams (&bob) > 0 &&
+                   speaker_streams (&alice) > 0 && speaker_streams (&bob) > 0);
+
+  baton_call_hang_up (out);
+  test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_DISCONNECTED);
+  g_object_unref (out);
+  g_object_unref (in);
+  device_party_clear (&bob);
+  device_party_clear (&alice);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -64,6 +185,8 @@ main (int   argc,
   baton_test_server_add_user (server, "bob", "Bob Bobson");
 
   g_test_add_func ("/Baton/CallMedia/media-lost", test_media_lost);
+  if (g_getenv ("BATON_TEST_MIC") != NULL)
+    g_test_add_func ("/Baton/CallMedia/held-stops-devices", test_held_stops_devices);
 
   ret = g_test_run ();
   baton_test_server_free (server);
