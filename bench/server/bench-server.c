@@ -9,7 +9,7 @@
  *
  * The idle agents live in a thread of their own, spread over IDLE_CONTEXTS
  * GMainContexts (each with its own SoupSession), which it iterates without
- * blocking every 50 ms: they are real, registered WebSocket
+ * blocking four times a second (--idle-pass-ms): they are real, registered WebSocket
  * connections that answer the server's pings, but the loop that drives the
  * calls does not walk their 10,000 sources, and no context keeps a poll-record
  * list thousands long (GLib walks it every time libsoup re-creates a
@@ -38,9 +38,9 @@
 
 #define IDLE_USERS 50
 #define IDLE_CONTEXTS_DEFAULT 64
-/* how often the idle agents' thread answers the pings that came: 250 ms made
- * them answer in bursts of ~170 pongs, which reached the server at once */
-#define IDLE_PASS_MS 50
+/* how often the idle agents' thread answers the pings that came (--idle-pass-ms) */
+#define IDLE_PASS_MS 250
+static int idle_pass_ms = IDLE_PASS_MS;
 #define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n"
 
 typedef struct Agent Agent;
@@ -482,7 +482,7 @@ idle_thread (gpointer user_data)
     {
       for (int c = 0; c < n_ctxs; c++)
         idle_run (ctxs[c], FALSE);
-      g_usleep (IDLE_PASS_MS * 1000);
+      g_usleep (idle_pass_ms * 1000);
     }
   for (int i = 0; i < job->n; i++)
     g_clear_object (&job->agents[i].ws);
@@ -650,6 +650,7 @@ main (int   argc,
     { "callers-first", 0, 0, G_OPTION_ARG_NONE, &callers_first, "Connect the calling agents before the idle ones", NULL },
     { "idle-contexts", 0, 0, G_OPTION_ARG_INT, &idle_contexts, "GMainContexts the idle agents are spread over (default 64)", "N" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Write every call setup of the call phase (invite sent, accepted read: CLOCK_MONOTONIC µs; caller) to FILE, and list the slowest", "FILE" },
+    { "idle-pass-ms", 0, 0, G_OPTION_ARG_INT, &idle_pass_ms, "How often the idle agents answer their pings (default 250 ms)", "MS" },
     { "slow-ms", 0, 0, G_OPTION_ARG_DOUBLE, &slow_ms, "Log every iteration of the calls' main loop that takes MS or more (wall and CPU time)", "MS" },
     { "pause-pacing", 0, 0, G_OPTION_ARG_NONE, &pause_pacing, "Pause pairs / rate ms after each answer instead of calling on a schedule (the previous pacing)", NULL },
     { NULL }
@@ -834,8 +835,13 @@ main (int   argc,
   g_atomic_int_set (&idle_stop, 1);
   if (idle_holder)
     g_thread_join (idle_holder);
-  g_subprocess_send_signal (server_proc, SIGTERM);
-  g_subprocess_wait (server_proc, NULL, NULL);
+  {
+    gint64 term = g_get_monotonic_time ();
+
+    g_subprocess_send_signal (server_proc, SIGTERM);
+    g_subprocess_wait (server_proc, NULL, NULL);
+    g_print ("server exit after SIGTERM: %.2f s\n", (g_get_monotonic_time () - term) / (double) G_USEC_PER_SEC);
+  }
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
 

@@ -657,10 +657,13 @@ baton_server_shutdown (BatonServer *server)
   GHashTableIter iter;
   gpointer key;
 
+  BatonSlow t = BATON_SLOW_START ();
+
   server->shutting_down = TRUE;
   g_hash_table_iter_init (&iter, server->connections);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     baton_connection_close (key, BATON_CLOSE_SHUTDOWN, "server shutting down");
+  BATON_SLOW_END ("shutdown: close every connection", t);
   return g_hash_table_size (server->connections);
 }
 
@@ -675,6 +678,8 @@ baton_server_set_crash_after (BatonServer *server,
 void
 baton_server_free (BatonServer *server)
 {
+  BatonSlow t = BATON_SLOW_START ();
+
   if (server == NULL)
     return;
   /* What a resume needs stays in the store for the next start. */
@@ -695,6 +700,8 @@ baton_server_free (BatonServer *server)
       g_hash_table_remove_all (server->connections);
       g_list_free_full (conns, (GDestroyNotify) baton_connection_free);
     }
+  BATON_SLOW_END ("free: the connections", t);
+  t = BATON_SLOW_START ();
   /* Calls and transfers point at sessions: free them first. */
   g_clear_handle_id (&server->graveyard_source, g_source_remove);
   g_clear_handle_id (&server->expiry_source, g_source_remove);
@@ -710,11 +717,16 @@ baton_server_free (BatonServer *server)
   g_clear_pointer (&server->live_dirty_calls, g_hash_table_destroy);
   if (server->router)
     server->router->vtable->free (server->router);
+  BATON_SLOW_END ("free: calls, sessions", t);
+  t = BATON_SLOW_START ();
   baton_store_free (server->store);
+  BATON_SLOW_END ("free: the store", t);
+  t = BATON_SLOW_START ();
   g_clear_pointer (&server->key, g_bytes_unref);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->shard_soups, g_ptr_array_unref);
   g_clear_pointer (&server->shards, baton_shards_free);
+  BATON_SLOW_END ("free: the shards", t);
   for (guint i = 0; i < BATON_KEEPALIVE_SLICES; i++)
     g_clear_pointer (&server->keepalive_ctx[i], g_main_context_unref);
   g_free (server);

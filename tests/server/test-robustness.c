@@ -396,6 +396,41 @@ test_crash_restart (Fixture       *f,
   g_free (fixture_call (a2, b2, "bob"));
 }
 
+/* The wait for the agents' close frames after SIGTERM is bounded by the
+ * clock, however long each main-loop iteration takes meanwhile: the server
+ * looks at its closing connections every 50 ms and gives up after 2 s, and
+ * it once counted its looks instead of the time, so a main loop kept busy
+ * (10,000 agents closing) made it wait 15 s. --test-slow-shutdown makes each
+ * look take 400 ms: 40 looks would be 16 s, cut to ~5.4 s here by libsoup's
+ * own 5 s limit for an unanswered close frame (measured: 6.96 s with the
+ * counting, 2.09 s fixed). The agent here never answers the close frame
+ * (nothing reads its socket until the server is gone). */
+static void
+test_sigterm_wait_bounded (void)
+{
+  const char *args[] = { "--test-slow-shutdown", "400", NULL };
+  g_autoptr(BatonTestServer) srv = baton_test_server_new_full (args);
+  g_autofree char *token = NULL;
+  g_autoptr(BatonTestClient) a = NULL;
+  gint64 start;
+  double took;
+
+  baton_test_server_add_user (srv, "alice", NULL);
+  token = baton_test_server_token (srv, "alice", 60);
+  a = btc_new_registered (baton_test_server_get_uri (srv), token);
+  btc_do (a, "{'type':'ping'}");
+
+  start = g_get_monotonic_time ();
+  baton_test_server_stop (srv); /* asserts exit status 0 */
+  took = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("exited %.2f s after SIGTERM", took);
+  /* 2 s of waiting plus at most one 400 ms look; over 5 s when counted */
+  g_assert_cmpfloat (took, <, 4.5);
+  /* it did wait for the agent (which never answered): not an early exit */
+  g_assert_cmpfloat (took, >=, 1.9);
+  g_assert_cmpuint (btc_wait_closed (a, 3000), ==, 1001);
+}
+
 static void
 test_tls (void)
 {
@@ -529,6 +564,7 @@ main (int   argc,
   FIXTURE_TEST ("/Baton/Server/Robustness/goodbye", test_goodbye);
   FIXTURE_TEST ("/Baton/Server/Robustness/restart", test_restart);
   FIXTURE_TEST ("/Baton/Server/Robustness/crash-restart", test_crash_restart);
+  g_test_add_func ("/Baton/Server/Robustness/sigterm-wait-bounded", test_sigterm_wait_bounded);
   g_test_add_func ("/Baton/Server/Robustness/tls", test_tls);
   g_test_add_func ("/Baton/Server/Robustness/cli", test_cli);
   g_test_add_func ("/Baton/Server/Robustness/port-in-use", test_port_in_use);
