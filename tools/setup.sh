@@ -20,7 +20,7 @@ packages=(
   libglib2.0-dev libglib2.0-bin gobject-introspection libgirepository1.0-dev
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
-  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev
+  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libssl-dev
   # run
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-pipewire gstreamer1.0-tools glib-networking
