@@ -41,6 +41,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib-unix.h>
@@ -71,6 +72,7 @@ typedef struct
   double mapped_ms;
   double pss_idle_kb, uss_idle_kb, dirty_idle_kb;
   double pss_calls_kb, uss_calls_kb, dirty_calls_kb;
+  double cpu_idle_pct, cpu_calls_pct; /* % of one core while at rest */
 } Sample;
 
 /* ------------------------------------------------------------------------ */
@@ -325,6 +327,36 @@ read_memory (GPid    pid,
     }
 }
 
+/* The process's CPU time (user + system, all threads), in seconds. */
+static double
+cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_comm;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after_comm = strrchr (text, ')')) == NULL)
+    return NAN;
+  /* After the command: state (field 3) … utime (14), stime (15). */
+  fields = g_strsplit (after_comm + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return NAN;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* Waits @ms and returns the share of one core that @pid used meanwhile. */
+static double
+spin_measuring_cpu (GPid pid,
+                    guint ms)
+{
+  double before = cpu_seconds (pid);
+  gint64 start = g_get_monotonic_time ();
+
+  spin (ms);
+  return 100.0 * (cpu_seconds (pid) - before) / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
 static gboolean
 process_gone (GPid pid)
 {
@@ -434,6 +466,9 @@ launch_to_rest (const char * const *argv,
   wait_first_frame (pid, sample);
   spin (SETTLE_MS);
   read_memory (pid, &sample->pss_idle_kb, &sample->uss_idle_kb, &sample->dirty_idle_kb, "idle");
+  /* Then the CPU it uses at rest (none, ideally: an idle window draws
+   * nothing), measured after the settling time, not over start-up's tail. */
+  sample->cpu_idle_pct = spin_measuring_cpu (pid, SETTLE_MS);
   return pid;
 }
 
@@ -562,11 +597,15 @@ measure_baton (BatonRig   *rig,
         {
           /* Seen at load 60 ("media failed"): not counted, not fatal */
           g_printerr ("  a call to the app ended while at rest (state %d): no two-call figure this run\n", state);
-          sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = NAN;
+          sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = sample->cpu_calls_pct = NAN;
         }
     }
   if (!isnan (sample->uss_calls_kb))
-    read_memory (pid, &sample->pss_calls_kb, &sample->uss_calls_kb, &sample->dirty_calls_kb, "calls");
+    {
+      read_memory (pid, &sample->pss_calls_kb, &sample->uss_calls_kb, &sample->dirty_calls_kb, "calls");
+      /* Two calls' media (Opus both ways, echo cancellation, PipeWire). */
+      sample->cpu_calls_pct = spin_measuring_cpu (pid, SETTLE_MS);
+    }
 
   for (guint i = 0; i < calls->len; i++)
     if (baton_call_get_state (g_ptr_array_index (calls, i)) != BATON_CALL_STATE_DISCONNECTED)
@@ -638,11 +677,12 @@ measure_calls (const char *gnome_calls,
     {
       /* Seen on a very busy machine (load 25): not counted, not fatal */
       g_printerr ("  a GNOME Calls dummy call ended while at rest: no two-call figure this run\n");
-      sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = NAN;
+      sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = sample->cpu_calls_pct = NAN;
       stop_process (pid);
       return;
     }
   read_memory (pid, &sample->pss_calls_kb, &sample->uss_calls_kb, &sample->dirty_calls_kb, "calls");
+  sample->cpu_calls_pct = spin_measuring_cpu (pid, SETTLE_MS);
   stop_process (pid);
 }
 
@@ -688,7 +728,7 @@ measure_floor (const char *home,
   GPid pid;
 
   pid = launch_to_rest (argv, env, sample);
-  sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = NAN;
+  sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = sample->cpu_calls_pct = NAN;
   stop_process (pid);
 }
 
@@ -868,11 +908,12 @@ main (int   argc,
           measure_calls (gnome_calls, home, &sample);
         else
           measure_floor (home, &sample);
-        g_print ("%s %-11s first frame %6.1f ms (mapped %6.1f)  PSS %6.1f / %6.1f MiB  USS %6.1f / %6.1f MiB  dirty %6.1f / %6.1f MiB (no calls / two calls)\n",
+        g_print ("%s %-11s first frame %6.1f ms (mapped %6.1f)  PSS %6.1f / %6.1f MiB  USS %6.1f / %6.1f MiB  dirty %6.1f / %6.1f MiB  CPU %4.1f / %4.1f %% (no calls / two calls)\n",
                  run == 0 ? "warm-up" : "run    ", app_names[a], sample.first_frame_ms, sample.mapped_ms,
                  sample.pss_idle_kb / 1024, sample.pss_calls_kb / 1024,
                  sample.uss_idle_kb / 1024, sample.uss_calls_kb / 1024,
-                 sample.dirty_idle_kb / 1024, sample.dirty_calls_kb / 1024);
+                 sample.dirty_idle_kb / 1024, sample.dirty_calls_kb / 1024,
+                 sample.cpu_idle_pct, sample.cpu_calls_pct);
         if (run > 0)
           g_array_append_val (samples[a], sample);
       }
@@ -891,6 +932,8 @@ main (int   argc,
   print_row ("PSS at rest, two calls", G_STRUCT_OFFSET (Sample, pss_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("USS at rest, two calls", G_STRUCT_OFFSET (Sample, uss_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("private dirty at rest, two calls", G_STRUCT_OFFSET (Sample, dirty_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
+  print_row ("CPU at rest, no calls (% of a core)", G_STRUCT_OFFSET (Sample, cpu_idle_pct), 1, "%", samples, have_calls);
+  print_row ("CPU at rest, two calls (% of a core)", G_STRUCT_OFFSET (Sample, cpu_calls_pct), 1, "%", samples, have_calls);
   if (!have_calls && !no_calls)
     g_print ("GNOME Calls is MISSING: no comparison was made.\n");
 
