@@ -819,9 +819,10 @@ print_row (const char *what,
       else
         g_print ("  %8.1f %s (%.1f-%.1f)", m[a] * scale, unit, lo * scale, hi * scale);
     }
-  if (have_calls)
+  /* (No ratio to a zero: an idle app's CPU, Calls' dummy calls.) */
+  if (have_calls && m[APP_CALLS] > 0)
     g_print ("  ratio %.2f", m[APP_BATON] / m[APP_CALLS]);
-  if (have_calls && samples[APP_OTHER]->len > 0)
+  if (have_calls && m[APP_CALLS] > 0 && samples[APP_OTHER]->len > 0)
     g_print (" (other %.2f)", m[APP_OTHER] / m[APP_CALLS]);
   g_print ("\n");
 }
