@@ -90,6 +90,7 @@ baton_cli_serve (int    argc,
   g_autoptr(GError) error = NULL;
   double time_scale = 1.0;
   int io_shards = -1;
+  int test_slow_start_ms = 0;
   ServeState st = { 0 };
   guint sigterm, sigint;
   GOptionEntry entries[] = {
@@ -105,6 +106,9 @@ baton_cli_serve (int    argc,
     /* test knob: after SIGTERM, each look at the closing connections takes
      * this many ms longer (a main loop kept busy by thousands of closes) */
     { "test-slow-shutdown", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &st.test_slow_shutdown_ms, NULL, NULL },
+    /* test knob: the start takes this many ms longer between loading the
+     * store and listening (a slow machine setting up 1,024 shards) */
+    { "test-slow-start", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &test_slow_start_ms, NULL, NULL },
     { NULL }
   };
 
@@ -147,6 +151,8 @@ baton_cli_serve (int    argc,
     baton_server_set_crash_after (st.server, crash_after);
   if (io_shards >= 0)
     baton_server_set_io_shards (st.server, (guint) MIN (io_shards, 4096));
+  if (test_slow_start_ms > 0)
+    g_usleep ((gulong) test_slow_start_ms * 1000);
   if (!baton_server_listen (st.server, listen ? listen : "127.0.0.1:8480", cert, key, &uri, &error))
     {
       g_printerr ("baton-server serve: cannot listen on %s: %s\n",

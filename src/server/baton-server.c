@@ -629,6 +629,25 @@ baton_server_listen (BatonServer  *server,
   if (server->shards)
     baton_shards_start (server->shards);
 
+  /* The sessions restored from the store (baton_live_restore ()) got their
+   * grace period when they were loaded; it starts anew now that agents can
+   * reach us: setting up the listeners takes seconds on a slow machine (1,024
+   * shards; under ASan at load 30, a resume three seconds into a 0.1 time
+   * scale was seen to fail), which must not come out of the agents' 30 s. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, server->sessions);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        BatonSession *session = value;
+
+        if (session->conn == NULL && session->grace_source != 0)
+          baton_session_start_grace (server, session);
+      }
+  }
+
   {
     if (out_uri)
       {
