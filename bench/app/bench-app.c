@@ -21,6 +21,8 @@
  * - memory: /proc/PID/smaps_rollup of the app's process: PSS (shared pages
  *   divided among the processes sharing them) and USS (its private pages),
  *   after a few idle seconds: once without calls, once with two calls.
+ * - CPU at rest: the app's CPU time (/proc/PID/stat, all threads) over the
+ *   few seconds after each memory reading, as a share of one core.
  *
  * Two calls, Baton: a real baton-server, the app signed in with --server
  * and BATON_TOKEN; two peers (SDK agents in this process, audiotestsrc /
