@@ -522,8 +522,10 @@ static void
 test_tones_both_ways (Call          *call,
                       gconstpointer  data)
 {
-  assert_hears (&call->b, TONE_A, TONE_B);
-  assert_hears (&call->a, TONE_B, TONE_A);
+  /* within a few recordings of CONNECTED (under load, 13-30, a speaker was
+   * seen silent for the first second: docs/PERFORMANCE.md, Media) */
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
 }
 
 static void
@@ -552,10 +554,13 @@ test_sending (Call          *call,
 {
   baton_media_session_set_sending (call->a.session, FALSE);
   assert_goes_silent (&call->b);
-  assert_hears (&call->a, TONE_B, TONE_A);    /* the other way still works */
+  /* the other way still works; and sending again is heard again (within a
+   * few recordings: under load (27-30) a speaker was seen silent for the
+   * first second after the call came up, or after unmuting) */
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
 
   baton_media_session_set_sending (call->a.session, TRUE);
-  assert_hears (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
 }
 
 static void
@@ -564,10 +569,10 @@ test_playing (Call          *call,
 {
   baton_media_session_set_playing (call->b.session, FALSE);
   assert_goes_silent (&call->b);
-  assert_hears (&call->a, TONE_B, TONE_A);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
 
   baton_media_session_set_playing (call->b.session, TRUE);
-  assert_hears (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
 }
 
 static gboolean
