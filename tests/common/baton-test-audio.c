@@ -538,6 +538,33 @@ find_node_id (const char *node_name)
   return 0;
 }
 
+/* Links PipeWire has between @node's ports named @port_prefix… and
+ * streams, in the direction @arrow ("|->": the node's output read by a
+ * capture stream; "|<-": a playback stream feeding the node), from pw-link -l */
+guint
+baton_test_stream_links (const char *node,
+                         const char *port_prefix,
+                         const char *arrow)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:%s", node, port_prefix);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_port = FALSE;
+  guint n = 0;
+
+  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL));
+  g_assert_nonnull (out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != ' ' && lines[i][0] != '\0')
+        in_port = g_str_has_prefix (lines[i], prefix);
+      else if (in_port && strstr (lines[i], arrow) != NULL)
+        n++;
+    }
+  return n;
+}
+
 gboolean
 baton_test_wait_for_node (const char *node_name,
                           gboolean    present,

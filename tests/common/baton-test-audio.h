@@ -86,6 +86,12 @@ const char        *baton_test_device_get_node       (BatonTestDevice *device);
 const char        *baton_test_device_get_name       (BatonTestDevice *device);
 void               baton_test_device_remove         (BatonTestDevice *device);
 
+/* Links between @node's ports named @port_prefix… and streams, in the
+ * direction @arrow ("|->" capture, "|<-" playback), from pw-link -l */
+guint              baton_test_stream_links          (const char *node,
+                                                     const char *port_prefix,
+                                                     const char *arrow);
+
 /* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
 gboolean           baton_test_wait_for_node         (const char *node_name,
                                                      gboolean    present,

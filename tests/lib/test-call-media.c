@@ -2,8 +2,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <string.h>
-
 #include "baton-call-private.h"
 #include "baton-lib-test-util.h"
 #include "baton-media-session-private.h"
@@ -55,33 +53,6 @@ test_media_lost (void)
   test_party_free (alice);
 }
 
-/* Links PipeWire has between @node's ports named @port_prefix… and
- * streams, in the direction @arrow ("|->": the node's output read by a
- * capture stream; "|<-": a playback stream feeding the node), from pw-link -l */
-static guint
-stream_links (const char *node,
-              const char *port_prefix,
-              const char *arrow)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *prefix = g_strdup_printf ("%s:%s", node, port_prefix);
-  g_auto(GStrv) lines = NULL;
-  gboolean in_port = FALSE;
-  guint n = 0;
-
-  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL));
-  g_assert_nonnull (out);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] != ' ' && lines[i][0] != '\0')
-        in_port = g_str_has_prefix (lines[i], prefix);
-      else if (in_port && strstr (lines[i], arrow) != NULL)
-        n++;
-    }
-  return n;
-}
-
 typedef struct
 {
   TestParty       *party;
@@ -116,13 +87,13 @@ device_party_clear (DeviceParty *p)
 static guint
 mic_streams (DeviceParty *p)
 {
-  return stream_links (baton_test_device_get_name (p->mic), "", "|->");
+  return baton_test_stream_links (baton_test_device_get_name (p->mic), "", "|->");
 }
 
 static guint
 speaker_streams (DeviceParty *p)
 {
-  return stream_links (baton_test_device_get_node (p->speaker), "playback_", "|<-");
+  return baton_test_stream_links (baton_test_device_get_node (p->speaker), "playback_", "|<-");
 }
 
 /* A call on hold, on either side, captures and plays nothing: PipeWire has

@@ -769,41 +769,14 @@ test_microphone_gives_nothing (void)
   g_free (call.answer);
 }
 
-/* Links PipeWire has between @node's ports named @port_prefix… and
- * streams, in the direction @arrow ("|->": the node's output read by a
- * capture stream; "|<-": a playback stream feeding the node), from pw-link -l */
-static guint
-stream_links (const char *node,
-              const char *port_prefix,
-              const char *arrow)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *prefix = g_strdup_printf ("%s:%s", node, port_prefix);
-  g_auto(GStrv) lines = NULL;
-  gboolean in_port = FALSE;
-  guint n = 0;
-
-  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-link -l", &out, NULL, NULL, NULL));
-  g_assert_nonnull (out);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] != ' ' && lines[i][0] != '\0')
-        in_port = g_str_has_prefix (lines[i], prefix);
-      else if (in_port && strstr (lines[i], arrow) != NULL)
-        n++;
-    }
-  return n;
-}
-
 /* Capture streams on both parties' microphones, playback streams on their
  * speakers */
 static guint
 device_streams (Call *call)
 {
-  guint mics = stream_links (MIC_A, "", "|->") + stream_links (MIC_B, "", "|->");
-  guint speakers = stream_links (call->a.speaker, "playback_", "|<-") +
-                   stream_links (call->b.speaker, "playback_", "|<-");
+  guint mics = baton_test_stream_links (MIC_A, "", "|->") + baton_test_stream_links (MIC_B, "", "|->");
+  guint speakers = baton_test_stream_links (call->a.speaker, "playback_", "|<-") +
+                   baton_test_stream_links (call->b.speaker, "playback_", "|<-");
 
   g_test_message ("links: %u from the microphones, %u to the speakers", mics, speakers);
   return mics + speakers;
