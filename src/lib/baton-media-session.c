@@ -1123,7 +1123,11 @@ mic_buffer_cb (GstPad          *pad,
 
   g_mutex_lock (&self->lock);
   self->mic_buffer_us = g_get_monotonic_time ();
-  if (self->mic_silenced)
+  /* Not while held: a buffer of the microphone being stopped (it may pass
+   * here after set_held () chose the silence) would select a pad where
+   * nothing comes any more, and the peer's media watchdog would end the
+   * held call 10 s later. */
+  if (self->mic_silenced && !g_atomic_int_get (&self->held))
     {
       self->mic_silenced = FALSE;
       g_object_set (self->mic_selector, "active-pad", pad, NULL);

@@ -891,6 +891,60 @@ find_element (BatonMediaSession *session,
   return g_value_dup_object (&found);
 }
 
+/* Held while a buffer of the microphone is on its way to the send chain's
+ * selector: the silence set_held () chose stays chosen. Before the fix that
+ * late buffer switched the selector back to the microphone, which was being
+ * stopped: nothing more was sent, and the peer's media watchdog ended the
+ * held call 10 s later (call-media's held-stops-devices, 2 runs of 9 with
+ * three at once; once in CI). */
+static void
+test_held_while_capturing (Call          *call,
+                           gconstpointer  data)
+{
+  g_autoptr(GstElement) selector = find_element (call->a.session, "input-selector");
+  g_autoptr(GstPad) mic_pad = NULL;
+  g_autoptr(GstPad) upstream = NULL;
+  g_autoptr(GstPad) active = NULL;
+  Gate gate = { 0, };
+  gulong probe;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  g_assert_nonnull (selector);
+  mic_pad = gst_element_get_static_pad (selector, "sink_0");   /* the microphone's */
+  g_assert_nonnull (mic_pad);
+  upstream = gst_pad_get_peer (mic_pad);
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  probe = gst_pad_add_probe (upstream, GST_PAD_PROBE_TYPE_BUFFER, gate_cb, &gate, NULL);
+
+  /* a captured buffer stops before the selector; a holds meanwhile */
+  g_mutex_lock (&gate.lock);
+  gate.armed = TRUE;
+  while (!gate.inside)
+    g_assert_true (g_cond_wait_until (&gate.cond, &gate.lock,
+                                      g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND));
+  g_mutex_unlock (&gate.lock);
+
+  baton_media_session_set_held (call->a.session, TRUE);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  gst_pad_remove_probe (upstream, probe);
+
+  /* the late buffer is through (or dropped): the silence is still chosen */
+  baton_test_wait_until_true (a_state_failed, call, 500);
+  g_object_get (selector, "active-pad", &active, NULL);
+  g_assert_true (active != mic_pad);
+
+  baton_media_session_set_held (call->a.session, FALSE);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  g_assert_true (both_connected (call));
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 /* Held while decoded audio is on its way to the speaker (between the
  * decoder and the speaker when the speaker is taken out): that audio is
  * dropped, and the call goes on. Before the fix it reached the removed
@@ -1036,6 +1090,7 @@ main (int   argc,
       g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
       g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
+      g_test_add ("/Baton/MediaSession/held-while-capturing", Call, NULL, call_setup, test_held_while_capturing, call_teardown);
       g_test_add ("/Baton/MediaSession/held-while-playing", Call, NULL, call_setup, test_held_while_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
       g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
