@@ -837,7 +837,7 @@ a_state_failed (gpointer data)
   return baton_media_session_get_state (((Call *) data)->a.session) == BATON_MEDIA_STATE_FAILED;
 }
 
-/* One decoded buffer held back at the decoder's output, until released */
+/* One buffer held back at a pad, until released */
 typedef struct
 {
   GMutex lock;
@@ -845,6 +845,7 @@ typedef struct
   gboolean armed;
   gboolean inside;
   gboolean released;
+  gboolean left;
 } Gate;
 
 static GstPadProbeReturn
@@ -853,6 +854,7 @@ gate_cb (GstPad          *pad,
          gpointer         user_data)
 {
   Gate *gate = user_data;
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
 
   g_mutex_lock (&gate->lock);
   if (gate->armed)
@@ -862,9 +864,44 @@ gate_cb (GstPad          *pad,
       g_cond_broadcast (&gate->cond);
       while (!gate->released)
         g_cond_wait (&gate->cond, &gate->lock);
+      /* the gate is done with: not called again */
+      ret = GST_PAD_PROBE_REMOVE;
+      gate->left = TRUE;
+      g_cond_broadcast (&gate->cond);
     }
   g_mutex_unlock (&gate->lock);
-  return GST_PAD_PROBE_OK;
+  return ret;
+}
+
+/* Holds @session while one buffer is stopped at @pad, then lets that
+ * buffer go on */
+static void
+hold_with_buffer_at (BatonMediaSession *session,
+                     GstPad            *pad)
+{
+  Gate gate = { 0, };
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gate_cb, &gate, NULL);
+
+  g_mutex_lock (&gate.lock);
+  gate.armed = TRUE;
+  while (!gate.inside)
+    g_assert_true (g_cond_wait_until (&gate.cond, &gate.lock,
+                                      g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND));
+  g_mutex_unlock (&gate.lock);
+
+  baton_media_session_set_held (session, TRUE);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  while (!gate.left)
+    g_cond_wait (&gate.cond, &gate.lock);
+  g_mutex_unlock (&gate.lock);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
 }
 
 static gboolean
@@ -905,33 +942,15 @@ test_held_while_capturing (Call          *call,
   g_autoptr(GstPad) mic_pad = NULL;
   g_autoptr(GstPad) upstream = NULL;
   g_autoptr(GstPad) active = NULL;
-  Gate gate = { 0, };
-  gulong probe;
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   g_assert_nonnull (selector);
   mic_pad = gst_element_get_static_pad (selector, "sink_0");   /* the microphone's */
   g_assert_nonnull (mic_pad);
   upstream = gst_pad_get_peer (mic_pad);
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  probe = gst_pad_add_probe (upstream, GST_PAD_PROBE_TYPE_BUFFER, gate_cb, &gate, NULL);
 
-  /* a captured buffer stops before the selector; a holds meanwhile */
-  g_mutex_lock (&gate.lock);
-  gate.armed = TRUE;
-  while (!gate.inside)
-    g_assert_true (g_cond_wait_until (&gate.cond, &gate.lock,
-                                      g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND));
-  g_mutex_unlock (&gate.lock);
-
-  baton_media_session_set_held (call->a.session, TRUE);
-
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
-  gst_pad_remove_probe (upstream, probe);
+  /* a captured buffer stops before the selector while a holds */
+  hold_with_buffer_at (call->a.session, upstream);
 
   /* the late buffer is through (or dropped): the silence is still chosen */
   baton_test_wait_until_true (a_state_failed, call, 500);
@@ -941,8 +960,6 @@ test_held_while_capturing (Call          *call,
   baton_media_session_set_held (call->a.session, FALSE);
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   g_assert_true (both_connected (call));
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
 }
 
 /* Held while decoded audio is on its way to the speaker (between the
@@ -958,41 +975,21 @@ test_held_while_playing (Call          *call,
 {
   g_autoptr(GstElement) dec = find_element (call->a.session, "opusdec");
   g_autoptr(GstPad) pad = NULL;
-  Gate gate = { 0, };
-  gulong probe;
 
   assert_hears (&call->a, TONE_B, TONE_A);
   g_assert_nonnull (dec);
   pad = gst_element_get_static_pad (dec, "src");
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gate_cb, &gate, NULL);
 
-  /* a decoded buffer stops at the decoder's output; a holds meanwhile */
-  g_mutex_lock (&gate.lock);
-  gate.armed = TRUE;
-  while (!gate.inside)
-    g_assert_true (g_cond_wait_until (&gate.cond, &gate.lock,
-                                      g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND));
-  g_mutex_unlock (&gate.lock);
-
-  baton_media_session_set_held (call->a.session, TRUE);
-
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
+  /* a decoded buffer stops at the decoder's output while a holds */
+  hold_with_buffer_at (call->a.session, pad);
 
   /* b's audio keeps coming (and being dropped): still connected */
   g_assert_false (baton_test_wait_until_true (a_state_failed, call, 3000));
   g_assert_cmpuint (baton_media_session_get_state (call->a.session), ==, BATON_MEDIA_STATE_CONNECTED);
 
-  gst_pad_remove_probe (pad, probe);
   baton_media_session_set_held (call->a.session, FALSE);
   assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   g_assert_true (both_connected (call));
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
 }
 
 /* The peer vanishes without a word (its process died, its network went):
