@@ -2121,6 +2121,15 @@ held_drop_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+static gulong
+add_held_drop_probe (GstPad *pad)
+{
+  return gst_pad_add_probe (pad,
+                            GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                            GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                            held_drop_cb, NULL, NULL);
+}
+
 static void
 stop_speaker_thread (GTask        *task,
                      gpointer      source_object,
@@ -2195,19 +2204,11 @@ baton_media_session_set_held (BatonMediaSession *self,
        * and ended the call (seen under load in bench-transfer: the held
        * transferee's call dropped, the transfer target never rang). */
       if (self->playback_built && self->held_drop_probe == 0)
-        self->held_drop_probe =
-          gst_pad_add_probe (self->depay_sink,
-                             GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
-                             GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                             held_drop_cb, NULL, NULL);
+        self->held_drop_probe = add_held_drop_probe (self->depay_sink);
       if (self->playback_built && self->speaker_drop_probe == 0)
         {
           pad = gst_element_get_static_pad (self->speaker_convert, "src");
-          self->speaker_drop_probe =
-            gst_pad_add_probe (pad,
-                               GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
-                               GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                               held_drop_cb, NULL, NULL);
+          self->speaker_drop_probe = add_held_drop_probe (pad);
           g_clear_object (&pad);
         }
       g_mutex_unlock (&self->lock);
