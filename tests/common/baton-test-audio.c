@@ -560,6 +560,33 @@ baton_test_stream_links (const char *node,
   return n;
 }
 
+/* One line per node (id, state, name, stream name, error) and per link
+ * (id, state, output node -> input node, error) of pw-dump's JSON */
+static const char graph_awk[] =
+    "/^  \\{/ { id = \"\"; type = \"\"; state = \"\"; name = \"\"; err = \"\"; mname = \"\"; o = \"\"; i = \"\" }\n"
+    "/^    \"id\":/ { id = $2; gsub(/[^0-9]/, \"\", id) }\n"
+    "/^    \"type\": \"PipeWire:Interface:/ { type = $0; sub(/.*Interface:/, \"\", type); sub(/\".*/, \"\", type) }\n"
+    "/^      \"state\":/ { state = $2; gsub(/[\",]/, \"\", state) }\n"
+    "/^      \"error\":/ { err = $0; sub(/.*\"error\": /, \"\", err); sub(/,$/, \"\", err) }\n"
+    "/\"node.name\":/ { name = $0; sub(/.*\"node.name\": /, \"\", name); sub(/,$/, \"\", name) }\n"
+    "/\"media.name\":/ { mname = $0; sub(/.*\"media.name\": /, \"\", mname); sub(/,$/, \"\", mname) }\n"
+    "/^      \"output-node-id\":/ { o = $2; gsub(/,/, \"\", o) }\n"
+    "/^      \"input-node-id\":/ { i = $2; gsub(/,/, \"\", i) }\n"
+    "/^  \\}/ { if (type == \"Node\") print \"node\", id, state, name, mname, \"error\", err;\n"
+    "          else if (type == \"Link\") print \"link\", id, state, o, \"->\", i, \"error\", err }\n";
+
+void
+baton_test_log_graph (void)
+{
+  g_autofree char *command = g_strdup_printf ("timeout 10 pw-dump | awk '%s'", graph_awk);
+  const char *argv[] = { "sh", "-c", command, NULL };
+  g_autofree char *out = NULL;
+
+  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, NULL, NULL) && out != NULL)
+    g_test_message ("PipeWire graph:\n%s", out);
+}
+
 gboolean
 baton_test_wait_for_node (const char *node_name,
                           gboolean    present,
@@ -724,6 +751,7 @@ baton_test_device_play_tone (BatonTestDevice *microphone,
         }
       g_test_message ("the %.0f Hz tone did not reach %s; starting it again", freq_hz,
                       microphone->name);
+      baton_test_log_graph ();
       baton_test_tone_stop (tone);
     }
   g_error ("the %.0f Hz tone never reached the microphone %s", freq_hz, microphone->name);
