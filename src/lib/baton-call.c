@@ -171,11 +171,10 @@ update (BatonCall *self)
 
       /* On hold nothing is sent either way; the holder also plays nothing
        * (the peer sends silence anyway). Held by either side, the call's
-       * microphone and speaker streams stop and nothing is decoded (the
-       * session sends silence, so ICE, DTLS and the peer's watchdog stay
-       * up). (This once stalled bench-transfer: a held session failed when
-       * audio already decoded met its removed speaker, ending the
-       * transferee's call; fixed in the media session, 096f028.) */
+       * microphone stream is corked, its speaker stream goes, nothing is
+       * decoded, echo-cancelled or encoded: the session sends a frame of
+       * Opus silence every 500 ms, so ICE, DTLS and the peer's watchdog
+       * stay up (see baton_media_session_set_held ()). */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
       baton_media_session_set_playing (self->media, !self->local_held);
       baton_media_session_set_held (self->media, held);
