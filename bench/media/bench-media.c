@@ -17,6 +17,8 @@
  *   sink → its monitor), and mouth-to-ear through a call (A's microphone
  *   input → A → B → B's speaker monitor), all with pulsesrc/pulsesink and
  *   20 ms buffers, like the SDK's device elements.
+ * - resume (--resumes N): one call held and resumed N times; the time from
+ *   resuming to the microphone's first buffer, and to steady capture.
  * - load: --calls calls at once with tones both ways (--held of them on
  *   hold); CPU time of this process over 10 s minus the same window without
  *   calls, and the growth of its resident memory.
@@ -503,17 +505,157 @@ bench_load (guint n_calls,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Resume: the microphone's first buffers after a hold                        */
+
+typedef struct
+{
+  GMutex lock;
+  GArray *times;   /* gint64, monotonic us of each captured buffer */
+} Capture;
+
+static GstPadProbeReturn
+capture_cb (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  Capture *capture = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&capture->lock);
+  g_array_append_val (capture->times, now);
+  g_mutex_unlock (&capture->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The pad where the session's microphone enters its send chain: the
+ * input-selector's first sink pad */
+static GstPad *
+microphone_pad (BatonMediaSession *session)
+{
+  GstBin *pipeline = baton_media_session_get_pipeline (session);
+  g_autoptr(GstIterator) it = gst_bin_iterate_elements (pipeline);
+  GValue item = G_VALUE_INIT;
+  GstPad *pad = NULL;
+
+  while (pad == NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+      GstElementFactory *factory = gst_element_get_factory (element);
+
+      if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "input-selector"))
+        pad = gst_element_get_static_pad (element, "sink_0");
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  if (pad == NULL)
+    g_error ("no input-selector in the session");
+  return pad;
+}
+
+/* @runs times: both ends held for @held_ms, then resumed; for A's
+ * microphone, the time from resuming to its first buffer, and to the
+ * start of steady capture (the first buffer after which none is more than
+ * 100 ms late for 1 s), within 6 s. */
+static void
+bench_resume (guint runs,
+              guint held_ms)
+{
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) steady = g_array_new (FALSE, FALSE, sizeof (double));
+  Capture capture = { 0, };
+  g_autoptr(GstPad) pad = NULL;
+  Pair *pair = pair_start ();
+  guint never = 0;
+  gulong probe;
+
+  if (!wait_for (pair_connected, pair, 10000))
+    g_error ("the call did not connect");
+  g_mutex_init (&capture.lock);
+  capture.times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  pad = microphone_pad (pair->a);
+  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, capture_cb, &capture, NULL);
+  spin (1000);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      gint64 resumed;
+      double first_ms = NAN, steady_ms = NAN;
+      guint n;
+
+      baton_media_session_set_held (pair->a, TRUE);
+      baton_media_session_set_held (pair->b, TRUE);
+      spin (held_ms);
+      g_mutex_lock (&capture.lock);
+      g_array_set_size (capture.times, 0);
+      g_mutex_unlock (&capture.lock);
+
+      GST_CAT_INFO (bench_trace, "resume %u", i);
+      resumed = g_get_monotonic_time ();
+      baton_media_session_set_held (pair->a, FALSE);
+      baton_media_session_set_held (pair->b, FALSE);
+      spin (6000);
+
+      g_mutex_lock (&capture.lock);
+      n = capture.times->len;
+      if (n > 0)
+        first_ms = (g_array_index (capture.times, gint64, 0) - resumed) / 1000.0;
+      for (guint j = 0; j < n && isnan (steady_ms); j++)
+        {
+          gint64 start = g_array_index (capture.times, gint64, j);
+          gboolean ok = TRUE;
+          guint k;
+
+          for (k = j + 1; k < n && g_array_index (capture.times, gint64, k) - start < G_USEC_PER_SEC; k++)
+            if (g_array_index (capture.times, gint64, k) - g_array_index (capture.times, gint64, k - 1) >
+                100 * G_TIME_SPAN_MILLISECOND)
+              ok = FALSE;
+          /* and the second is complete */
+          if (ok && k < n)
+            steady_ms = (start - resumed) / 1000.0;
+        }
+      g_mutex_unlock (&capture.lock);
+
+      g_print ("resume %u: first buffer after %.1f ms, steady after %.1f ms (%u buffers in 6 s)\n",
+               i, first_ms, steady_ms, n);
+      if (isnan (steady_ms))
+        {
+          never++;
+          steady_ms = 6000;
+        }
+      if (isnan (first_ms))
+        first_ms = 6000;
+      g_array_append_val (first, first_ms);
+      g_array_append_val (steady, steady_ms);
+    }
+
+  gst_pad_remove_probe (pad, probe);
+  pair_free (pair);
+  g_clear_pointer (&capture.times, g_array_unref);
+  g_mutex_clear (&capture.lock);
+
+  median (first);
+  median (steady);
+  g_print ("resume: first buffer median %.1f ms, p90 %.1f, max %.1f; steady capture median %.1f ms, "
+           "p90 %.1f, max %.1f (%u of %u never steady in 6 s, counted as 6000)\n",
+           median (first), percentile (first, 0.9), g_array_index (first, double, first->len - 1),
+           median (steady), percentile (steady, 0.9), g_array_index (steady, double, steady->len - 1),
+           never, runs);
+}
+
+/* ------------------------------------------------------------------------ */
 
 int
 main (int   argc,
       char *argv[])
 {
-  int runs = 20, calls = 10, latency_calls = 5, held = 0;
+  int runs = 20, calls = 10, latency_calls = 5, held = 0, resumes = 0;
   gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE, trace = FALSE;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions for setup and latency (20)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Simultaneous calls for the load test (10)", "N" },
     { "held", 0, 0, G_OPTION_ARG_INT, &held, "Calls of the load test on hold (0)", "N" },
+    { "resumes", 0, 0, G_OPTION_ARG_INT, &resumes,
+      "Hold and resume one call N times, timing the microphone's return (0: not run)", "N" },
     { "latency-calls", 0, 0, G_OPTION_ARG_INT, &latency_calls, "Calls the mouth-to-ear clicks are spread over (5)", "N" },
     { "no-setup", 0, 0, G_OPTION_ARG_NONE, &skip_setup, "Skip the setup benchmark", NULL },
     { "no-latency", 0, 0, G_OPTION_ARG_NONE, &skip_latency, "Skip the latency benchmark", NULL },
@@ -569,6 +711,8 @@ main (int   argc,
   tone_a = baton_test_tone_start (baton_test_device_get_node (mic_a), 440);
   tone_b = baton_test_tone_start (baton_test_device_get_node (mic_b), 1000);
 
+  if (resumes > 0)
+    bench_resume (resumes, 1000);
   if (!skip_setup)
     bench_setup (runs);
   if (!skip_load)

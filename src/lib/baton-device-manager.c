@@ -32,9 +32,10 @@
  * they send silence (or play to nothing), and
  * [property@DeviceManager:error-message] says why.
  *
- * With PipeWire, devices are found through PipeWire and, when the PulseAudio
- * compatibility server (pipewire-pulse) runs, through it too; each device is
- * listed once, and monitor sources are not listed.
+ * When a PulseAudio server runs (with PipeWire, its compatibility server
+ * pipewire-pulse), devices are found and used through it; with PipeWire
+ * alone, through PipeWire; otherwise through whatever the machine has
+ * (ALSA). Each device is listed once, and monitor sources are not listed.
  *
  * The manager starts (initialises GStreamer and starts watching the devices)
  * the first time anything asks it for a list, a selection or its error
@@ -538,14 +539,30 @@ handle_message (BatonDeviceManager *self,
     }
 }
 
-/* One GstDeviceMonitor for the whole process, started once and never
- * stopped: stopping PipeWire's device provider (PipeWire 0.3.65) frees
+/* One way to watch the devices for the whole process, started once and
+ * never stopped, whose messages go to every device manager, each in its own
+ * main context:
+ *
+ * - When a PulseAudio server answers (on a PipeWire desktop, pipewire-pulse),
+ *   PulseAudio's device provider alone. Calls play and record through
+ *   pulsesrc/pulsesink then (its devices are preferred, see provider_rank()),
+ *   so PipeWire's provider would only list the same devices again — and it
+ *   would load PipeWire's GStreamer plugin, whose elements and device
+ *   provider share one PipeWire connection and thread loop per process
+ *   (PipeWire 0.3.65): that thread died in a walk over freed memory when the
+ *   provider started while a pipewiresrc of the same process stopped (about
+ *   1 run in 45 of a test program recording with pipewiresrc).
+ * - Otherwise a GstDeviceMonitor over every provider there is: PipeWire's
+ *   when PipeWire runs without its PulseAudio server, ALSA's or whatever the
+ *   machine has when there is no PipeWire.
+ *
+ * Never stopped: stopping PipeWire's device provider (PipeWire 0.3.65) frees
  * memory twice once several monitors have run in one process, and one
- * monitor is cheaper anyway. Its messages go to every device manager, each
- * in its own main context. */
+ * watcher is cheaper anyway. */
 G_LOCK_DEFINE_STATIC (shared_monitor);    /* creating it */
 G_LOCK_DEFINE_STATIC (shared_managers);   /* the list; taken by the providers' threads */
-static GstDeviceMonitor *shared_monitor;
+static GstDeviceProvider *shared_provider;  /* PulseAudio's, alone */
+static GstDeviceMonitor *shared_monitor;    /* or all of them */
 static GPtrArray *shared_managers;   /* of GWeakRef */
 
 /* Holds a strong reference, released in the manager's own context: a
@@ -576,16 +593,14 @@ delivery_free (gpointer user_data)
   g_free (d);
 }
 
-static GstBusSyncReply
-shared_bus_sync_cb (GstBus     *bus,
-                    GstMessage *message,
-                    gpointer    user_data)
+static void
+deliver (GstMessage *message)
 {
   GstMessageType type = GST_MESSAGE_TYPE (message);
 
   if (type != GST_MESSAGE_DEVICE_ADDED && type != GST_MESSAGE_DEVICE_REMOVED &&
       type != GST_MESSAGE_DEVICE_CHANGED)
-    return GST_BUS_DROP;
+    return;
 
   G_LOCK (shared_managers);
   for (guint i = 0; shared_managers != NULL && i < shared_managers->len; i++)
@@ -608,8 +623,69 @@ shared_bus_sync_cb (GstBus     *bus,
       g_source_attach (source, manager->context);
     }
   G_UNLOCK (shared_managers);
+}
+
+static GstBusSyncReply
+shared_bus_sync_cb (GstBus     *bus,
+                    GstMessage *message,
+                    gpointer    user_data)
+{
+  deliver (message);
 
   return GST_BUS_DROP;
+}
+
+/* The provider's bus is its own (the factory's one instance, which another
+ * GstDeviceMonitor of the process may watch too): listen the way
+ * GstDeviceMonitor does, without taking its sync handler. */
+static void
+provider_sync_message_cb (GstBus     *bus,
+                          GstMessage *message,
+                          gpointer    user_data)
+{
+  deliver (message);
+}
+
+/* PulseAudio's device provider, started, when a PulseAudio server answers;
+ * else NULL. */
+static GstDeviceProvider *
+pulse_provider_start (void)
+{
+  g_autoptr(GstDeviceProvider) provider = gst_device_provider_factory_get_by_name ("pulsedeviceprovider");
+  g_autoptr(GstBus) bus = NULL;
+
+  if (provider == NULL)
+    return NULL;
+
+  bus = gst_device_provider_get_bus (provider);
+  gst_bus_enable_sync_message_emission (bus);
+  g_signal_connect (bus, "sync-message", G_CALLBACK (provider_sync_message_cb), NULL);
+
+  if (!gst_device_provider_start (provider))
+    {
+      g_signal_handlers_disconnect_by_func (bus, provider_sync_message_cb, NULL);
+      gst_bus_disable_sync_message_emission (bus);
+      return NULL;
+    }
+
+  return g_steal_pointer (&provider);
+}
+
+static GstDeviceMonitor *
+all_providers_start (void)
+{
+  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  g_autoptr(GstCaps) caps = gst_caps_new_empty_simple ("audio/x-raw");
+  g_autoptr(GstBus) bus = gst_device_monitor_get_bus (monitor);
+
+  gst_device_monitor_add_filter (monitor, "Audio/Source", caps);
+  gst_device_monitor_add_filter (monitor, "Audio/Sink", caps);
+  gst_bus_set_sync_handler (bus, shared_bus_sync_cb, NULL, NULL);
+
+  if (!gst_device_monitor_start (monitor))
+    return NULL;
+
+  return g_steal_pointer (&monitor);
 }
 
 static void
@@ -628,25 +704,26 @@ shared_monitor_join (BatonDeviceManager  *self,
   GWeakRef *ref;
 
   G_LOCK (shared_monitor);
-  if (shared_monitor == NULL)
+  if (shared_provider == NULL && shared_monitor == NULL)
     {
-      g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
-      g_autoptr(GstCaps) caps = gst_caps_new_empty_simple ("audio/x-raw");
-      g_autoptr(GstBus) bus = gst_device_monitor_get_bus (monitor);
-
-      gst_device_monitor_add_filter (monitor, "Audio/Source", caps);
-      gst_device_monitor_add_filter (monitor, "Audio/Sink", caps);
-      gst_bus_set_sync_handler (bus, shared_bus_sync_cb, NULL, NULL);
-
-      if (gst_device_monitor_start (monitor))
-        shared_monitor = g_steal_pointer (&monitor);
+      shared_provider = pulse_provider_start ();
+      if (shared_provider != NULL)
+        {
+          BATON_VERBOSE ("Watching the devices through the PulseAudio server");
+        }
       else
-        BATON_VERBOSE ("The device monitor could not start");
+        {
+          shared_monitor = all_providers_start ();
+          if (shared_monitor != NULL)
+            BATON_VERBOSE ("No PulseAudio server: watching the devices through every provider");
+          else
+            BATON_VERBOSE ("The device monitor could not start");
+        }
     }
 
   G_UNLOCK (shared_monitor);
 
-  if (shared_monitor == NULL)
+  if (shared_provider == NULL && shared_monitor == NULL)
     return FALSE;
 
   G_LOCK (shared_managers);
@@ -658,7 +735,10 @@ shared_monitor_join (BatonDeviceManager  *self,
   G_UNLOCK (shared_managers);
 
   /* Devices that come meanwhile arrive as messages too; adding is idempotent */
-  *devices = gst_device_monitor_get_devices (shared_monitor);
+  if (shared_provider != NULL)
+    *devices = gst_device_provider_get_devices (shared_provider);
+  else
+    *devices = gst_device_monitor_get_devices (shared_monitor);
 
   return TRUE;
 }
@@ -1061,6 +1141,23 @@ baton_device_manager_create_microphone_element (BatonDeviceManager *self,
   ensure_started (self);
   if (self->selected_microphone != NULL)
     element = baton_audio_device_create_element (self->selected_microphone, name);
+
+  if (element != NULL && !GST_OBJECT_FLAG_IS_SET (element, GST_ELEMENT_FLAG_SOURCE))
+    {
+      /* PipeWire 0.3.65's provider makes a pipewiresink for a virtual
+       * source that has input ports too (a null sink made an
+       * Audio/Source/Virtual, as virtual microphones often are): record
+       * from the node by its name instead. */
+      BATON_VERBOSE ("%s gave no source element; recording from it with pipewiresrc",
+                     baton_audio_device_get_id (self->selected_microphone));
+      gst_object_unref (gst_object_ref_sink (element));
+      element = gst_element_factory_make ("pipewiresrc", name);
+      if (element != NULL)
+        {
+          g_object_set (element, "target-object", baton_audio_device_get_id (self->selected_microphone), NULL);
+          baton_audio_device_tune_element (element);
+        }
+    }
 
   if (element == NULL)
     {

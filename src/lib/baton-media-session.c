@@ -125,6 +125,11 @@ struct _BatonMediaSession
   GstElement *mic_selector;  /* the microphone, or silence while it gives nothing */
   GstPad *mic_pad;           /* the selector's pad for the microphone */
   GstPad *silence_pad;
+  GstElement *silence;       /* its audiotestsrc: runs only while chosen */
+  gboolean silence_running;
+  GstClockTime silence_paused_at; /* running time */
+  GThreadPool *mic_ops;      /* the microphone's state changes, in order, off the main thread */
+  gboolean mic_swap_pending; /* another microphone chosen while held */
   guint mic_watch_id;
   gint64 mic_started_us;     /* when the capture source was last (re)built */
   gint64 mic_judged_us;      /* since when a mic that gave buffers is judged (connected) */
@@ -139,6 +144,8 @@ struct _BatonMediaSession
   int held;                  /* atomic: held, devices stopped (set_held) */
   gulong held_drop_probe;    /* held: the peer's audio dropped before decoding */
   gulong speaker_drop_probe; /* held: and what was decoded already, before the speaker */
+  GstPad *encoder_src;       /* the encoder's output: held, the keep-alive frames go there */
+  struct _KeepAlive *keepalive; /* held: sends them */
   GstPad *send_pad;          /* the encoder's output, linked to webrtcbin once the SDP exists */
   GstPad *webrtc_sink;
   gulong send_drop_probe;
@@ -1083,60 +1090,70 @@ prewarm_speaker (GstElement *sink)
   g_task_run_in_thread (task, prewarm_speaker_thread);
 }
 
+/* A state change of a capture source, made in a worker thread: a pulsesrc
+ * whose stream never started can block its way to NULL (its streaming
+ * thread waits in the ring buffer for data that does not come), and
+ * pausing or playing one waits for pipewire-pulse; none of that may block
+ * the main context, where all of an agent's calls live. Each source has
+ * its own queue of them (a thread pool of one thread), so they happen in
+ * order, and one stuck source holds up no other. */
 typedef struct
 {
   GstElement *mic;
-  int *pending;   /* the session's mic_stops_pending */
-} MicStop;
+  GstState state;
+  int *pending;   /* NULL, or the session's mic_stops_pending (a stop) */
+} MicOp;
 
 static void
-mic_stop_free (gpointer data)
+mic_op_run (gpointer data,
+            gpointer user_data)
 {
-  MicStop *stop = data;
+  MicOp *op = data;
 
-  gst_object_unref (stop->mic);
-  g_atomic_rc_box_release (stop->pending);
-  g_free (stop);
+  gst_element_set_state (op->mic, op->state);
+  if (op->pending != NULL)
+    {
+      g_atomic_int_dec_and_test (op->pending);
+      g_atomic_rc_box_release (op->pending);
+    }
+  gst_object_unref (op->mic);
+  g_free (op);
 }
 
 static void
-stop_microphone_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+queue_mic_op (BatonMediaSession *self,
+              GstElement        *mic,
+              GstState           state)
 {
-  MicStop *stop = task_data;
+  MicOp *op = g_new0 (MicOp, 1);
 
-  gst_element_set_state (stop->mic, GST_STATE_NULL);
-  g_atomic_int_dec_and_test (stop->pending);
-  g_task_return_boolean (task, TRUE);
+  op->mic = gst_object_ref (mic);
+  op->state = state;
+  if (state == GST_STATE_NULL)
+    {
+      op->pending = g_atomic_rc_box_acquire (self->mic_stops_pending);
+      g_atomic_int_inc (self->mic_stops_pending);
+    }
+  g_thread_pool_push (self->mic_ops, op, NULL);
 }
 
 /* Takes the capture source out of the pipeline and stops it in a worker
- * thread: a pulsesrc whose stream never started can block its way to NULL
- * (its streaming thread waits in the ring buffer for data that does not
- * come), and that must not block the main context. */
+ * thread (after any pause or play still queued for it) */
 static void
 detach_microphone (BatonMediaSession *self)
 {
-  GstElement *old = g_steal_pointer (&self->mic);
-  g_autoptr(GTask) task = NULL;
-  MicStop *stop;
+  g_autoptr(GstElement) old = NULL;
 
-  if (old == NULL)
+  if (self->mic == NULL)
     return;
 
-  stop = g_new0 (MicStop, 1);
-  stop->mic = gst_object_ref (old);
-  stop->pending = g_atomic_rc_box_acquire (self->mic_stops_pending);
+  old = gst_object_ref (g_steal_pointer (&self->mic));
   gst_element_set_locked_state (old, TRUE);
   gst_element_unlink (old, self->mic_convert);
   gst_bin_remove (GST_BIN (self->pipeline), old);
-
-  g_atomic_int_inc (self->mic_stops_pending);
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_task_data (task, stop, mic_stop_free);
-  g_task_run_in_thread (task, stop_microphone_thread);
+  queue_mic_op (self, old, GST_STATE_NULL);
+  /* freed once its queue is done */
+  g_thread_pool_free (g_steal_pointer (&self->mic_ops), FALSE, FALSE);
 }
 
 /* Replaces the capture source while the pipeline runs: the old one is
@@ -1150,10 +1167,60 @@ swap_microphone (BatonMediaSession *self)
 
   detach_microphone (self);
   self->mic = mic;
+  self->mic_ops = g_thread_pool_new (mic_op_run, NULL, 1, FALSE, NULL);
+  self->mic_swap_pending = FALSE;
   self->mic_started_us = g_get_monotonic_time ();
   gst_bin_add (GST_BIN (self->pipeline), mic);
   gst_element_link (mic, self->mic_convert);
   gst_element_sync_state_with_parent (mic);
+}
+
+static GstClockTime
+running_time (BatonMediaSession *self)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (self->pipeline);
+
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+  return gst_clock_get_time (clock) - gst_element_get_base_time (self->pipeline);
+}
+
+/* The silence source runs only while the selector sends it: a live
+ * audiotestsrc wakes every 10 ms, and its buffers, not chosen, are
+ * dropped for nothing (while the microphone delivers; while held, when
+ * nothing goes through the encoder at all). Paused, it holds its place
+ * in its own timeline: started again, it jumps to now (it counts samples,
+ * and would otherwise push the whole pause out at once, late). */
+static void
+set_silence_running (BatonMediaSession *self,
+                     gboolean           running)
+{
+  if (self->silence_running == running)
+    return;
+  self->silence_running = running;
+
+  if (!running)
+    {
+      self->silence_paused_at = running_time (self);
+      gst_element_set_locked_state (self->silence, TRUE);
+      gst_element_set_state (self->silence, GST_STATE_PAUSED);
+    }
+  else
+    {
+      GstClockTime now = running_time (self);
+
+      if (GST_CLOCK_TIME_IS_VALID (now) && GST_CLOCK_TIME_IS_VALID (self->silence_paused_at) &&
+          now > self->silence_paused_at)
+        {
+          gint64 offset = 0;
+
+          g_object_get (self->silence, "timestamp-offset", &offset, NULL);
+          offset += (gint64) (now - self->silence_paused_at);
+          g_object_set (self->silence, "timestamp-offset", offset, NULL);
+        }
+      gst_element_set_locked_state (self->silence, FALSE);
+      gst_element_sync_state_with_parent (self->silence);
+    }
 }
 
 /* From the capture streaming thread: the microphone delivers (again) */
@@ -1180,7 +1247,15 @@ mic_buffer_cb (GstPad          *pad,
   g_mutex_unlock (&self->lock);
 
   if (resumed)
-    BATON_VERBOSE ("Media session %p: sending the microphone's audio", self);
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+      GstClockTime now = running_time (self);
+
+      BATON_VERBOSE ("Media session %p: sending the microphone's audio (at %" GST_TIME_FORMAT
+                     ", running time %" GST_TIME_FORMAT ")", self,
+                     GST_TIME_ARGS (buffer ? GST_BUFFER_PTS (buffer) : GST_CLOCK_TIME_NONE),
+                     GST_TIME_ARGS (now));
+    }
 
   return GST_PAD_PROBE_OK;
 }
@@ -1228,15 +1303,21 @@ mic_watch_cb (gpointer user_data)
     }
   if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     {
+      gboolean delivering = !self->mic_silenced;
+
       g_mutex_unlock (&self->lock);
       if (self->mic_buffer_us > self->mic_started_us)
         self->mic_restart_s = 1;
+      /* the microphone is sent: no silence needed */
+      if (delivering)
+        set_silence_running (self, FALSE);
       return G_SOURCE_CONTINUE;
     }
   was_silenced = self->mic_silenced;
   if (!was_silenced)
     {
       self->mic_silenced = TRUE;
+      set_silence_running (self, TRUE);
       g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
     }
   g_mutex_unlock (&self->lock);
@@ -1364,7 +1445,12 @@ swap_speaker (BatonMediaSession *self)
 static void
 selected_microphone_notify_cb (BatonMediaSession *self)
 {
-  if (!self->closed && self->audio_source == NULL && !g_atomic_int_get (&self->held))
+  if (self->closed || self->audio_source != NULL)
+    return;
+  /* held, the corked stream stays until the resume */
+  if (g_atomic_int_get (&self->held))
+    self->mic_swap_pending = TRUE;
+  else
     swap_microphone (self);
 }
 
@@ -1686,6 +1772,8 @@ build_pipeline (BatonMediaSession *self)
   silence = make ("audiotestsrc");
   gst_util_set_object_arg (G_OBJECT (silence), "wave", "silence");
   g_object_set (silence, "is-live", TRUE, "samplesperbuffer", 480, NULL);
+  self->silence = silence;
+  self->silence_running = TRUE;
   silence_caps = make ("capsfilter");
   g_object_set (silence_caps, "caps", caps, NULL);
   self->mic_selector = make ("input-selector");
@@ -1736,6 +1824,7 @@ build_pipeline (BatonMediaSession *self)
   link_many (self->mic_convert, resample, capsfilter, NULL);
   link_many (silence, silence_caps, NULL);
   link_many (self->mic_selector, dsp, self->send_volume, convert, enc, pay, mux, NULL);
+  self->encoder_src = gst_element_get_static_pad (enc, "src");
   {
     g_autoptr(GstPad) capsfilter_src = gst_element_get_static_pad (capsfilter, "src");
     g_autoptr(GstPad) silence_src = gst_element_get_static_pad (silence_caps, "src");
@@ -2273,6 +2362,145 @@ add_held_drop_probe (GstPad *pad)
                             held_drop_cb, NULL, NULL);
 }
 
+/* Held, the encoder gets nothing (no microphone, no silence source), and
+ * this goes out instead, KEEPALIVE_MS apart: one 20 ms Opus frame of
+ * digital silence, as our encoder makes it (audio-type voice, 32 kb/s,
+ * in-band FEC, mono: hybrid full band, code 0), pushed where the encoder's
+ * output goes, with the timestamp of the moment it is sent, so that the
+ * RTP sequence numbers stay consecutive and the RTP timestamps follow the
+ * clock, as with Opus DTX. It feeds the peer's media watchdog (10 s) and
+ * jitter buffer for a few microseconds of CPU, where the held call used to
+ * echo-cancel and encode 50 frames of silence a second. All held sessions
+ * of the process share one thread for it. */
+#define KEEPALIVE_MS 500
+
+static const guint8 opus_silence_frame[] = {
+  0x78, 0x07, 0xc9, 0x79, 0xc8, 0xc9, 0x57, 0xc0, 0xa2, 0x12, 0x23, 0xfa, 0xef, 0x67, 0xf3, 0x2e,
+  0xe3, 0xd3, 0xd5, 0xe9, 0xec, 0xdb, 0x3e, 0xbc, 0x80, 0xb6, 0x6e, 0x2a, 0xb7, 0x8c, 0x83, 0xcd,
+  0x83, 0xcd, 0x00,
+};
+
+typedef struct _KeepAlive
+{
+  int refs;               /* atomic */
+  GMutex lock;
+  gboolean on;            /* under lock: nothing is pushed once it is off */
+  GstElement *pipeline;
+  GstPad *pad;            /* the encoder's src pad */
+  GSource *source;
+} KeepAlive;
+
+static void
+keepalive_unref (gpointer data)
+{
+  KeepAlive *ka = data;
+
+  if (!g_atomic_int_dec_and_test (&ka->refs))
+    return;
+  g_mutex_clear (&ka->lock);
+  gst_object_unref (ka->pipeline);
+  gst_object_unref (ka->pad);
+  g_free (ka);
+}
+
+static gpointer
+keepalive_thread (gpointer data)
+{
+  GMainContext *context = data;
+
+  while (TRUE)
+    g_main_context_iteration (context, TRUE);
+  return NULL;
+}
+
+static GMainContext *
+keepalive_context (void)
+{
+  static GMainContext *context;
+
+  if (g_once_init_enter (&context))
+    {
+      GMainContext *c = g_main_context_new ();
+
+      g_thread_unref (g_thread_new ("baton-held", keepalive_thread, c));
+      g_once_init_leave (&context, c);
+    }
+  return context;
+}
+
+static gboolean
+keepalive_cb (gpointer data)
+{
+  KeepAlive *ka = data;
+  g_autoptr(GstClock) clock = NULL;
+  g_autoptr(GstEvent) event = NULL;
+  const GstSegment *segment = NULL;
+  GstClockTime now, pts;
+  GstBuffer *buffer;
+
+  g_mutex_lock (&ka->lock);
+  if (!ka->on || !gst_pad_has_current_caps (ka->pad) ||
+      (clock = gst_element_get_clock (ka->pipeline)) == NULL ||
+      (event = gst_pad_get_sticky_event (ka->pad, GST_EVENT_SEGMENT, 0)) == NULL)
+    {
+      g_mutex_unlock (&ka->lock);
+      return G_SOURCE_CONTINUE;
+    }
+  gst_event_parse_segment (event, &segment);
+  now = gst_clock_get_time (clock) - gst_element_get_base_time (ka->pipeline);
+  pts = gst_segment_position_from_running_time (segment, GST_FORMAT_TIME, now);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    {
+      buffer = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, (gpointer) opus_silence_frame,
+                                            sizeof opus_silence_frame, 0, sizeof opus_silence_frame,
+                                            NULL, NULL);
+      GST_BUFFER_PTS (buffer) = pts;
+      GST_BUFFER_DURATION (buffer) = 20 * GST_MSECOND;
+      gst_pad_push (ka->pad, buffer);
+    }
+  g_mutex_unlock (&ka->lock);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+keepalive_start (BatonMediaSession *self)
+{
+  KeepAlive *ka;
+
+  if (self->keepalive != NULL)
+    return;
+
+  ka = g_new0 (KeepAlive, 1);
+  ka->refs = 2;   /* the session's and the source's */
+  g_mutex_init (&ka->lock);
+  ka->on = TRUE;
+  ka->pipeline = gst_object_ref (self->pipeline);
+  ka->pad = gst_object_ref (self->encoder_src);
+  ka->source = g_timeout_source_new (KEEPALIVE_MS);
+  g_source_set_callback (ka->source, keepalive_cb, ka, keepalive_unref);
+  g_source_set_static_name (ka->source, "[baton] held keep-alive");
+  g_source_attach (ka->source, keepalive_context ());
+  self->keepalive = ka;
+}
+
+/* Once this returns, nothing more is pushed */
+static void
+keepalive_stop (BatonMediaSession *self)
+{
+  KeepAlive *ka = g_steal_pointer (&self->keepalive);
+
+  if (ka == NULL)
+    return;
+
+  g_mutex_lock (&ka->lock);
+  ka->on = FALSE;
+  g_mutex_unlock (&ka->lock);
+  g_source_destroy (ka->source);
+  g_source_unref (ka->source);
+  keepalive_unref (ka);
+}
+
 static void
 stop_speaker_thread (GTask        *task,
                      gpointer      source_object,
@@ -2356,8 +2584,18 @@ baton_media_session_set_held (BatonMediaSession *self,
         }
       g_mutex_unlock (&self->lock);
 
-      if (self->audio_source == NULL)
-        detach_microphone (self);
+      /* Nothing goes through the echo canceller and the encoder any more:
+       * the silence source pauses, the microphone's stream is corked (it
+       * stays connected: a stream made anew at the resume was seen to give
+       * nothing for seconds under load), and a frame of encoded silence
+       * goes out now and then instead */
+      set_silence_running (self, FALSE);
+      if (self->audio_source == NULL && self->mic != NULL)
+        {
+          gst_element_set_locked_state (self->mic, TRUE);
+          queue_mic_op (self, self->mic, GST_STATE_PAUSED);
+        }
+      keepalive_start (self);
       /* and the speaker's stream goes once what was on its way is through */
       if (self->playback_built && self->audio_sink == NULL)
         {
@@ -2367,6 +2605,7 @@ baton_media_session_set_held (BatonMediaSession *self,
     }
   else
     {
+      keepalive_stop (self);
       g_mutex_lock (&self->lock);
       g_atomic_int_set (&self->held, FALSE);
       /* a speaker first, then the peer's audio again: nothing flows before */
@@ -2389,9 +2628,15 @@ baton_media_session_set_held (BatonMediaSession *self,
       self->held_drop_probe = 0;
       g_mutex_unlock (&self->lock);
 
-      /* silence until the new microphone's first buffer */
-      if (self->audio_source == NULL || self->mic == NULL)
+      /* silence until the microphone's first buffer, judged from now */
+      set_silence_running (self, TRUE);
+      if (self->mic == NULL || (self->audio_source == NULL && self->mic_swap_pending))
         swap_microphone (self);
+      else if (self->audio_source == NULL)
+        {
+          self->mic_started_us = g_get_monotonic_time ();
+          queue_mic_op (self, self->mic, GST_STATE_PLAYING);
+        }
     }
 }
 
@@ -2473,8 +2718,13 @@ baton_media_session_close (BatonMediaSession *self)
   clear_source (self, &self->watchdog_id);
   clear_source (self, &self->mic_watch_id);
   clear_source (self, &self->jitter_watch_id);
+  keepalive_stop (self);
   if (self->pipeline != NULL)
-    detach_microphone (self);
+    {
+      detach_microphone (self);
+      /* paused, it is out of the pipeline's state changes */
+      gst_element_set_locked_state (self->silence, FALSE);
+    }
   g_queue_clear (&self->dtmf_queue);
   clear_source (self, &self->bus_watch_id);
   if (self->devices != NULL)
@@ -2498,6 +2748,7 @@ baton_media_session_dispose (GObject *object)
 
   baton_media_session_close (self);
   g_clear_object (&self->send_pad);
+  g_clear_object (&self->encoder_src);
   g_clear_object (&self->depay_sink);
   g_clear_object (&self->webrtc_sink);
   g_clear_object (&self->mic_pad);

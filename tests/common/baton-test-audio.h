@@ -93,6 +93,9 @@ guint              baton_test_stream_links          (const char *node,
                                                      const char *arrow);
 
 /* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
+/* Logs PipeWire's graph (one line per node: id, state, name, stream name,
+ * error; per link: state, output node -> input node, error): for failures */
+void               baton_test_log_graph             (void);
 gboolean           baton_test_wait_for_node         (const char *node_name,
                                                      gboolean    present,
                                                      guint       timeout_ms);

@@ -144,6 +144,7 @@ ensure_tone (UserAudio *u)
     return;
   g_test_message ("the %.0f Hz tone of %s no longer reaches its microphone: starting it again",
                   u->freq, u->user);
+  baton_test_log_graph ();
   baton_test_tone_stop (u->tone);
   u->tone = baton_test_device_play_tone (u->mic, u->freq);
 }
@@ -163,6 +164,16 @@ assert_hears (AudioParty *p,
           if (i % 4 == 3)
             ensure_tone (who->audio);
           continue;
+        }
+      if (baton_test_spectrum_has_tone (s, p->freq) ||
+          (not_who != NULL && baton_test_spectrum_has_tone (s, not_who->freq)))
+        {
+          g_test_message ("%s hears %.0f Hz at %.1f dB, its own %.0f Hz at %.1f dB, %.0f Hz at %.1f dB",
+                          p->party->user, who->freq, baton_test_spectrum_level_db (s, who->freq),
+                          p->freq, baton_test_spectrum_level_db (s, p->freq),
+                          not_who ? not_who->freq : 0.0,
+                          not_who ? baton_test_spectrum_level_db (s, not_who->freq) : 0.0);
+          log_links ();
         }
       g_assert_false (baton_test_spectrum_has_tone (s, p->freq));
       if (not_who)

@@ -6,6 +6,8 @@
  * sink BATON_TEST_MIC_INPUT) and a virtual speaker (BATON_TEST_SPEAKER), both
  * system defaults. Devices are also added and removed during the tests.
  */
+#include <string.h>
+
 #include <gst/gst.h>
 
 #include "baton-audio-device-private.h"
@@ -445,6 +447,116 @@ test_starts_on_first_use (void)
   g_test_trap_assert_passed ();
 }
 
+/* Which of this process's mappings mention @library */
+static gboolean
+library_loaded (const char *library)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, library) != NULL;
+}
+
+/* Every device of @model came from the provider whose devices are of
+ * @type_name (GstPulseDevice, GstPipeWireDevice) */
+static void
+assert_devices_from (GListModel *model,
+                     const char *type_name)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BatonAudioDevice) device = g_list_model_get_item (model, i);
+      GstDevice *gst_device = baton_audio_device_get_gst_device (device);
+
+      g_assert_nonnull (gst_device);
+      g_assert_cmpstr (G_OBJECT_TYPE_NAME (gst_device), ==, type_name);
+    }
+}
+
+static void
+assert_element_from (GstElement *element,
+                     const char *factory_name)
+{
+  g_autoptr(GstElement) owned = gst_object_ref_sink (element);
+
+  g_assert_nonnull (gst_element_get_factory (owned));
+  g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (owned)), ==, factory_name);
+}
+
+/* With a PulseAudio server (the session runs pipewire-pulse), the devices
+ * are watched and used through it alone: the process loads no PipeWire
+ * client (PipeWire's GStreamer elements and device provider share one
+ * connection and thread per process, whose thread crashed the test programs
+ * now and then). Hot-plug comes through it too. Run in a subprocess whose
+ * main() loaded nothing. */
+static void
+test_pulse_alone (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BatonDeviceManager) manager = baton_device_manager_new ();
+      GListModel *mics = baton_device_manager_get_microphones (manager);
+      GListModel *speakers = baton_device_manager_get_speakers (manager);
+      BatonTestDevice *device;
+
+      g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_get_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
+      assert_devices_from (mics, "GstPulseDevice");
+      assert_devices_from (speakers, "GstPulseDevice");
+      assert_element_from (baton_device_manager_create_microphone_element (manager, NULL), "pulsesrc");
+      assert_element_from (baton_device_manager_create_speaker_element (manager, NULL), "pulsesink");
+
+      device = baton_test_device_add_speaker ("baton-dm-pulse-speaker", "Pulse Speaker");
+      g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pulse-speaker", TRUE));
+      baton_test_device_remove (device);
+      g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pulse-speaker", FALSE));
+
+      g_assert_true (library_loaded ("libgstpulseaudio.so"));
+      g_assert_false (library_loaded ("libgstpipewire.so"));
+      g_assert_false (library_loaded ("libpipewire-0.3.so"));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* PipeWire without a PulseAudio server (here: the process told to look
+ * for one where there is none): the devices come from PipeWire's provider,
+ * hot-plug included, and calls use pipewiresrc/pipewiresink. */
+static void
+test_pipewire_without_pulse (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BatonDeviceManager) manager = NULL;
+      GListModel *mics;
+      GListModel *speakers;
+      BatonTestDevice *device;
+
+      g_setenv ("PULSE_SERVER", "unix:/nonexistent/baton-no-pulse", TRUE);
+      manager = baton_device_manager_new ();
+      mics = baton_device_manager_get_microphones (manager);
+      speakers = baton_device_manager_get_speakers (manager);
+
+      g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_get_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
+      assert_devices_from (mics, "GstPipeWireDevice");
+      assert_devices_from (speakers, "GstPipeWireDevice");
+      assert_element_from (baton_device_manager_create_microphone_element (manager, NULL), "pipewiresrc");
+      assert_element_from (baton_device_manager_create_speaker_element (manager, NULL), "pipewiresink");
+      g_assert_null (baton_device_manager_get_error_message (manager));
+
+      device = baton_test_device_add_speaker ("baton-dm-pipewire-speaker", "PipeWire Speaker");
+      g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pipewire-speaker", TRUE));
+      baton_test_device_remove (device);
+      g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pipewire-speaker", FALSE));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +580,8 @@ main (int   argc,
   g_test_add ("/Baton/DeviceManager/select-property", Fixture, NULL, fixture_setup, test_select_property, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/select-wrong-type", Fixture, NULL, fixture_setup, test_select_wrong_type, fixture_teardown);
   g_test_add ("/Baton/DeviceManager/follow-system-default", Fixture, NULL, fixture_setup, test_follow_system_default, fixture_teardown);
+  g_test_add_func ("/Baton/DeviceManager/pulse-alone", test_pulse_alone);
+  g_test_add_func ("/Baton/DeviceManager/pipewire-without-pulse", test_pipewire_without_pulse);
   g_test_add ("/Baton/DeviceManager/elements", Fixture, NULL, fixture_setup, test_elements, fixture_teardown);
 
   return g_test_run ();

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <gst/gst.h>
+#include <json-glib/json-glib.h>
+#include <unistd.h>
 #ifdef BATON_HAVE_LIBCRYPTO
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -82,22 +84,32 @@ dtmf_received_cb (BatonMediaSession *session,
 }
 
 static void
-party_init (Party           *party,
-            BatonTestDevice *mic,
-            BatonTestDevice *speaker,
-            double           freq)
+party_init_full (Party              *party,
+                 BatonTestDevice    *mic,
+                 BatonTestDevice    *speaker,
+                 double              freq,
+                 const char * const *ice_servers)
 {
   party->devices = baton_device_manager_new ();
   party->speaker = baton_test_device_get_node (speaker);
   baton_test_select_devices (party->devices, baton_test_device_get_name (mic), party->speaker);
 
-  party->session = baton_media_session_new (party->devices, NULL);
+  party->session = baton_media_session_new (party->devices, ice_servers);
   g_signal_connect (party->session, "notify::state", G_CALLBACK (state_notify_cb), party);
   party->dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
   g_signal_connect (party->session, "dtmf-received", G_CALLBACK (dtmf_received_cb), party);
 
   /* the microphone says @freq (returns once it does) */
   party->tone = baton_test_device_play_tone (mic, freq);
+}
+
+static void
+party_init (Party           *party,
+            BatonTestDevice *mic,
+            BatonTestDevice *speaker,
+            double           freq)
+{
+  party_init_full (party, mic, speaker, freq, NULL);
 }
 
 static void
@@ -493,7 +505,17 @@ test_refused_answer (void)
 }
 
 /* STUN and TURN servers that do not answer (and a URI that is neither) do
- * not stop a call whose host candidates work */
+ * not stop a call whose host candidates work: it connects, and each side
+ * hears the other. (This failed once in CI, log not kept. It used to make
+ * A's session without the servers, close it and make another with them at
+ * once — a second capture stream on A's microphone while the first was
+ * being torn down, which under load may give nothing for a second or more
+ * before the session's watch restarts it — and then asserted a single
+ * one-second recording right after CONNECTED, which under load 13-30 was
+ * seen silent in the other tests (they allow a few recordings since
+ * f7337d7). Neither is what this test is about: A's session is now made
+ * with the servers from the start, and the tones are given the few
+ * recordings the other tests give them.) */
 static void
 test_ice_servers (void)
 {
@@ -502,15 +524,12 @@ test_ice_servers (void)
   };
   Call call = { 0, };
 
-  party_init (&call.a, mic_a, speaker_a, TONE_A);
+  party_init_full (&call.a, mic_a, speaker_a, TONE_A, servers);
   party_init (&call.b, mic_b, speaker_b, TONE_B);
-  /* replace the sessions by ones with ICE servers */
-  baton_media_session_close (call.a.session);
-  g_assert_finalize_object (call.a.session);
-  call.a.session = baton_media_session_new (call.a.devices, servers);
   negotiate (&call);
   g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
-  assert_hears (&call.b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call.b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call.a, TONE_B, TONE_A);
 
   party_clear (&call.a);
   party_clear (&call.b);
@@ -782,10 +801,71 @@ device_streams (Call *call)
   return mics + speakers;
 }
 
-static gboolean
-no_device_streams (gpointer data)
+/* This process's capture streams in PipeWire (pw-dump): how many, and how
+ * many of them run (not corked) */
+static void
+capture_streams (guint *all,
+                 guint *running)
 {
-  return device_streams (data) == 0;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *objects;
+
+  *all = *running = 0;
+  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-dump", &out, NULL, NULL, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  objects = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *object = json_array_get_object_element (objects, i);
+      JsonObject *info, *props;
+      const char *class, *state;
+      gint64 pid = 0;
+      JsonNode *pid_node;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""),
+                     "PipeWire:Interface:Node") != 0 ||
+          (info = json_object_get_object_member (object, "info")) == NULL ||
+          (props = json_object_get_object_member (info, "props")) == NULL)
+        continue;
+      class = json_object_get_string_member_with_default (props, "media.class", "");
+      pid_node = json_object_get_member (props, "application.process.id");
+      if (pid_node != NULL && json_node_get_value_type (pid_node) == G_TYPE_STRING)
+        pid = g_ascii_strtoll (json_node_get_string (pid_node), NULL, 10);
+      else if (pid_node != NULL)
+        pid = json_node_get_int (pid_node);
+      if (!g_str_equal (class, "Stream/Input/Audio") || pid != getpid ())
+        continue;
+      state = json_object_get_string_member_with_default (info, "state", "");
+      (*all)++;
+      if (g_str_equal (state, "running"))
+        (*running)++;
+    }
+  g_test_message ("capture streams of this process: %u, %u of them running", *all, *running);
+}
+
+static guint
+running_capture_streams (void)
+{
+  guint all, running;
+
+  capture_streams (&all, &running);
+  return running;
+}
+
+static guint
+speaker_streams (Call *call)
+{
+  return baton_test_stream_links (call->a.speaker, "playback_", "|<-") +
+         baton_test_stream_links (call->b.speaker, "playback_", "|<-");
+}
+
+/* Held: no playback stream, and the capture streams corked (kept, so
+ * that resuming needs no new stream) */
+static gboolean
+held_streams (gpointer data)
+{
+  return speaker_streams (data) == 0 && running_capture_streams () == 0;
 }
 
 static gboolean
@@ -798,29 +878,34 @@ not_connected (gpointer data)
 }
 
 /* A call on hold (both ends held, as BatonCall does for the holder and the
- * held): no capture or playback stream is left in PipeWire for either
- * party, yet the call stays connected past the media watchdog (the sparse
- * silence keeps it fed); resumed, the tones come back both ways. Without
- * set_held, both parties' streams run on (hold was a volume mute). */
+ * held): no playback stream is left in PipeWire for either party, and their
+ * capture streams are corked (kept, not running: a capture stream made anew
+ * at each resume costs a WirePlumber link and a stream start, 40-190 ms
+ * measured, before the far side hears anything); yet the call stays
+ * connected past the media watchdog (the keep-alive frames feed it);
+ * resumed, the tones come back both ways. Without set_held, both parties'
+ * streams run on (hold was a volume mute). */
 static void
 test_held (Call          *call,
            gconstpointer  data)
 {
   guint notifies;
 
-  assert_hears (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   g_assert_cmpuint (device_streams (call), >=, 4);
+  g_assert_cmpuint (running_capture_streams (), >=, 2);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
   baton_media_session_set_held (call->a.session, TRUE);
   baton_media_session_set_held (call->b.session, TRUE);
-  g_assert_true (baton_test_wait_until_true (no_device_streams, call, 5000));
+  g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
   assert_silent (&call->a);
   assert_silent (&call->b);
 
-  /* past the peer's media watchdog (10 s): still connected, still no streams */
+  /* past the peer's media watchdog (10 s): still connected, still held */
   g_assert_false (baton_test_wait_until_true (not_connected, call, 11000));
-  g_assert_cmpuint (device_streams (call), ==, 0);
+  g_assert_cmpuint (speaker_streams (call), ==, 0);
+  g_assert_cmpuint (running_capture_streams (), ==, 0);
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
 
   baton_media_session_set_held (call->a.session, FALSE);
@@ -828,6 +913,7 @@ test_held (Call          *call,
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   g_assert_cmpuint (device_streams (call), >=, 4);
+  g_assert_cmpuint (running_capture_streams (), >=, 2);
   g_assert_true (both_connected (call));
 }
 
@@ -1082,9 +1168,9 @@ latency_at_most (gpointer data)
 
 /* The jitter buffer's delay follows the network: it grows when packets
  * come with jitter (held 100 ms one in ten, then a burst: a mean deviation
- * of some 30 ms), the peer is still heard through it, and it shrinks again
+ * of 15-30 ms), the peer is still heard through it, and it shrinks again
  * once the network is clean. A fixed jitter buffer (20 or 30 ms) never
- * reaches 80 ms. */
+ * reaches 50 ms. */
 static void
 test_jitter_adapts (Call          *call,
                     gconstpointer  data)
@@ -1092,8 +1178,9 @@ test_jitter_adapts (Call          *call,
   g_autoptr(GstElement) jitterbuffer = NULL;
   g_autoptr(GstPad) pad = NULL;
   Network *net = g_new0 (Network, 1);
-  LatencyCheck check = { call->b.session, 80 };
+  LatencyCheck check = { call->b.session, 50 };
   guint before, peak;
+  gboolean grew, shrank;
   gulong probe;
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
@@ -1109,21 +1196,142 @@ test_jitter_adapts (Call          *call,
   pad = gst_element_get_static_pad (jitterbuffer, "sink");
   probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, network_cb, net, network_free);
 
-  g_assert_true (baton_test_wait_until_true (latency_at_least, &check, 10000));
+  grew = baton_test_wait_until_true (latency_at_least, &check, 10000);
+  {
+    g_autoptr(GstStructure) stats = NULL;
+    g_autofree char *text = NULL;
+
+    g_object_get (jitterbuffer, "stats", &stats, NULL);
+    text = gst_structure_to_string (stats);
+    g_test_message ("jitter buffer with jitter: %u ms (%s)", jitter_latency (call->b.session), text);
+  }
+  g_assert_true (grew);
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   peak = jitter_latency (call->b.session);
-  g_test_message ("jitter buffer with jitter: %u ms", peak);
 
   /* a clean network again: it comes down, slowly */
   g_mutex_lock (&net->lock);
   net->every = 0;
   g_mutex_unlock (&net->lock);
   check.ms = peak - 20;
-  g_assert_true (baton_test_wait_until_true (latency_at_most, &check, 20000));
-  g_test_message ("jitter buffer after: %u ms", jitter_latency (call->b.session));
+  shrank = baton_test_wait_until_true (latency_at_most, &check, 20000);
+  {
+    g_autoptr(GstStructure) stats = NULL;
+    g_autofree char *text = NULL;
+
+    g_object_get (jitterbuffer, "stats", &stats, NULL);
+    text = gst_structure_to_string (stats);
+    g_test_message ("jitter buffer after: %u ms, from %u (%s)", jitter_latency (call->b.session), peak, text);
+  }
+  g_assert_true (shrank);
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
 
   gst_pad_remove_probe (pad, probe);
+}
+
+static GstPadProbeReturn
+count_cb (GstPad          *pad,
+          GstPadProbeInfo *info,
+          gpointer         user_data)
+{
+  g_atomic_int_inc ((int *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Buffers through @session's silence source, microphone, echo canceller
+ * and encoder (in and out) over @ms */
+typedef struct
+{
+  int silence, mic, dsp, encoder_in, encoder_out;
+} SendCounts;
+
+static void
+count_send_chain (BatonMediaSession *session,
+                  guint              ms,
+                  SendCounts        *counts)
+{
+  const struct { const char *factory, *pad; int *count; } points[] = {
+    { "audiotestsrc", "src", &counts->silence },
+    { "input-selector", "sink_0", &counts->mic },
+    { "webrtcdsp", "sink", &counts->dsp },
+    { "opusenc", "sink", &counts->encoder_in },
+    { "opusenc", "src", &counts->encoder_out },
+  };
+  GstPad *pads[G_N_ELEMENTS (points)];
+  gulong ids[G_N_ELEMENTS (points)];
+
+  memset (counts, 0, sizeof *counts);
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      g_autoptr(GstElement) element = find_element (session, points[i].factory);
+
+      g_assert_nonnull (element);
+      pads[i] = gst_element_get_static_pad (element, points[i].pad);
+      g_assert_nonnull (pads[i]);
+      ids[i] = gst_pad_add_probe (pads[i], GST_PAD_PROBE_TYPE_BUFFER, count_cb, points[i].count, NULL);
+    }
+  baton_test_wait_until_true (never, NULL, ms);
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      gst_pad_remove_probe (pads[i], ids[i]);
+      gst_object_unref (pads[i]);
+    }
+  g_test_message ("in %u ms: silence %d, microphone %d, echo canceller %d, encoder %d in, %d out",
+                  ms, counts->silence, counts->mic, counts->dsp, counts->encoder_in, counts->encoder_out);
+}
+
+/* A held call costs next to nothing: no buffer goes through the silence
+ * source, the microphone, the echo canceller or the encoder of either
+ * party while it is held (before, 100 buffers a second of silence went
+ * through the canceller and 50 frames through the encoder); only a frame
+ * of encoded silence now and then goes out (a handful in 3 s, not the 150
+ * frames an encoder makes), which keeps the peer's media watchdog fed
+ * (/Baton/MediaSession/held proves the call outlives it). Resumed, all of
+ * it runs again, and the tones are heard both ways. */
+static void
+test_held_idle (Call          *call,
+                gconstpointer  data)
+{
+  SendCounts counts;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  /* active: the microphone goes through the canceller and the encoder */
+  count_send_chain (call->a.session, 1000, &counts);
+  g_assert_cmpint (counts.mic, >, 0);
+  g_assert_cmpint (counts.dsp, >, 0);
+  g_assert_cmpint (counts.encoder_in, >, 0);
+
+  baton_media_session_set_held (call->a.session, TRUE);
+  baton_media_session_set_held (call->b.session, TRUE);
+  /* what was on its way is through */
+  baton_test_wait_until_true (never, NULL, 500);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      count_send_chain (i == 0 ? call->a.session : call->b.session, 3000, &counts);
+      g_assert_cmpint (counts.silence, ==, 0);
+      g_assert_cmpint (counts.mic, ==, 0);
+      g_assert_cmpint (counts.dsp, ==, 0);
+      g_assert_cmpint (counts.encoder_in, ==, 0);
+      g_assert_cmpint (counts.encoder_out, >=, 1);
+      g_assert_cmpint (counts.encoder_out, <=, 30);
+    }
+  g_assert_true (both_connected (call));
+
+  baton_media_session_set_held (call->a.session, FALSE);
+  baton_media_session_set_held (call->b.session, FALSE);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  count_send_chain (call->a.session, 1000, &counts);
+  g_assert_cmpint (counts.mic, >, 0);
+  g_assert_cmpint (counts.dsp, >, 0);
+  g_assert_true (both_connected (call));
 }
 
 /* The peer vanishes without a word (its process died, its network went):
@@ -1221,6 +1429,7 @@ main (int   argc,
       g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
       g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
+      g_test_add ("/Baton/MediaSession/held-idle", Call, NULL, call_setup, test_held_idle, call_teardown);
       g_test_add ("/Baton/MediaSession/held-while-capturing", Call, NULL, call_setup, test_held_while_capturing, call_teardown);
       g_test_add ("/Baton/MediaSession/held-while-playing", Call, NULL, call_setup, test_held_while_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);

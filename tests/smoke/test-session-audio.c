@@ -8,6 +8,8 @@
  * heard on its monitor. Stop WirePlumber and the tone tests fail (nothing is
  * linked); point them at another node and they hear silence.
  */
+#include <string.h>
+
 #include <gst/gst.h>
 
 #include "baton-test-audio.h"
@@ -37,29 +39,30 @@ find_device (GList      *devices,
   return FALSE;
 }
 
-/* The monitor is never stopped: stopping PipeWire 0.3.65's device provider
- * (Debian 12) sometimes corrupts the heap in its thread (seen here about one
- * run in eight). libbaton's device manager keeps one monitor running for the
- * same reason. */
-static GstDeviceMonitor *monitor;
-
+/* What the SDK sees when a PulseAudio server runs (pipewire-pulse): its
+ * device provider lists both devices. (Its other path, PipeWire's own
+ * device provider, is test-device-manager's pipewire-without-pulse: this
+ * program loads no PipeWire client, as no test program does, see
+ * tests/common/baton-test-audio.c.) And PipeWire has both nodes. */
 static void
 test_devices_listed (void)
 {
+  g_autoptr(GstDeviceProvider) provider = gst_device_provider_factory_get_by_name ("pulsedeviceprovider");
   GList *devices;
   gboolean mic, speaker;
 
-  monitor = gst_device_monitor_new ();
-  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
-  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
-  g_assert_true (gst_device_monitor_start (monitor));
-  devices = gst_device_monitor_get_devices (monitor);
+  g_assert_nonnull (provider);
+  g_assert_true (gst_device_provider_start (provider));
+  devices = gst_device_provider_get_devices (provider);
+  gst_device_provider_stop (provider);
   mic = find_device (devices, env ("BATON_TEST_MIC"), "Audio/Source");
   speaker = find_device (devices, env ("BATON_TEST_SPEAKER"), "Audio/Sink");
   g_list_free_full (devices, gst_object_unref);
 
   g_assert_true (mic);
   g_assert_true (speaker);
+  g_assert_true (baton_test_wait_for_node (env ("BATON_TEST_MIC"), TRUE, 100));
+  g_assert_true (baton_test_wait_for_node (env ("BATON_TEST_SPEAKER"), TRUE, 100));
 }
 
 static void
@@ -116,6 +119,21 @@ test_device_hotplug (void)
   g_assert_false (baton_test_wait_for_node ("baton-test-extra-mic", TRUE, 100));
 }
 
+/* Tones and recordings through pipewire-pulse only: this program, like
+ * every test program, loaded no PipeWire client (whose GStreamer elements
+ * share one connection and thread per process with PipeWire's device
+ * provider; that thread crashed test programs now and then). */
+static void
+test_no_pipewire_client (void)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  g_assert_nonnull (strstr (maps, "libgstpulseaudio.so"));
+  g_assert_null (strstr (maps, "libgstpipewire.so"));
+  g_assert_null (strstr (maps, "libpipewire-0.3.so"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -127,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/Session/audio/microphone-tone", test_microphone_tone);
   g_test_add_func ("/Session/audio/speaker-tone", test_speaker_tone);
   g_test_add_func ("/Session/audio/device-hotplug", test_device_hotplug);
+  g_test_add_func ("/Session/audio/no-pipewire-client", test_no_pipewire_client);
 
   return g_test_run ();
 }
