@@ -75,11 +75,12 @@ void               baton_media_session_set_sending  (BatonMediaSession *self,
 void               baton_media_session_set_playing  (BatonMediaSession *self,
                                                      gboolean           playing);
 
-/* Held (a call on hold, either side): the microphone's and the speaker's
- * streams are stopped and nothing is decoded; silence is sent, so ICE, DTLS
- * and the peer's media watchdog stay up. Resuming makes new device streams
- * (silence is sent until the microphone's first buffer). Independent of
- * set_sending/set_playing. */
+/* Held (a call on hold, either side): the speaker's stream is stopped, the
+ * microphone's corked (kept, not running), nothing is decoded, echo-
+ * cancelled or encoded; a frame of encoded silence goes out every 500 ms,
+ * so ICE, DTLS and the peer's media watchdog stay up. Resuming plays the
+ * microphone again and makes a new speaker stream (silence is sent until
+ * the microphone's first buffer). Independent of set_sending/set_playing. */
 void               baton_media_session_set_held     (BatonMediaSession *self,
                                                      gboolean           held);
 

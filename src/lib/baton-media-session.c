@@ -2734,6 +2734,15 @@ baton_media_session_close (BatonMediaSession *self)
     }
   if (self->webrtc != NULL)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  /* webrtcbin first: until the peer's description is in, it blocks the
+   * send chain's streaming thread in its sink pad, which then holds the
+   * stream locks of the whole send chain; stopped first, it flushes that
+   * pad and lets the thread go. (Seen: the pipeline's way to NULL, the
+   * microphone's stop and its streaming thread all waiting on each other
+   * after an offer with no answer, the openssl-exit test hung at load 25,
+   * in the build before.) */
+  if (self->webrtc != NULL)
+    gst_element_set_state (self->webrtc, GST_STATE_NULL);
   if (self->pipeline != NULL)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
 }
