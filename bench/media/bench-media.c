@@ -357,6 +357,25 @@ report (const char *label,
   return result;
 }
 
+/* The latency of B's jitter buffer (the adaptive one: what it came to) */
+static guint
+jitter_latency_ms (BatonMediaSession *session)
+{
+  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (baton_media_session_get_pipeline (session));
+  g_auto(GValue) item = G_VALUE_INIT;
+  guint ms = 0;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElementFactory *factory = gst_element_get_factory (g_value_get_object (&item));
+
+      if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "rtpjitterbuffer"))
+        g_object_get (g_value_get_object (&item), "latency", &ms, NULL);
+      g_value_reset (&item);
+    }
+  return ms;
+}
+
 /* The raw loops once each; the call over several calls (a call keeps the
  * delay it started with, which varies by some 10-20 ms from call to call),
  * @runs clicks in all. */
@@ -383,15 +402,19 @@ bench_latency (guint runs,
     {
       g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
       Pair *pair = pair_start ();
+      guint jitter;
       double m;
 
       if (!wait_for (pair_connected, pair, 10000))
         g_error ("the call did not connect");
       measure_loop (mic_input, monitor_b, (runs + calls - 1) / calls, values);
+      jitter = jitter_latency_ms (pair->b);
       pair_free (pair);
       g_array_append_vals (call_values, values->data, values->len);
       m = median (values);
       g_array_append_val (call_medians, m);
+      g_print ("latency: call %u: median %.1f ms over %u clicks, B's jitter buffer at %u ms\n",
+               i + 1, m, values->len, jitter);
     }
   call = report ("mouth-to-ear through a call (A's microphone input -> B's speaker monitor)", call_values);
   median (call_medians);   /* sorts */
@@ -678,7 +701,7 @@ main (int   argc,
   baton_device_manager_select_microphone (devices_b, get_device (baton_device_manager_get_microphones (devices_b), MIC_B));
   baton_device_manager_select_speaker (devices_b, get_device (baton_device_manager_get_speakers (devices_b), SPEAKER_B));
 
-  g_print ("GStreamer %s, %u CPUs; Opus 20 ms frames, jitter buffer 30 ms, speaker processing deadline 5 ms, "
+  g_print ("GStreamer %s, %u CPUs; Opus 20 ms frames, adaptive jitter buffer (from 20 ms), speaker processing deadline 5 ms, "
            "pulsesrc/pulsesink 20 ms\n",
            gst_version_string (), g_get_num_processors ());
 

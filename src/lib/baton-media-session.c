@@ -7,10 +7,11 @@
  *   capture:  <mic> ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1
  *             ! input-selector ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
  *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true
- *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=30, max-bundle)
+ *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=20, max-bundle)
  *             rtpdtmfsrc pt=101 clock-rate=48000 ! rtpdtmfmux.priority_sink
  *             audiotestsrc is-live=true wave=silence ! audio/x-raw,… ! input-selector
- *   playback: webrtcbin ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample
+ *   playback: webrtcbin (adaptive jitter buffer) ! rtpopusdepay ! opusdec plc=true
+ *             ! audio/x-raw,channels=1 ! audioconvert ! audioresample
  *             ! volume (playing) ! webrtcechoprobe ! audioconvert ! audioresample
  *             ! <speaker>
  *
@@ -56,6 +57,7 @@
 
 #include <gst/gst.h>
 #include <gst/base/base.h>
+#include <gst/audio/audio.h>
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
@@ -67,13 +69,29 @@
 
 #define OPUS_PT 111
 #define TELEPHONE_EVENT_PT 101
-/* webrtcbin's jitter buffer latency. In-order packets go through it at
- * once; this is the slack for late ones, and is added to the playback
- * delay (with the speaker's processing deadline). 50 ms cost 20 ms of
- * mouth-to-ear and call setup for nothing on a LAN; 30 ms still covers a
- * packet and a half of Opus (20 ms frames) of jitter. */
-#define JITTER_BUFFER_MS 30
+/* The jitter buffer's latency adapts to the network (adapt_jitter_cb):
+ * in-order packets go through it at once, and its latency is the slack for
+ * late ones, added to the playback delay (with the speaker's processing
+ * deadline). It starts at JITTER_BUFFER_MS and is checked every
+ * JITTER_CHECK_MS: it grows at once to what the measured arrival jitter
+ * needs (JITTER_PER_AVG times the jitter buffer's running mean of the
+ * packets' deviation from their spacing, plus JITTER_MARGIN_MS), and by
+ * JITTER_GROW_MS more whenever packets came too late to be played (num-late
+ * in its stats); it shrinks by JITTER_SHRINK_MS a second only after
+ * JITTER_CALM_S without either, never below JITTER_MIN_MS (a clean loopback
+ * or LAN) nor above JITTER_MAX_MS. */
+#define JITTER_BUFFER_MS 20
+#define JITTER_MIN_MS 10
+#define JITTER_MAX_MS 200
+#define JITTER_CHECK_MS 250
+#define JITTER_PER_AVG 3
+#define JITTER_MARGIN_MS 5
+#define JITTER_GROW_MS 20
+#define JITTER_SHRINK_MS 5
+#define JITTER_CALM_S 4
 #define SPEAKER_DEADLINE_MS 5
+#define SPEAKER_DRIFT_MS 10
+#define SPEAKER_DISCONT_WAIT_MS 250
 #define DTMF_TONE_MS 160
 #define DTMF_GAP_MS 80
 /* Opus goes on sending (silence when muted or held): this long without a
@@ -164,6 +182,13 @@ struct _BatonMediaSession
   GPtrArray *pending_local_candidates;   /* of LocalCandidate, until the SDP was handed out */
   gboolean remote_description_set;
   GPtrArray *pending_remote_candidates;  /* of LocalCandidate (reused), until the remote SDP is in */
+
+  /* the adaptive jitter buffer (main context) */
+  GstElement *jitterbuffer;   /* the peer's stream's, the newest one */
+  guint jitter_watch_id;
+  guint jitter_latency_ms;    /* what we set on it */
+  guint64 jitter_late;        /* its late packets at the last check */
+  gint64 jitter_calm_us;      /* since when nothing was lost nor grew */
 
   gint64 last_packet_us;      /* under lock: when the peer's last RTP packet came */
   gint64 remote_applied_us;   /* when the remote description was applied */
@@ -1001,7 +1026,20 @@ create_speaker (BatonMediaSession *self)
  * SPEAKER_DEADLINE_MS of processing-deadline (GstBaseSink's default is
  * 20 ms, added to the pipeline latency, so to the mouth-to-ear delay). What
  * follows the jitter buffer (depayload, decode, convert) takes well under a
- * millisecond, and the jitter buffer's own latency is slack for it too. */
+ * millisecond, and the jitter buffer's own latency is slack for it too.
+ *
+ * The audio sink runs on its device's clock, slaved to the pipeline's (the
+ * system clock) by "skew" slaving: it maps the two at its first buffer,
+ * which comes at an odd moment of the call's start (before or after the
+ * pipeline's latency reached it, while the playback stream connects), and
+ * then keeps writing each buffer right after the previous one as long as
+ * its time is within alignment-threshold, and corrects the mapping only
+ * when the clocks are drift-tolerance / 2 apart. With GstAudioBaseSink's 40
+ * ms for both, a call played up to some 40 ms later than its timestamps
+ * said for its whole length, a different amount each call (the per-call
+ * spread of the mouth-to-ear delay), and a change of the jitter buffer's
+ * latency smaller than that never reached the ear. SPEAKER_DRIFT_MS for
+ * both, and a resync after SPEAKER_DISCONT_WAIT_MS off instead of 1 s. */
 static void
 tune_speaker (GstElement *sink)
 {
@@ -1010,6 +1048,12 @@ tune_speaker (GstElement *sink)
 
   g_object_set (sink, "async", FALSE, NULL);
   g_object_set (sink, "processing-deadline", (guint64) SPEAKER_DEADLINE_MS * GST_MSECOND, NULL);
+  if (GST_IS_AUDIO_BASE_SINK (sink))
+    g_object_set (sink,
+                  "drift-tolerance", (gint64) SPEAKER_DRIFT_MS * 1000,
+                  "alignment-threshold", (guint64) SPEAKER_DRIFT_MS * GST_MSECOND,
+                  "discont-wait", (guint64) SPEAKER_DISCONT_WAIT_MS * GST_MSECOND,
+                  NULL);
 }
 
 static void
@@ -1430,6 +1474,7 @@ build_playback (BatonMediaSession *self)
 {
   GstElement *depay = make ("rtpopusdepay");
   GstElement *dec = make ("opusdec");
+  GstElement *mono = make ("capsfilter");
   GstElement *convert1 = make ("audioconvert");
   GstElement *resample1 = make ("audioresample");
   GstElement *probe = self->echo_probe;
@@ -1437,15 +1482,21 @@ build_playback (BatonMediaSession *self)
   GstElement *resample2 = make ("audioresample");
   GstElement *sink;
   g_autoptr(GstPad) dec_src = NULL;
+  g_autoptr(GstCaps) mono_caps = NULL;
 
   g_object_set (dec, "plc", TRUE, NULL);
+  /* The peer sends mono (opusenc gets one channel); opusdec would otherwise
+   * negotiate stereo (the SDP's opus/48000/2), and everything up to the
+   * speaker, the echo probe included, would process two equal channels */
+  mono_caps = gst_caps_from_string ("audio/x-raw, channels=(int)1");
+  g_object_set (mono, "caps", mono_caps, NULL);
 
   sink = create_speaker (self);
   tune_speaker (sink);
 
-  gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, convert1, resample1,
+  gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, mono, convert1, resample1,
                     convert2, resample2, NULL);
-  link_many (depay, dec, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
+  link_many (depay, dec, mono, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
   self->speaker_convert = resample2;
   replace_speaker_locked (self, sink);
 
@@ -1454,6 +1505,97 @@ build_playback (BatonMediaSession *self)
 
   self->depay_sink = gst_element_get_static_pad (depay, "sink");
   self->playback_built = TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Adaptive jitter buffer                                                    */
+
+static void
+set_jitter_latency (BatonMediaSession *self,
+                    guint              ms,
+                    const char        *why)
+{
+  ms = CLAMP (ms, JITTER_MIN_MS, JITTER_MAX_MS);
+  if (ms == self->jitter_latency_ms)
+    return;
+
+  BATON_VERBOSE ("Media session %p: jitter buffer %u -> %u ms (%s)", self,
+                 self->jitter_latency_ms, ms, why);
+  self->jitter_latency_ms = ms;
+  /* it posts a latency message: the bus watch recalculates the pipeline's
+   * latency, and the speaker plays at the new delay */
+  g_object_set (self->jitterbuffer, "latency", ms, NULL);
+}
+
+static gboolean
+adapt_jitter_cb (gpointer user_data)
+{
+  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
+  g_autoptr(GstStructure) stats = NULL;
+  guint64 late = 0, avg_jitter = 0;
+  gint64 now = g_get_monotonic_time ();
+  guint needed;
+
+  g_object_get (self->jitterbuffer, "stats", &stats, NULL);
+  if (stats == NULL)
+    return G_SOURCE_CONTINUE;
+  gst_structure_get_uint64 (stats, "num-late", &late);
+  gst_structure_get_uint64 (stats, "avg-jitter", &avg_jitter);
+
+  needed = JITTER_PER_AVG * (guint) (avg_jitter / GST_MSECOND) + JITTER_MARGIN_MS;
+
+  if (late > self->jitter_late)
+    {
+      /* packets came after their time (given up for lost, concealed): more
+       * slack, at once. Packets that never come (num-lost alone) are loss,
+       * which no delay helps. */
+      self->jitter_late = late;
+      self->jitter_calm_us = now;
+      set_jitter_latency (self, MAX (needed, self->jitter_latency_ms + JITTER_GROW_MS), "packets late");
+    }
+  else if (needed > self->jitter_latency_ms)
+    {
+      self->jitter_calm_us = now;
+      set_jitter_latency (self, needed, "jitter");
+    }
+  else if (now - self->jitter_calm_us >= JITTER_CALM_S * G_USEC_PER_SEC &&
+           self->jitter_latency_ms >= needed + JITTER_SHRINK_MS &&
+           self->jitter_latency_ms > JITTER_MIN_MS)
+    {
+      /* calm for a while: one step down a second */
+      self->jitter_calm_us = now - (JITTER_CALM_S - 1) * G_USEC_PER_SEC;
+      set_jitter_latency (self, self->jitter_latency_ms - JITTER_SHRINK_MS, "calm");
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+jitterbuffer_main (BatonMediaSession *self,
+                   gpointer           data)
+{
+  GstElement *jitterbuffer = data;
+  g_autoptr(GSource) source = NULL;
+
+  if (self->closed)
+    return;
+
+  /* a new stream of the peer (a new SSRC): keep its delay */
+  g_clear_object (&self->jitterbuffer);
+  self->jitterbuffer = gst_object_ref (jitterbuffer);
+  self->jitter_late = 0;
+  self->jitter_calm_us = g_get_monotonic_time ();
+  if (self->jitter_latency_ms == 0)
+    self->jitter_latency_ms = JITTER_BUFFER_MS;
+  else
+    g_object_set (jitterbuffer, "latency", self->jitter_latency_ms, NULL);
+
+  if (self->jitter_watch_id != 0)
+    return;
+  source = g_timeout_source_new (JITTER_CHECK_MS);
+  g_source_set_callback (source, adapt_jitter_cb, self, NULL);
+  g_source_set_static_name (source, "[baton] jitter buffer");
+  self->jitter_watch_id = g_source_attach (source, self->context);
 }
 
 /* Every received RTP packet of the peer passes the jitter buffer of its
@@ -1476,6 +1618,7 @@ new_jitterbuffer_cb (GstElement *rtpbin,
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (jitterbuffer), "faststart-min-packets"))
     g_object_set (jitterbuffer, "faststart-min-packets", 1u, NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, rtp_probe_cb, self, NULL);
+  run_in_main (self, jitterbuffer_main, gst_object_ref (jitterbuffer), gst_object_unref);
 }
 
 static void
@@ -2574,6 +2717,7 @@ baton_media_session_close (BatonMediaSession *self)
   clear_source (self, &self->dtmf_timeout_id);
   clear_source (self, &self->watchdog_id);
   clear_source (self, &self->mic_watch_id);
+  clear_source (self, &self->jitter_watch_id);
   keepalive_stop (self);
   if (self->pipeline != NULL)
     {
@@ -2618,6 +2762,7 @@ baton_media_session_dispose (GObject *object)
   g_clear_object (&self->webrtc_sink);
   g_clear_object (&self->mic_pad);
   g_clear_object (&self->silence_pad);
+  g_clear_object (&self->jitterbuffer);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->devices);
 

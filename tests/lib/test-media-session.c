@@ -1078,6 +1078,157 @@ test_held_while_playing (Call          *call,
   g_assert_true (both_connected (call));
 }
 
+/* ------------------------------------------------------------------------ */
+/* The adaptive jitter buffer                                                */
+
+/* A network that holds one packet in @every for @hold_ms, and with it those
+ * behind it, which then come in a burst: injected in b's receiving
+ * streaming thread, before b's jitter buffer, each packet stamped with
+ * when it reaches the jitter buffer (its arrival time for the jitter
+ * buffer, as nicesrc stamps it). */
+typedef struct
+{
+  GMutex lock;
+  guint every;       /* 0: a clean network again */
+  guint hold_ms;
+  guint count;
+  GstElement *jitterbuffer;
+} Network;
+
+static GstPadProbeReturn
+network_cb (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  Network *net = user_data;
+  GstBuffer *buffer;
+  GstClockTime now;
+  guint hold = 0;
+
+  g_mutex_lock (&net->lock);
+  if (net->every > 0 && ++net->count % net->every == 0)
+    hold = net->hold_ms;
+  g_mutex_unlock (&net->lock);
+  if (hold > 0)
+    g_usleep (hold * 1000);
+
+  now = gst_element_get_current_running_time (net->jitterbuffer);
+  if (GST_CLOCK_TIME_IS_VALID (now))
+    {
+      buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+      GST_BUFFER_DTS (buffer) = now;
+      GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* when the probe is gone, even if it was running as it was removed */
+static void
+network_free (gpointer data)
+{
+  Network *net = data;
+
+  gst_object_unref (net->jitterbuffer);
+  g_mutex_clear (&net->lock);
+  g_free (net);
+}
+
+typedef struct
+{
+  BatonMediaSession *session;
+  guint ms;
+} LatencyCheck;
+
+static guint
+jitter_latency (BatonMediaSession *session)
+{
+  g_autoptr(GstElement) jitterbuffer = find_element (session, "rtpjitterbuffer");
+  guint ms = 0;
+
+  g_assert_nonnull (jitterbuffer);
+  g_object_get (jitterbuffer, "latency", &ms, NULL);
+  return ms;
+}
+
+static gboolean
+latency_at_least (gpointer data)
+{
+  LatencyCheck *check = data;
+
+  return jitter_latency (check->session) >= check->ms;
+}
+
+static gboolean
+latency_at_most (gpointer data)
+{
+  LatencyCheck *check = data;
+
+  return jitter_latency (check->session) <= check->ms;
+}
+
+/* The jitter buffer's delay follows the network: it grows when packets
+ * come with jitter (held 100 ms one in ten, then a burst: a mean deviation
+ * of 15-30 ms), the peer is still heard through it, and it shrinks again
+ * once the network is clean. A fixed jitter buffer (20 or 30 ms) never
+ * reaches 50 ms. */
+static void
+test_jitter_adapts (Call          *call,
+                    gconstpointer  data)
+{
+  g_autoptr(GstElement) jitterbuffer = NULL;
+  g_autoptr(GstPad) pad = NULL;
+  Network *net = g_new0 (Network, 1);
+  LatencyCheck check = { call->b.session, 50 };
+  guint before, peak;
+  gboolean grew, shrank;
+  gulong probe;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  before = jitter_latency (call->b.session);
+  g_test_message ("jitter buffer before: %u ms", before);
+
+  jitterbuffer = find_element (call->b.session, "rtpjitterbuffer");
+  g_assert_nonnull (jitterbuffer);
+  g_mutex_init (&net->lock);
+  net->every = 10;
+  net->hold_ms = 100;
+  net->jitterbuffer = gst_object_ref (jitterbuffer);
+  pad = gst_element_get_static_pad (jitterbuffer, "sink");
+  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, network_cb, net, network_free);
+
+  grew = baton_test_wait_until_true (latency_at_least, &check, 10000);
+  {
+    g_autoptr(GstStructure) stats = NULL;
+    g_autofree char *text = NULL;
+
+    g_object_get (jitterbuffer, "stats", &stats, NULL);
+    text = gst_structure_to_string (stats);
+    g_test_message ("jitter buffer with jitter: %u ms (%s)", jitter_latency (call->b.session), text);
+  }
+  g_assert_true (grew);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  peak = jitter_latency (call->b.session);
+
+  /* a clean network again: it comes down, slowly */
+  g_mutex_lock (&net->lock);
+  net->every = 0;
+  g_mutex_unlock (&net->lock);
+  check.ms = peak - 20;
+  shrank = baton_test_wait_until_true (latency_at_most, &check, 20000);
+  {
+    g_autoptr(GstStructure) stats = NULL;
+    g_autofree char *text = NULL;
+
+    g_object_get (jitterbuffer, "stats", &stats, NULL);
+    text = gst_structure_to_string (stats);
+    g_test_message ("jitter buffer after: %u ms, from %u (%s)", jitter_latency (call->b.session), peak, text);
+  }
+  g_assert_true (shrank);
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+
+  gst_pad_remove_probe (pad, probe);
+}
+
 static GstPadProbeReturn
 count_cb (GstPad          *pad,
           GstPadProbeInfo *info,
@@ -1293,6 +1444,7 @@ main (int   argc,
       g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
       g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
       g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
+      g_test_add ("/Baton/MediaSession/jitter-adapts", Call, NULL, call_setup, test_jitter_adapts, call_teardown);
       g_test_add_func ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
     }
 
