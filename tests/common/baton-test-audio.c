@@ -6,9 +6,11 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <gst/gst.h>
+#include <json-glib/json-glib.h>
 
 #include "baton-test-audio.h"
 
@@ -558,6 +560,47 @@ baton_test_stream_links (const char *node,
         n++;
     }
   return n;
+}
+
+guint
+baton_test_running_capture_streams (void)
+{
+  guint all = 0, running = 0;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *objects;
+
+  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-dump", &out, NULL, NULL, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  objects = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *object = json_array_get_object_element (objects, i);
+      JsonObject *info, *props;
+      const char *class, *state;
+      gint64 pid = 0;
+      JsonNode *pid_node;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""),
+                     "PipeWire:Interface:Node") != 0 ||
+          (info = json_object_get_object_member (object, "info")) == NULL ||
+          (props = json_object_get_object_member (info, "props")) == NULL)
+        continue;
+      class = json_object_get_string_member_with_default (props, "media.class", "");
+      pid_node = json_object_get_member (props, "application.process.id");
+      if (pid_node != NULL && json_node_get_value_type (pid_node) == G_TYPE_STRING)
+        pid = g_ascii_strtoll (json_node_get_string (pid_node), NULL, 10);
+      else if (pid_node != NULL)
+        pid = json_node_get_int (pid_node);
+      if (!g_str_equal (class, "Stream/Input/Audio") || pid != getpid ())
+        continue;
+      state = json_object_get_string_member_with_default (info, "state", "");
+      all++;
+      if (g_str_equal (state, "running"))
+        running++;
+    }
+  g_test_message ("capture streams of this process: %u, %u of them running", all, running);
+  return running;
 }
 
 /* One line per node (id, state, name, stream name, error) and per link

@@ -92,6 +92,11 @@ guint              baton_test_stream_links          (const char *node,
                                                      const char *port_prefix,
                                                      const char *arrow);
 
+/* How many of this process's capture streams in PipeWire run (pw-dump:
+ * nodes of class Stream/Input/Audio whose application.process.id is ours,
+ * in state "running", i.e. not corked); logs how many there are in all */
+guint              baton_test_running_capture_streams (void);
+
 /* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
 /* Logs PipeWire's graph (one line per node: id, state, name, stream name,
  * error; per link: state, output node -> input node, error): for failures */

@@ -2,7 +2,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <json-glib/json-glib.h>
 #include <unistd.h>
 
 #include "baton-call-private.h"
@@ -99,46 +98,6 @@ speaker_streams (DeviceParty *p)
   return baton_test_stream_links (baton_test_device_get_node (p->speaker), "playback_", "|<-");
 }
 
-/* Capture streams of this process (both parties' agents live in it) that
- * run, i.e. are not corked (pw-dump: a node of class Stream/Input/Audio in
- * state "running") */
-static guint
-running_capture_streams (void)
-{
-  g_autofree char *out = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *objects;
-  guint running = 0;
-
-  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-dump", &out, NULL, NULL, NULL));
-  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
-  objects = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (objects); i++)
-    {
-      JsonObject *object = json_array_get_object_element (objects, i);
-      JsonObject *info, *props;
-      JsonNode *pid_node;
-      gint64 pid = 0;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""),
-                     "PipeWire:Interface:Node") != 0 ||
-          (info = json_object_get_object_member (object, "info")) == NULL ||
-          (props = json_object_get_object_member (info, "props")) == NULL)
-        continue;
-      pid_node = json_object_get_member (props, "application.process.id");
-      if (pid_node != NULL && json_node_get_value_type (pid_node) == G_TYPE_STRING)
-        pid = g_ascii_strtoll (json_node_get_string (pid_node), NULL, 10);
-      else if (pid_node != NULL)
-        pid = json_node_get_int (pid_node);
-      if (pid == getpid () &&
-          g_strcmp0 (json_object_get_string_member_with_default (props, "media.class", ""),
-                     "Stream/Input/Audio") == 0 &&
-          g_strcmp0 (json_object_get_string_member_with_default (info, "state", ""), "running") == 0)
-        running++;
-    }
-  return running;
-}
-
 /* A call on hold, on either side, captures and plays nothing: PipeWire has
  * no playback stream of it on either party's speaker, and its capture
  * streams are corked, none running (so nothing is captured, processed,
@@ -166,7 +125,7 @@ test_held_stops_devices (void)
   test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_LOCAL_HOLD &&
                    baton_call_get_state (in) == BATON_CALL_STATE_REMOTE_HOLD);
   test_wait_until (speaker_streams (&alice) + speaker_streams (&bob) == 0 &&
-                   running_capture_streams () == 0);
+                   baton_test_running_capture_streams () == 0);
 
   /* past the media watchdog (10 s): both calls still up, still nothing running */
   test_spin (11000);
@@ -174,14 +133,14 @@ test_held_stops_devices (void)
   g_assert_cmpint (baton_call_get_state (in), ==, BATON_CALL_STATE_REMOTE_HOLD);
   g_assert_true (media_connected (out) && media_connected (in));
   g_assert_cmpuint (speaker_streams (&alice) + speaker_streams (&bob), ==, 0);
-  g_assert_cmpuint (running_capture_streams (), ==, 0);
+  g_assert_cmpuint (baton_test_running_capture_streams (), ==, 0);
 
   baton_call_resume_async (out, NULL, NULL, NULL);
   test_wait_until (baton_call_get_state (out) == BATON_CALL_STATE_CONNECTED &&
                    baton_call_get_state (in) == BATON_CALL_STATE_CONNECTED);
   test_wait_until (mic_streams (&alice) > 0 && mic_streams (&bob) > 0 &&
                    speaker_streams (&alice) > 0 && speaker_streams (&bob) > 0 &&
-                   running_capture_streams () >= 2);
+                   baton_test_running_capture_streams () >= 2);
 
   baton_call_hang_up (out);
   test_wait_until (baton_call_get_state (in) == BATON_CALL_STATE_DISCONNECTED);

@@ -484,6 +484,25 @@ assert_element_from (GstElement *element,
   g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (owned)), ==, factory_name);
 }
 
+/* The test session's devices are listed, every device comes from a
+ * @device_type, and calls get @src / @sink elements */
+static void
+assert_watched_through (BatonDeviceManager *manager,
+                        const char         *device_type,
+                        const char         *src,
+                        const char         *sink)
+{
+  GListModel *mics = baton_device_manager_get_microphones (manager);
+  GListModel *speakers = baton_device_manager_get_speakers (manager);
+
+  g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
+  g_assert_nonnull (baton_test_get_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
+  assert_devices_from (mics, device_type);
+  assert_devices_from (speakers, device_type);
+  assert_element_from (baton_device_manager_create_microphone_element (manager, NULL), src);
+  assert_element_from (baton_device_manager_create_speaker_element (manager, NULL), sink);
+}
+
 /* With a PulseAudio server (the session runs pipewire-pulse), the devices
  * are watched and used through it alone: the process loads no PipeWire
  * client (PipeWire's GStreamer elements and device provider share one
@@ -496,16 +515,10 @@ test_pulse_alone (void)
   if (g_test_subprocess ())
     {
       g_autoptr(BatonDeviceManager) manager = baton_device_manager_new ();
-      GListModel *mics = baton_device_manager_get_microphones (manager);
       GListModel *speakers = baton_device_manager_get_speakers (manager);
       BatonTestDevice *device;
 
-      g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
-      g_assert_nonnull (baton_test_get_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
-      assert_devices_from (mics, "GstPulseDevice");
-      assert_devices_from (speakers, "GstPulseDevice");
-      assert_element_from (baton_device_manager_create_microphone_element (manager, NULL), "pulsesrc");
-      assert_element_from (baton_device_manager_create_speaker_element (manager, NULL), "pulsesink");
+      assert_watched_through (manager, "GstPulseDevice", "pulsesrc", "pulsesink");
 
       device = baton_test_device_add_speaker ("baton-dm-pulse-speaker", "Pulse Speaker");
       g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pulse-speaker", TRUE));
@@ -530,21 +543,14 @@ test_pipewire_without_pulse (void)
   if (g_test_subprocess ())
     {
       g_autoptr(BatonDeviceManager) manager = NULL;
-      GListModel *mics;
       GListModel *speakers;
       BatonTestDevice *device;
 
       g_setenv ("PULSE_SERVER", "unix:/nonexistent/baton-no-pulse", TRUE);
       manager = baton_device_manager_new ();
-      mics = baton_device_manager_get_microphones (manager);
       speakers = baton_device_manager_get_speakers (manager);
 
-      g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
-      g_assert_nonnull (baton_test_get_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
-      assert_devices_from (mics, "GstPipeWireDevice");
-      assert_devices_from (speakers, "GstPipeWireDevice");
-      assert_element_from (baton_device_manager_create_microphone_element (manager, NULL), "pipewiresrc");
-      assert_element_from (baton_device_manager_create_speaker_element (manager, NULL), "pipewiresink");
+      assert_watched_through (manager, "GstPipeWireDevice", "pipewiresrc", "pipewiresink");
       g_assert_null (baton_device_manager_get_error_message (manager));
 
       device = baton_test_device_add_speaker ("baton-dm-pipewire-speaker", "PipeWire Speaker");

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <gst/gst.h>
-#include <json-glib/json-glib.h>
 #include <unistd.h>
 #ifdef BATON_HAVE_LIBCRYPTO
 #include <openssl/err.h>
@@ -801,58 +800,6 @@ device_streams (Call *call)
   return mics + speakers;
 }
 
-/* This process's capture streams in PipeWire (pw-dump): how many, and how
- * many of them run (not corked) */
-static void
-capture_streams (guint *all,
-                 guint *running)
-{
-  g_autofree char *out = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *objects;
-
-  *all = *running = 0;
-  g_assert_true (g_spawn_command_line_sync ("timeout 10 pw-dump", &out, NULL, NULL, NULL));
-  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
-  objects = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (objects); i++)
-    {
-      JsonObject *object = json_array_get_object_element (objects, i);
-      JsonObject *info, *props;
-      const char *class, *state;
-      gint64 pid = 0;
-      JsonNode *pid_node;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""),
-                     "PipeWire:Interface:Node") != 0 ||
-          (info = json_object_get_object_member (object, "info")) == NULL ||
-          (props = json_object_get_object_member (info, "props")) == NULL)
-        continue;
-      class = json_object_get_string_member_with_default (props, "media.class", "");
-      pid_node = json_object_get_member (props, "application.process.id");
-      if (pid_node != NULL && json_node_get_value_type (pid_node) == G_TYPE_STRING)
-        pid = g_ascii_strtoll (json_node_get_string (pid_node), NULL, 10);
-      else if (pid_node != NULL)
-        pid = json_node_get_int (pid_node);
-      if (!g_str_equal (class, "Stream/Input/Audio") || pid != getpid ())
-        continue;
-      state = json_object_get_string_member_with_default (info, "state", "");
-      (*all)++;
-      if (g_str_equal (state, "running"))
-        (*running)++;
-    }
-  g_test_message ("capture streams of this process: %u, %u of them running", *all, *running);
-}
-
-static guint
-running_capture_streams (void)
-{
-  guint all, running;
-
-  capture_streams (&all, &running);
-  return running;
-}
-
 static guint
 speaker_streams (Call *call)
 {
@@ -865,7 +812,7 @@ speaker_streams (Call *call)
 static gboolean
 held_streams (gpointer data)
 {
-  return speaker_streams (data) == 0 && running_capture_streams () == 0;
+  return speaker_streams (data) == 0 && baton_test_running_capture_streams () == 0;
 }
 
 static gboolean
@@ -893,7 +840,7 @@ test_held (Call          *call,
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   g_assert_cmpuint (device_streams (call), >=, 4);
-  g_assert_cmpuint (running_capture_streams (), >=, 2);
+  g_assert_cmpuint (baton_test_running_capture_streams (), >=, 2);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
   baton_media_session_set_held (call->a.session, TRUE);
@@ -905,7 +852,7 @@ test_held (Call          *call,
   /* past the peer's media watchdog (10 s): still connected, still held */
   g_assert_false (baton_test_wait_until_true (not_connected, call, 11000));
   g_assert_cmpuint (speaker_streams (call), ==, 0);
-  g_assert_cmpuint (running_capture_streams (), ==, 0);
+  g_assert_cmpuint (baton_test_running_capture_streams (), ==, 0);
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
 
   baton_media_session_set_held (call->a.session, FALSE);
@@ -913,7 +860,7 @@ test_held (Call          *call,
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   g_assert_cmpuint (device_streams (call), >=, 4);
-  g_assert_cmpuint (running_capture_streams (), >=, 2);
+  g_assert_cmpuint (baton_test_running_capture_streams (), >=, 2);
   g_assert_true (both_connected (call));
 }
 
