@@ -1175,16 +1175,6 @@ swap_microphone (BatonMediaSession *self)
   gst_element_sync_state_with_parent (mic);
 }
 
-static GstClockTime
-running_time (BatonMediaSession *self)
-{
-  g_autoptr(GstClock) clock = gst_element_get_clock (self->pipeline);
-
-  if (clock == NULL)
-    return GST_CLOCK_TIME_NONE;
-  return gst_clock_get_time (clock) - gst_element_get_base_time (self->pipeline);
-}
-
 /* The silence source runs only while the selector sends it: a live
  * audiotestsrc wakes every 10 ms, and its buffers, not chosen, are
  * dropped for nothing (while the microphone delivers; while held, when
@@ -1201,13 +1191,13 @@ set_silence_running (BatonMediaSession *self,
 
   if (!running)
     {
-      self->silence_paused_at = running_time (self);
+      self->silence_paused_at = gst_element_get_current_running_time (self->pipeline);
       gst_element_set_locked_state (self->silence, TRUE);
       gst_element_set_state (self->silence, GST_STATE_PAUSED);
     }
   else
     {
-      GstClockTime now = running_time (self);
+      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
 
       if (GST_CLOCK_TIME_IS_VALID (now) && GST_CLOCK_TIME_IS_VALID (self->silence_paused_at) &&
           now > self->silence_paused_at)
@@ -1249,7 +1239,7 @@ mic_buffer_cb (GstPad          *pad,
   if (resumed)
     {
       GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-      GstClockTime now = running_time (self);
+      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
 
       BATON_VERBOSE ("Media session %p: sending the microphone's audio (at %" GST_TIME_FORMAT
                      ", running time %" GST_TIME_FORMAT ")", self,
@@ -2432,7 +2422,6 @@ static gboolean
 keepalive_cb (gpointer data)
 {
   KeepAlive *ka = data;
-  g_autoptr(GstClock) clock = NULL;
   g_autoptr(GstEvent) event = NULL;
   const GstSegment *segment = NULL;
   GstClockTime now, pts;
@@ -2440,15 +2429,15 @@ keepalive_cb (gpointer data)
 
   g_mutex_lock (&ka->lock);
   if (!ka->on || !gst_pad_has_current_caps (ka->pad) ||
-      (clock = gst_element_get_clock (ka->pipeline)) == NULL ||
       (event = gst_pad_get_sticky_event (ka->pad, GST_EVENT_SEGMENT, 0)) == NULL)
     {
       g_mutex_unlock (&ka->lock);
       return G_SOURCE_CONTINUE;
     }
   gst_event_parse_segment (event, &segment);
-  now = gst_clock_get_time (clock) - gst_element_get_base_time (ka->pipeline);
-  pts = gst_segment_position_from_running_time (segment, GST_FORMAT_TIME, now);
+  now = gst_element_get_current_running_time (ka->pipeline);
+  pts = GST_CLOCK_TIME_IS_VALID (now) ? gst_segment_position_from_running_time (segment, GST_FORMAT_TIME, now)
+                                      : GST_CLOCK_TIME_NONE;
   if (GST_CLOCK_TIME_IS_VALID (pts))
     {
       buffer = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, (gpointer) opus_silence_frame,
