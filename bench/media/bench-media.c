@@ -24,6 +24,7 @@
  *   calls, and the growth of its resident memory.
  */
 #include <math.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <string.h>
 
@@ -467,7 +468,8 @@ cpu_share (guint seconds)
 /* @n_held of the calls on hold (both ends held, as BatonCall does) */
 static void
 bench_load (guint n_calls,
-            guint n_held)
+            guint n_held,
+            guint load_seconds)
 {
   g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
   double idle_cpu, load_cpu, rss_before, rss_after;
@@ -489,7 +491,10 @@ bench_load (guint n_calls,
     }
   spin (1000);
 
-  load_cpu = cpu_share (10);
+  /* for a profiler watching the output: the window starts */
+  g_print ("load: measuring for %u s\n", load_seconds);
+  fflush (stdout);
+  load_cpu = cpu_share (load_seconds);
   rss_after = rss_mib ();
 
   g_print ("load: %u of %u calls connected (each: two sessions, both ends in this process), %u of them held\n",
@@ -648,12 +653,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  int runs = 20, calls = 10, latency_calls = 5, held = 0, resumes = 0;
+  int runs = 20, calls = 10, latency_calls = 5, held = 0, resumes = 0, load_seconds = 10;
   gboolean skip_latency = FALSE, skip_load = FALSE, skip_setup = FALSE, trace = FALSE;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions for setup and latency (20)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Simultaneous calls for the load test (10)", "N" },
     { "held", 0, 0, G_OPTION_ARG_INT, &held, "Calls of the load test on hold (0)", "N" },
+    { "load-seconds", 0, 0, G_OPTION_ARG_INT, &load_seconds, "The load test's measuring window (10)", "S" },
     { "resumes", 0, 0, G_OPTION_ARG_INT, &resumes,
       "Hold and resume one call N times, timing the microphone's return (0: not run)", "N" },
     { "latency-calls", 0, 0, G_OPTION_ARG_INT, &latency_calls, "Calls the mouth-to-ear clicks are spread over (5)", "N" },
@@ -716,7 +722,7 @@ main (int   argc,
   if (!skip_setup)
     bench_setup (runs);
   if (!skip_load)
-    bench_load (calls, MAX (held, 0));
+    bench_load (calls, MAX (held, 0), MAX (load_seconds, 1));
 
   g_clear_object (&devices_a);
   g_clear_object (&devices_b);
