@@ -173,6 +173,7 @@ struct _BatonMediaSession
   BatonMediaState state;
   GstWebRTCICEConnectionState ice_state;
   GstWebRTCPeerConnectionState pc_state;
+  gboolean ice_idle_shortened; /* shorten_ice_idle_timeout () done */
   gboolean decoding;
   gboolean sending;
   gboolean playing;
@@ -543,6 +544,31 @@ update_state (BatonMediaSession *self)
     }
 }
 
+/* libnice's connectivity-check timer ticks every stun-pacing-timer (5 ms,
+ * add_local_addresses()) as long as there is a check to make, and then
+ * for its idle-timeout (5 s) more, doing nothing, before it stops: 1,000
+ * wake-ups of the agent's thread for nothing at the start of every call
+ * (seen with NICE_DEBUG: "timer tick #1001 ... 0 in-progress, 0 waiting"
+ * until "stopping conncheck timer" 5 s after the pair was nominated). Once
+ * ICE is connected, the grace it gives the checks still to come is
+ * ICE_IDLE_TIMEOUT_MS: the idle time counts only while no check is in
+ * progress or waiting, and candidates that trickle in later start the
+ * timer again. */
+#define ICE_IDLE_TIMEOUT_MS 100
+
+static void
+shorten_ice_idle_timeout (BatonMediaSession *self)
+{
+  g_autoptr(GstWebRTCICE) ice = NULL;
+  g_autoptr(GObject) agent = NULL;
+
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "idle-timeout"))
+    g_object_set (agent, "idle-timeout", (guint) ICE_IDLE_TIMEOUT_MS, NULL);
+}
+
 static void
 states_changed_main (BatonMediaSession *self,
                      gpointer           data)
@@ -554,6 +580,13 @@ states_changed_main (BatonMediaSession *self,
                 "ice-connection-state", &ice_state,
                 "connection-state", &pc_state,
                 NULL);
+  if (!self->ice_idle_shortened &&
+      (ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+       ice_state == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED))
+    {
+      self->ice_idle_shortened = TRUE;
+      shorten_ice_idle_timeout (self);
+    }
   self->ice_state = ice_state;
   self->pc_state = pc_state;
   BATON_VERBOSE ("Media session %p: ICE %d, connection %d", self, ice_state, pc_state);
@@ -1561,11 +1594,24 @@ adapt_jitter_cb (gpointer user_data)
 }
 
 static void
+start_jitter_watch (BatonMediaSession *self)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (self->jitter_watch_id != 0 || self->jitterbuffer == NULL)
+    return;
+  self->jitter_calm_us = g_get_monotonic_time ();
+  source = g_timeout_source_new (JITTER_CHECK_MS);
+  g_source_set_callback (source, adapt_jitter_cb, self, NULL);
+  g_source_set_static_name (source, "[baton] jitter buffer");
+  self->jitter_watch_id = g_source_attach (source, self->context);
+}
+
+static void
 jitterbuffer_main (BatonMediaSession *self,
                    gpointer           data)
 {
   GstElement *jitterbuffer = data;
-  g_autoptr(GSource) source = NULL;
 
   if (self->closed)
     return;
@@ -1580,12 +1626,9 @@ jitterbuffer_main (BatonMediaSession *self,
   else
     g_object_set (jitterbuffer, "latency", self->jitter_latency_ms, NULL);
 
-  if (self->jitter_watch_id != 0)
-    return;
-  source = g_timeout_source_new (JITTER_CHECK_MS);
-  g_source_set_callback (source, adapt_jitter_cb, self, NULL);
-  g_source_set_static_name (source, "[baton] jitter buffer");
-  self->jitter_watch_id = g_source_attach (source, self->context);
+  /* held, nothing is played: it starts at the resume */
+  if (!g_atomic_int_get (&self->held))
+    start_jitter_watch (self);
 }
 
 /* Every received RTP packet of the peer passes the jitter buffer of its
@@ -2358,11 +2401,13 @@ add_held_drop_probe (GstPad *pad)
  * in-band FEC, mono: hybrid full band, code 0), pushed where the encoder's
  * output goes, with the timestamp of the moment it is sent, so that the
  * RTP sequence numbers stay consecutive and the RTP timestamps follow the
- * clock, as with Opus DTX. It feeds the peer's media watchdog (10 s) and
- * jitter buffer for a few microseconds of CPU, where the held call used to
- * echo-cancel and encode 50 frames of silence a second. All held sessions
- * of the process share one thread for it. */
-#define KEEPALIVE_MS 500
+ * clock, as with Opus DTX. It feeds the peer's media watchdog (10 s: ten
+ * frames in that time; every 500 ms before, each frame a wake-up of the
+ * send path's threads for nothing more) and jitter buffer for a few
+ * microseconds of CPU, where the held call used to echo-cancel and encode
+ * 50 frames of silence a second. All held sessions of the process share
+ * one thread for it. */
+#define KEEPALIVE_MS 1000
 
 static const guint8 opus_silence_frame[] = {
   0x78, 0x07, 0xc9, 0x79, 0xc8, 0xc9, 0x57, 0xc0, 0xa2, 0x12, 0x23, 0xfa, 0xef, 0x67, 0xf3, 0x2e,
@@ -2533,6 +2578,9 @@ speaker_off_cb (GstPad          *pad,
   return GST_PAD_PROBE_REMOVE;
 }
 
+static void clear_source (BatonMediaSession *self,
+                          guint             *id);
+
 void
 baton_media_session_set_held (BatonMediaSession *self,
                               gboolean           held)
@@ -2585,6 +2633,12 @@ baton_media_session_set_held (BatonMediaSession *self,
           queue_mic_op (self, self->mic, GST_STATE_PAUSED);
         }
       keepalive_start (self);
+      /* nor is there a microphone to watch, nor anything played that the
+       * jitter buffer's delay would matter for: their timers (4 wake-ups
+       * a second each) stop until the resume */
+      clear_source (self, &self->mic_watch_id);
+      self->mic_judged_us = 0;
+      clear_source (self, &self->jitter_watch_id);
       /* and the speaker's stream goes once what was on its way is through */
       if (self->playback_built && self->audio_sink == NULL)
         {
@@ -2619,6 +2673,9 @@ baton_media_session_set_held (BatonMediaSession *self,
 
       /* silence until the microphone's first buffer, judged from now */
       set_silence_running (self, TRUE);
+      if (self->mic_watch_id == 0 && self->state != BATON_MEDIA_STATE_FAILED)
+        start_mic_watch (self);
+      start_jitter_watch (self);
       if (self->mic == NULL || (self->audio_source == NULL && self->mic_swap_pending))
         swap_microphone (self);
       else if (self->audio_source == NULL)

@@ -1234,14 +1234,40 @@ count_send_chain (BatonMediaSession *session,
                   ms, counts->silence, counts->mic, counts->dsp, counts->encoder_in, counts->encoder_out);
 }
 
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Main-context iterations that dispatched something over @ms: how often
+ * the thread where the sessions live is woken (by their watchdogs and
+ * watches; sources due together count once) */
+static guint
+count_main_dispatches (guint ms)
+{
+  gboolean timed_out = FALSE;
+  guint dispatched = 0;
+
+  g_timeout_add (ms, set_flag_cb, &timed_out);
+  while (!timed_out)
+    dispatched += g_main_context_iteration (NULL, TRUE);
+  /* not counting the timeout of this count */
+  return dispatched - 1;
+}
+
 /* A held call costs next to nothing: no buffer goes through the silence
  * source, the microphone, the echo canceller or the encoder of either
  * party while it is held (before, 100 buffers a second of silence went
  * through the canceller and 50 frames through the encoder); only a frame
- * of encoded silence now and then goes out (a handful in 3 s, not the 150
- * frames an encoder makes), which keeps the peer's media watchdog fed
- * (/Baton/MediaSession/held proves the call outlives it). Resumed, all of
- * it runs again, and the tones are heard both ways. */
+ * of encoded silence a second goes out (2-4 in 3 s, not the 150 frames an
+ * encoder makes; 5-6 when it was one every 500 ms), which keeps the peer's
+ * media watchdog fed (/Baton/MediaSession/held proves the call outlives
+ * it). Nor do the sessions' microphone and jitter-buffer watches wake the
+ * main context while held (4 times a second each before: 25-30
+ * dispatches a second for the two sessions, now their watchdogs' 2).
+ * Resumed, all of it runs again, and the tones are heard both ways. */
 static void
 test_held_idle (Call          *call,
                 gconstpointer  data)
@@ -1268,9 +1294,15 @@ test_held_idle (Call          *call,
       g_assert_cmpint (counts.dsp, ==, 0);
       g_assert_cmpint (counts.encoder_in, ==, 0);
       g_assert_cmpint (counts.encoder_out, >=, 1);
-      g_assert_cmpint (counts.encoder_out, <=, 30);
+      g_assert_cmpint (counts.encoder_out, <=, 4);
     }
   g_assert_true (both_connected (call));
+  {
+    guint dispatched = count_main_dispatches (3000);
+
+    g_test_message ("held: %u dispatches in the main context in 3 s", dispatched);
+    g_assert_cmpuint (dispatched, <=, 15);
+  }
 
   baton_media_session_set_held (call->a.session, FALSE);
   baton_media_session_set_held (call->b.session, FALSE);
@@ -1279,6 +1311,81 @@ test_held_idle (Call          *call,
   count_send_chain (call->a.session, 1000, &counts);
   g_assert_cmpint (counts.mic, >, 0);
   g_assert_cmpint (counts.dsp, >, 0);
+  g_assert_true (both_connected (call));
+  /* and the watches run again */
+  {
+    guint dispatched = count_main_dispatches (3000);
+
+    g_test_message ("resumed: %u dispatches in the main context in 3 s", dispatched);
+    g_assert_cmpuint (dispatched, >=, 20);
+  }
+}
+
+/* Context switches of @session's ICE agent thread (webrtcbin's
+ * "<name>:ice", named as Linux keeps it: 15 characters) so far */
+static guint64
+ice_thread_switches (BatonMediaSession *session)
+{
+  g_autoptr(GstElement) webrtc = find_element (session, "webrtcbin");
+  g_autofree char *name = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *tid;
+  guint64 total = 0;
+  gboolean found = FALSE;
+
+  g_assert_nonnull (webrtc);
+  name = g_strdup_printf ("%s:ice", GST_OBJECT_NAME (webrtc));
+  if (strlen (name) > 15)
+    name[15] = '\0';
+  dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *status_path = g_build_filename ("/proc/self/task", tid, "status", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *status = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_str_equal (g_strstrip (comm), name) ||
+          !g_file_get_contents (status_path, &status, NULL, NULL))
+        continue;
+      found = TRUE;
+      lines = g_strsplit (status, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], "voluntary_ctxt_switches:") ||
+            g_str_has_prefix (lines[i], "nonvoluntary_ctxt_switches:"))
+          total += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
+    }
+  g_assert_true (found);
+  return total;
+}
+
+/* Once ICE is connected, the ICE agent's thread sleeps: libnice's
+ * connectivity-check timer (every 5 ms here, for setup speed) used to go
+ * on for 5 s after the last check, 1,000 wake-ups per session at the
+ * start of every call for nothing. Counted over the second second after
+ * CONNECTED: some 200 before, a handful now (a keep-alive, a late
+ * check's answer). */
+static void
+test_ice_idle (Call          *call,
+               gconstpointer  data)
+{
+  guint64 a0, b0, a1, b1;
+
+  baton_test_wait_until_true (never, NULL, 1000);
+  a0 = ice_thread_switches (call->a.session);
+  b0 = ice_thread_switches (call->b.session);
+  baton_test_wait_until_true (never, NULL, 1000);
+  a1 = ice_thread_switches (call->a.session);
+  b1 = ice_thread_switches (call->b.session);
+  g_test_message ("ICE threads' context switches in 1 s: A %" G_GUINT64_FORMAT ", B %" G_GUINT64_FORMAT,
+                  a1 - a0, b1 - b0);
+  g_assert_cmpuint (a1 - a0, <=, 40);
+  g_assert_cmpuint (b1 - b0, <=, 40);
+  /* and the call goes on */
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   g_assert_true (both_connected (call));
 }
 
@@ -1378,6 +1485,7 @@ main (int   argc,
       g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
       g_test_add ("/Baton/MediaSession/held-idle", Call, NULL, call_setup, test_held_idle, call_teardown);
+      g_test_add ("/Baton/MediaSession/ice-idle", Call, NULL, call_setup, test_ice_idle, call_teardown);
       g_test_add ("/Baton/MediaSession/held-while-capturing", Call, NULL, call_setup, test_held_while_capturing, call_teardown);
       g_test_add ("/Baton/MediaSession/held-while-playing", Call, NULL, call_setup, test_held_while_playing, call_teardown);
       g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
