@@ -1336,12 +1336,73 @@ test_no_device (void)
   g_free (call.answer);
 }
 
+/* The paths this run was given with -p. Meson runs this program in groups,
+ * each in a session of its own (tests/lib/meson.build): GLib 2.74 prints one
+ * TAP plan per -p, which meson takes for an error, so several -p are taken
+ * out of argv here and only their tests are added. A path selects itself
+ * and the paths under it, as with GLib. */
+static GPtrArray *selected_paths;
+
+static void
+take_test_paths (int    *argc,
+                 char ***argv)
+{
+  int i, j;
+
+  selected_paths = g_ptr_array_new ();
+  for (i = 1, j = 1; i < *argc; i++)
+    {
+      if (g_str_equal ((*argv)[i], "-p") && i + 1 < *argc)
+        g_ptr_array_add (selected_paths, (*argv)[++i]);
+      else if (g_str_has_prefix ((*argv)[i], "-p="))
+        g_ptr_array_add (selected_paths, (*argv)[i] + 3);
+      else
+        (*argv)[j++] = (*argv)[i];
+    }
+  (*argv)[j] = NULL;
+  *argc = j;
+}
+
+static gboolean
+test_selected (const char *path)
+{
+  if (selected_paths->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < selected_paths->len; i++)
+    {
+      const char *selected = g_ptr_array_index (selected_paths, i);
+      gsize len = strlen (selected);
+
+      if (strncmp (path, selected, len) == 0 && (path[len] == '\0' || path[len] == '/'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add_call_test (const char *path,
+               void      (*func) (Call *, gconstpointer))
+{
+  if (test_selected (path))
+    g_test_add (path, Call, NULL, call_setup, func, call_teardown);
+}
+
+static void
+add_test (const char *path,
+          GTestFunc   func)
+{
+  if (test_selected (path))
+    g_test_add_func (path, func);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int ret;
 
+  take_test_paths (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
@@ -1354,7 +1415,7 @@ main (int   argc,
   /* A session without audio (BATON_TEST_SESSION_NO_AUDIO=1): the no-device case */
   if (g_getenv ("BATON_TEST_MIC") == NULL)
     {
-      g_test_add_func ("/Baton/MediaSession/no-device", test_no_device);
+      add_test ("/Baton/MediaSession/no-device", test_no_device);
       return g_test_run ();
     }
 
@@ -1369,34 +1430,35 @@ main (int   argc,
    * this one alone, until the SDK cancels such an echo reliably (see
    * test_echo_cancelled) */
   if (g_getenv ("BATON_TEST_ECHO_CANCELLED") != NULL)
-    g_test_add ("/Baton/MediaSession/echo-cancelled", Call, NULL, call_setup, test_echo_cancelled, call_teardown);
+    add_call_test ("/Baton/MediaSession/echo-cancelled", test_echo_cancelled);
   else
     {
-      g_test_add ("/Baton/MediaSession/tones-both-ways", Call, NULL, call_setup, test_tones_both_ways, call_teardown);
-      g_test_add ("/Baton/MediaSession/encrypted", Call, NULL, call_setup, test_encrypted, call_teardown);
-      g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
-      g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
-      g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-idle", Call, NULL, call_setup, test_held_idle, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-while-capturing", Call, NULL, call_setup, test_held_while_capturing, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-while-playing", Call, NULL, call_setup, test_held_while_playing, call_teardown);
-      g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
-      g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
-      g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
-      g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
+      add_call_test ("/Baton/MediaSession/tones-both-ways", test_tones_both_ways);
+      add_call_test ("/Baton/MediaSession/encrypted", test_encrypted);
+      add_call_test ("/Baton/MediaSession/sending", test_sending);
+      add_call_test ("/Baton/MediaSession/playing", test_playing);
+      add_call_test ("/Baton/MediaSession/held", test_held);
+      add_call_test ("/Baton/MediaSession/held-idle", test_held_idle);
+      add_call_test ("/Baton/MediaSession/held-while-capturing", test_held_while_capturing);
+      add_call_test ("/Baton/MediaSession/held-while-playing", test_held_while_playing);
+      add_call_test ("/Baton/MediaSession/dtmf", test_dtmf);
+      add_call_test ("/Baton/MediaSession/switch-microphone", test_switch_microphone);
+      add_test ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
+      add_test ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
 #ifdef BATON_HAVE_LIBCRYPTO
-      g_test_add_func ("/Baton/MediaSession/openssl-exit", test_openssl_exit);
+      add_test ("/Baton/MediaSession/openssl-exit", test_openssl_exit);
 #endif
-      g_test_add_func ("/Baton/MediaSession/refused-answer", test_refused_answer);
-      g_test_add_func ("/Baton/MediaSession/ice-servers", test_ice_servers);
-      g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
-      g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
-      g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
-      g_test_add ("/Baton/MediaSession/jitter-adapts", Call, NULL, call_setup, test_jitter_adapts, call_teardown);
-      g_test_add_func ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
+      add_test ("/Baton/MediaSession/refused-answer", test_refused_answer);
+      add_test ("/Baton/MediaSession/ice-servers", test_ice_servers);
+      add_call_test ("/Baton/MediaSession/microphone-unplugged", test_microphone_unplugged);
+      add_call_test ("/Baton/MediaSession/peer-lost", test_peer_lost);
+      add_call_test ("/Baton/MediaSession/switch-speaker", test_switch_speaker);
+      add_call_test ("/Baton/MediaSession/jitter-adapts", test_jitter_adapts);
+      add_test ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
     }
 
   ret = g_test_run ();
+  g_ptr_array_unref (selected_paths);
 
   g_clear_pointer (&mic_a, baton_test_device_remove);
   g_clear_pointer (&mic_b, baton_test_device_remove);
