@@ -115,8 +115,11 @@ static void
 party_clear (Party *party)
 {
   g_clear_pointer (&party->tone, baton_test_tone_stop);
-  baton_media_session_close (party->session);
-  g_assert_finalize_object (party->session);
+  if (party->session != NULL)
+    {
+      baton_media_session_close (party->session);
+      g_assert_finalize_object (party->session);
+    }
   g_clear_pointer (&party->dtmf, g_array_unref);
   g_assert_finalize_object (party->devices);
 }
@@ -1336,6 +1339,138 @@ test_no_device (void)
   g_free (call.answer);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The sound server stalls: nothing may block the main context              */
+
+/* pipewire-pulse stopped this long: a device element's state change that
+ * waits for it on the main context shows as a gap of about as much */
+#define FREEZE_MS 4000
+/* the bar: an order of magnitude below the freeze */
+#define FREEZE_MAX_GAP_MS 1000
+
+/* A call started while the sound server does not answer: the main context
+ * goes on (the sessions are made, the offer and answer go out, ICE and DTLS
+ * connect), and once the server answers again each side hears the other */
+static void
+test_frozen_server_start (void)
+{
+  Call call = { 0, };
+  BatonTestFreeze *freeze;
+
+  /* the devices and the tones first: they need the server */
+  call.a.devices = baton_device_manager_new ();
+  call.a.speaker = baton_test_device_get_node (speaker_a);
+  baton_test_select_devices (call.a.devices, MIC_A, call.a.speaker);
+  call.a.tone = baton_test_device_play_tone (mic_a, TONE_A);
+  call.b.devices = baton_device_manager_new ();
+  call.b.speaker = baton_test_device_get_node (speaker_b);
+  baton_test_select_devices (call.b.devices, MIC_B, call.b.speaker);
+  call.b.tone = baton_test_device_play_tone (mic_b, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  call.a.session = baton_media_session_new (call.a.devices, NULL);
+  call.b.session = baton_media_session_new (call.b.devices, NULL);
+  call.a.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  call.b.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  negotiate (&call);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
+  assert_comes_to_hear (&call.b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call.a, TONE_B, TONE_A);
+
+  call_teardown (&call, NULL);
+}
+
+/* Another microphone chosen while the server does not answer */
+static void
+test_frozen_server_switch_microphone (Call          *call,
+                                      gconstpointer  data)
+{
+  g_autoptr(BatonTestTone) tone_c = baton_test_device_play_tone (mic_c, TONE_C);
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_test_select_devices (call->a.devices, MIC_C, NULL);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_C, TONE_A);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+/* The server stops answering mid-call, for a while: the main context goes
+ * on, and once the server answers again each side hears the other again
+ * (the speakers, whose clocks fell seconds behind, are made anew: without,
+ * the far speaker played digital silence for 15 s and more) */
+static void
+test_frozen_server_call (Call          *call,
+                         gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+/* Resumed from hold while the server does not answer (the speakers are
+ * made anew, the microphones uncorked) */
+static void
+test_frozen_server_resume (Call          *call,
+                           gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  baton_media_session_set_held (call->a.session, TRUE);
+  baton_media_session_set_held (call->b.session, TRUE);
+  g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_media_session_set_held (call->a.session, FALSE);
+  baton_media_session_set_held (call->b.session, FALSE);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+static gboolean
+no_device_streams (gpointer data)
+{
+  return speaker_streams (data) == 0 && baton_test_running_capture_streams () == 0;
+}
+
+/* Hung up while the server does not answer: the sessions close and go
+ * away at once, and their streams once the server answers again */
+static void
+test_frozen_server_close (Call          *call,
+                          gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_media_session_close (call->a.session);
+  baton_media_session_close (call->b.session);
+  g_assert_finalize_object (g_steal_pointer (&call->a.session));
+  g_assert_finalize_object (g_steal_pointer (&call->b.session));
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  g_assert_true (baton_test_wait_until_true (no_device_streams, call, 10000));
+}
+
 /* The paths this run was given with -p. Meson runs this program in groups,
  * each in a session of its own (tests/lib/meson.build): GLib 2.74 prints one
  * TAP plan per -p, which meson takes for an error, so several -p are taken
@@ -1455,6 +1590,11 @@ main (int   argc,
       add_call_test ("/Baton/MediaSession/switch-speaker", test_switch_speaker);
       add_call_test ("/Baton/MediaSession/jitter-adapts", test_jitter_adapts);
       add_test ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
+      add_test ("/Baton/MediaSession/frozen-server-start", test_frozen_server_start);
+      add_call_test ("/Baton/MediaSession/frozen-server-switch-microphone", test_frozen_server_switch_microphone);
+      add_call_test ("/Baton/MediaSession/frozen-server-resume", test_frozen_server_resume);
+      add_call_test ("/Baton/MediaSession/frozen-server-call", test_frozen_server_call);
+      add_call_test ("/Baton/MediaSession/frozen-server-close", test_frozen_server_close);
     }
 
   ret = g_test_run ();
