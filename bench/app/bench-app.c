@@ -35,7 +35,9 @@
  *
  * A third row, the floor: this program with --floor, an empty libadwaita
  * window of Baton's size — what any GTK 4 app costs here (Debian 12's GNOME
- * Calls 44 is still a GTK 3 + libhandy app).
+ * Calls 44 is still a GTK 3 + libhandy app). With --floor-no-gl it runs
+ * without GL (GDK_DEBUG=gl-disable, GSK_RENDERER=cairo), as Baton does by
+ * itself where there is no GPU render node (src/app/baton-gl.c).
  *
  * Apps alternate run by run (Baton, Calls, floor, Baton, …) so that load on
  * the shared machine falls on all alike; one discarded warm-up run each first.
@@ -100,6 +102,7 @@ static struct
 
 static gboolean verbose;
 static char *renderer;
+static gboolean floor_no_gl;    /* --floor-no-gl */
 static char *smaps_dir;         /* --smaps-dir: copies of /proc/PID/smaps */
 static char *smaps_stem;        /* the copy's name: STEM-idle.smaps, STEM-calls.smaps */
 
@@ -729,6 +732,13 @@ measure_floor (const char *home,
   g_auto(GStrv) env = launch_env (home);
   GPid pid;
 
+  /* What Baton itself chooses where there is no GPU render node
+   * (src/app/baton-gl.c): no GL start-up, the cairo renderer. */
+  if (floor_no_gl)
+    {
+      env = g_environ_setenv (env, "GDK_DEBUG", "gl-disable", TRUE);
+      env = g_environ_setenv (env, "GSK_RENDERER", "cairo", FALSE);
+    }
   pid = launch_to_rest (argv, env, sample);
   sample->pss_calls_kb = sample->uss_calls_kb = sample->dirty_calls_kb = sample->cpu_calls_pct = NAN;
   stop_process (pid);
@@ -843,7 +853,8 @@ main (int   argc,
     { "baton", 0, 0, G_OPTION_ARG_FILENAME, &baton, "The baton binary (default: next to this build's bench)", "PATH" },
     { "gnome-calls", 0, 0, G_OPTION_ARG_FILENAME, &gnome_calls, "The gnome-calls binary (default: from PATH)", "PATH" },
     { "no-gnome-calls", 0, 0, G_OPTION_ARG_NONE, &no_calls, "Measure Baton alone", NULL },
-    { "renderer", 0, 0, G_OPTION_ARG_STRING, &renderer, "GSK_RENDERER for both apps (default: GTK's choice)", "NAME" },
+    { "renderer", 0, 0, G_OPTION_ARG_STRING, &renderer, "GSK_RENDERER for all apps (default: GTK's choice; Baton then keeps GL, the user's choice)", "NAME" },
+    { "floor-no-gl", 0, 0, G_OPTION_ARG_NONE, &floor_no_gl, "The floor without GL (GDK_DEBUG=gl-disable), as Baton without a GPU render node", NULL },
     { "other", 0, 0, G_OPTION_ARG_FILENAME, &other, "Another baton binary measured in the same rotation (e.g. the previous commit's)", "PATH" },
     { "smaps-dir", 0, 0, G_OPTION_ARG_FILENAME, &smaps_dir, "Keep each measured /proc/PID/smaps in DIR", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show the apps' output and each frame", NULL },
@@ -922,9 +933,9 @@ main (int   argc,
       }
   load_after = load_average ();
 
-  g_print ("\nmedians of %d runs (min-max)%s; GSK_RENDERER %s; load average before: %s, after: %s\n",
+  g_print ("\nmedians of %d runs (min-max)%s; GSK_RENDERER %s%s; load average before: %s, after: %s\n",
            runs, have_calls ? ", ratio Baton / GNOME Calls" : "", renderer ? renderer : "unset",
-           load_before, load_after);
+           floor_no_gl ? "; the floor without GL" : "", load_before, load_after);
   g_print ("%-34s  %-26s  %-26s  %-26s  %s\n", "", "Baton", have_calls ? "GNOME Calls" : "", "GTK 4 floor",
            other != NULL ? "Baton other" : "");
   print_row ("launch -> first drawn frame", G_STRUCT_OFFSET (Sample, first_frame_ms), 1, "ms", samples, have_calls);

@@ -21,17 +21,69 @@ struct _BatonRinger
 
 G_DEFINE_FINAL_TYPE (BatonRinger, baton_ringer, G_TYPE_OBJECT)
 
-static GstElement *
-make_sink (const char *speaker_id)
+/* Is GStreamer's device provider @name running in this process? Asked
+ * without loading its plugin (a provider whose plugin is not loaded runs
+ * nowhere here); a provider is its factory's one instance, the one the
+ * SDK's device manager started. */
+static gboolean
+provider_running (const char *name)
 {
-  GstElement *sink = gst_element_factory_make ("pulsesink", NULL);
+  g_autoptr(GstDeviceProviderFactory) factory = gst_device_provider_factory_find (name);
+  g_autoptr(GstPlugin) plugin = NULL;
+  g_autoptr(GstDeviceProvider) provider = NULL;
 
-  if (sink == NULL)
-    return gst_element_factory_make ("autoaudiosink", NULL);
-  if (speaker_id != NULL && *speaker_id != '\0')
-    g_object_set (sink, "device", speaker_id, NULL);
-  g_object_set (sink, "client-name", "Baton", NULL);
-  return sink;
+  if (factory == NULL)
+    return FALSE;
+  plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory));
+  if (plugin == NULL || !gst_plugin_is_loaded (plugin))
+    return FALSE;
+  provider = gst_device_provider_factory_get (factory);
+  return provider != NULL && gst_device_provider_is_started (provider);
+}
+
+/* A sink (@sink) or source for the device with this id (NULL: the
+ * default), of the kind the SDK's device manager plays and records calls
+ * through, so that the app never brings in a second sound-server client
+ * beside the SDK's (call it once the manager has started, i.e. after any of
+ * its getters):
+ *
+ * - When a PulseAudio server answers (pipewire-pulse on a PipeWire desktop)
+ *   the SDK watches the devices through PulseAudio's provider alone and
+ *   calls use pulsesink/pulsesrc: so do we. Never autoaudiosink/-src there:
+ *   they may pick PipeWire's GStreamer plugin (pipewiresrc ranks primary+1),
+ *   whose elements and device provider share one PipeWire connection and
+ *   thread per process (PipeWire 0.3.65), the thread that crashed beside the
+ *   SDK's devices (docs/PERFORMANCE.md, Media, "Devices and the test rig").
+ * - Else, when the SDK watches PipeWire's provider (PipeWire without its
+ *   PulseAudio server), the device ids are PipeWire node names:
+ *   pipewiresink/pipewiresrc with target-object=ID.
+ * - Else (neither: e.g. ALSA alone) the system default, autoaudiosink/-src:
+ *   nothing we know of addresses a device by the SDK's id there. */
+static GstElement *
+make_device_element (gboolean    sink,
+                     const char *device_id)
+{
+  gboolean with_id = device_id != NULL && *device_id != '\0';
+  GstElement *element;
+
+  if (provider_running ("pulsedeviceprovider"))
+    {
+      element = gst_element_factory_make (sink ? "pulsesink" : "pulsesrc", NULL);
+      if (element != NULL && with_id)
+        g_object_set (element, "device", device_id, NULL);
+    }
+  else if (with_id && provider_running ("pipewiredeviceprovider"))
+    {
+      element = gst_element_factory_make (sink ? "pipewiresink" : "pipewiresrc", NULL);
+      if (element != NULL)
+        g_object_set (element, "target-object", device_id, NULL);
+    }
+  else
+    return gst_element_factory_make (sink ? "autoaudiosink" : "autoaudiosrc", NULL);
+
+  if (element != NULL)
+    g_object_set (element, "client-name", "Baton", NULL);
+  return element;
 }
 
 GstElement *
@@ -43,7 +95,7 @@ baton_audio_new_tone_pipeline (const char *speaker_id,
   GstElement *src = gst_element_factory_make ("audiotestsrc", "tone");
   GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
   GstElement *volume = gst_element_factory_make ("volume", "volume");
-  GstElement *sink = make_sink (speaker_id);
+  GstElement *sink = make_device_element (TRUE, speaker_id);
 
   if (src == NULL || convert == NULL || volume == NULL || sink == NULL)
     {
@@ -67,22 +119,17 @@ GstElement *
 baton_audio_new_level_pipeline (const char *microphone_id)
 {
   GstElement *pipeline = gst_pipeline_new ("baton-level");
-  GstElement *src = gst_element_factory_make ("pulsesrc", NULL);
+  GstElement *src = make_device_element (FALSE, microphone_id);
   GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
   GstElement *level = gst_element_factory_make ("level", "level");
   GstElement *sink = gst_element_factory_make ("fakesink", NULL);
 
-  if (src == NULL)
-    src = gst_element_factory_make ("autoaudiosrc", NULL);
   if (src == NULL || convert == NULL || level == NULL || sink == NULL)
     {
       g_warning ("GStreamer elements for the level meter are missing");
       gst_object_unref (pipeline);
       return NULL;
     }
-  if (microphone_id != NULL && *microphone_id != '\0' &&
-      g_object_class_find_property (G_OBJECT_GET_CLASS (src), "device"))
-    g_object_set (src, "device", microphone_id, NULL);
   g_object_set (level, "interval", (guint64) 100 * GST_MSECOND, "post-messages", TRUE, NULL);
   g_object_set (sink, "sync", FALSE, NULL);
   gst_bin_add_many (GST_BIN (pipeline), src, convert, level, sink, NULL);
@@ -144,6 +191,13 @@ baton_ringer_stop (BatonRinger *self)
 {
   g_return_if_fail (BATON_IS_RINGER (self));
   stop_pipeline (self);
+}
+
+GstElement *
+baton_ringer_get_pipeline (BatonRinger *self)
+{
+  g_return_val_if_fail (BATON_IS_RINGER (self), NULL);
+  return self->pipeline;
 }
 
 gboolean

@@ -16,9 +16,12 @@ BatonRinger *baton_ringer_new         (BatonDeviceManager *devices);
 void         baton_ringer_start       (BatonRinger        *self);
 void         baton_ringer_stop        (BatonRinger        *self);
 gboolean     baton_ringer_get_ringing (BatonRinger        *self);
+/* The ringtone's pipeline while it rings, else NULL (for tests). */
+GstElement  *baton_ringer_get_pipeline (BatonRinger       *self);
 
 /* A pipeline of a short tone to the speaker with this device id (NULL: the
- * default), for the ringtone and for "Play test sound". */
+ * default), for the ringtone and for "Play test sound"; its sink is of the
+ * kind the SDK's device manager plays calls through (baton-ringer.c). */
 GstElement  *baton_audio_new_tone_pipeline (const char *speaker_id,
                                             double      freq,
                                             double      seconds);

@@ -10,6 +10,7 @@
 #endif
 
 #include "baton-application.h"
+#include "baton-gl.h"
 
 int
 main (int   argc,
@@ -26,6 +27,10 @@ main (int   argc,
    * bimodal), two calls 54.8 against 57.5 (docs/PERFORMANCE.md, App). */
   mallopt (M_MMAP_THRESHOLD, 128 * 1024);
 #endif
+
+  /* No GL where it could only be Mesa's software rasteriser (baton-gl.c):
+   * before GTK opens the display, while no thread runs. */
+  baton_gl_choose_for_gtk (BATON_GL_DRI_DIR);
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

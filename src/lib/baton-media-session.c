@@ -129,6 +129,7 @@ struct _BatonMediaSession
   gboolean silence_running;
   GstClockTime silence_paused_at; /* running time */
   GThreadPool *mic_ops;      /* the microphone's state changes, in order, off the main thread */
+  gboolean devices_started;  /* the pipeline runs: a new device element is started at once */
   gboolean mic_swap_pending; /* another microphone chosen while held */
   guint mic_watch_id;
   gint64 mic_started_us;     /* when the capture source was last (re)built */
@@ -157,7 +158,16 @@ struct _BatonMediaSession
   GMutex lock;
   GstElement *play_volume;   /* created up front so set_playing works any time */
   GstElement *speaker;
+  GThreadPool *speaker_ops;  /* its state changes, in order, off the main thread */
+  gboolean speaker_linked;   /* started and linked: until then what it would play is dropped */
+  gulong speaker_gate_probe; /* that drop, while no started speaker is linked */
+  int *speaker_overruns;     /* atomic, in an rc box: its queue was full (it took nothing) */
+  int speaker_overruns_seen;
+  gint64 speaker_stuck_us;   /* since when it takes nothing, or 0 */
+  guint speaker_restart_s;   /* how long to give it before the next restart */
+  int *speaker_stops_pending; /* atomic, in an rc box: old speakers being stopped */
   GstElement *speaker_convert; /* the speaker links to this one */
+  GThreadPool *latency_ops;  /* the pipeline's latency, recalculated off the main thread */
   GstPad *depay_sink;        /* where the peer's stream goes */
   gboolean playback_built;
   guint telephone_event_pt;
@@ -278,16 +288,17 @@ invocation_free (gpointer user_data)
   g_free (inv);
 }
 
-/* Runs @func in the owner's context, later (never synchronously), unless the
- * session is gone or closed by then. Streaming threads only call this while
- * the pipeline runs, and the pipeline is stopped before the session goes. */
-static void
-run_in_main (BatonMediaSession *self,
-             MainFunc           func,
-             gpointer           data,
-             GDestroyNotify     destroy)
+/* A source that runs @func in the owner's context once attached there,
+ * unless the session is gone or closed by then: made while @self is alive,
+ * it may be attached from any thread later (a worker's that holds no
+ * reference to the session) */
+static GSource *
+prepare_in_main (BatonMediaSession *self,
+                 MainFunc           func,
+                 gpointer           data,
+                 GDestroyNotify     destroy)
 {
-  g_autoptr(GSource) source = g_idle_source_new ();
+  GSource *source = g_idle_source_new ();
   Invocation *inv = g_new0 (Invocation, 1);
 
   g_weak_ref_init (&inv->self, self);
@@ -298,6 +309,20 @@ run_in_main (BatonMediaSession *self,
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, invocation_run, inv, invocation_free);
   g_source_set_static_name (source, "[baton] media session");
+  return source;
+}
+
+/* Runs @func in the owner's context, later (never synchronously), unless the
+ * session is gone or closed by then. Streaming threads only call this while
+ * the pipeline runs, and the pipeline is stopped before the session goes. */
+static void
+run_in_main (BatonMediaSession *self,
+             MainFunc           func,
+             gpointer           data,
+             GDestroyNotify     destroy)
+{
+  g_autoptr(GSource) source = prepare_in_main (self, func, data, destroy);
+
   g_source_attach (source, self->context);
 }
 
@@ -509,6 +534,11 @@ start_watchdog (BatonMediaSession *self)
   self->watchdog_id = g_source_attach (source, self->context);
 }
 
+static void detach_microphone (BatonMediaSession *self);
+static void detach_speaker_locked (BatonMediaSession *self);
+static void attach_speaker_locked (BatonMediaSession *self,
+                                   GstElement        *sink);
+
 static void
 update_state (BatonMediaSession *self)
 {
@@ -529,7 +559,12 @@ update_state (BatonMediaSession *self)
     {
       if (!verify_peer (self))
         {
-          /* Send nothing more to an impostor, play nothing from it */
+          /* Send nothing more to an impostor, play nothing from it (the
+           * devices stopped aside, as at close) */
+          detach_microphone (self);
+          g_mutex_lock (&self->lock);
+          detach_speaker_locked (self);
+          g_mutex_unlock (&self->lock);
           gst_element_set_state (self->pipeline, GST_STATE_NULL);
           set_state (self, BATON_MEDIA_STATE_FAILED);
           return;
@@ -1089,52 +1124,27 @@ tune_speaker (GstElement *sink)
                   NULL);
 }
 
-static void
-prewarm_speaker_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
-{
-  g_autoptr(GstPad) pad = gst_element_get_static_pad (GST_ELEMENT (task_data), "sink");
-  g_autoptr(GstCaps) caps = NULL;
-
-  if (pad != NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  g_task_return_boolean (task, caps != NULL);
-}
-
-/* pulsesink connects a probe stream to the server at its first caps query,
- * which otherwise comes with the peer's first decoded audio (some 25 ms
- * spent then, out of the call setup): ask now, from a worker thread, while
- * the call is being negotiated; pulsesink keeps the probe stream. */
-static void
-prewarm_speaker (GstElement *sink)
-{
-  GstElementFactory *factory = gst_element_get_factory (sink);
-  g_autoptr(GTask) task = NULL;
-
-  if (factory == NULL || !g_str_equal (GST_OBJECT_NAME (factory), "pulsesink"))
-    return;
-
-  /* the task holds the sink: a session closed meanwhile leaves it in NULL,
-   * where the query just returns the template caps */
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_task_data (task, gst_object_ref (sink), gst_object_unref);
-  g_task_run_in_thread (task, prewarm_speaker_thread);
-}
-
-/* A state change of a capture source, made in a worker thread: a pulsesrc
- * whose stream never started can block its way to NULL (its streaming
- * thread waits in the ring buffer for data that does not come), and
- * pausing or playing one waits for pipewire-pulse; none of that may block
- * the main context, where all of an agent's calls live. Each source has
- * its own queue of them (a thread pool of one thread), so they happen in
- * order, and one stuck source holds up no other. */
+/* A state change of a device element (a capture source or a playback
+ * sink), made in a worker thread: pulsesrc and pulsesink talk to
+ * pipewire-pulse and wait for its answers on their way up (connecting,
+ * making the stream, uncorking: seconds when the server is slow, until it
+ * answers when it is stopped), and a pulsesrc whose stream never started
+ * can block its way to NULL (its streaming thread waits in the ring buffer
+ * for data that does not come); none of that may block the main context,
+ * where all of an agent's calls live (in the app, the window). Device
+ * elements are in the pipeline with their state locked: the pipeline's
+ * own state changes never touch them. Each element has its own queue of
+ * them (a thread pool of one thread), so they happen in order, and one
+ * stuck element holds up no other. */
 typedef struct
 {
-  GstElement *mic;
+  GstElement *mic;  /* the element, a microphone or a speaker */
   GstState state;
   int *pending;   /* NULL, or the session's mic_stops_pending (a stop) */
+  GSource *done;  /* NULL, or attached to @context once the change is made */
+  GMainContext *context;
+  gboolean *ok;   /* NULL, or set to whether it succeeded, before @done runs */
+  gboolean prewarm; /* a speaker's start: its caps asked for (see mic_op_run) */
 } MicOp;
 
 static void
@@ -1142,15 +1152,62 @@ mic_op_run (gpointer data,
             gpointer user_data)
 {
   MicOp *op = data;
+  GstStateChangeReturn ret = gst_element_set_state (op->mic, op->state);
 
-  gst_element_set_state (op->mic, op->state);
+  /* pulsesink connects a probe stream to the server at its first caps
+   * query, which otherwise comes with the peer's first decoded audio (some
+   * 25 ms spent then, out of the call setup): asked now, before the
+   * speaker is linked; pulsesink keeps the probe stream */
+  if (op->prewarm && ret != GST_STATE_CHANGE_FAILURE)
+    {
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (op->mic, "sink");
+      g_autoptr(GstCaps) caps = pad ? gst_pad_query_caps (pad, NULL) : NULL;
+    }
+  /* a device started late: the pipeline's latency again, with it */
+  if (op->state == GST_STATE_PLAYING && ret != GST_STATE_CHANGE_FAILURE)
+    gst_element_post_message (op->mic, gst_message_new_latency (GST_OBJECT (op->mic)));
   if (op->pending != NULL)
     {
       g_atomic_int_dec_and_test (op->pending);
       g_atomic_rc_box_release (op->pending);
     }
+  if (op->done != NULL)
+    {
+      *op->ok = ret != GST_STATE_CHANGE_FAILURE;
+      g_source_attach (op->done, op->context);
+      g_source_unref (op->done);
+      g_main_context_unref (op->context);
+    }
   gst_object_unref (op->mic);
   g_free (op);
+}
+
+static void
+queue_device_op (GThreadPool *pool,
+                 GstElement  *element,
+                 GstState     state,
+                 int         *stops_pending,
+                 GSource     *done,
+                 GMainContext *context,
+                 gboolean    *ok)
+{
+  MicOp *op = g_new0 (MicOp, 1);
+
+  op->mic = gst_object_ref (element);
+  op->state = state;
+  if (stops_pending != NULL)
+    {
+      op->pending = g_atomic_rc_box_acquire (stops_pending);
+      g_atomic_int_inc (stops_pending);
+    }
+  if (done != NULL)
+    {
+      op->done = done;
+      op->context = g_main_context_ref (context);
+      op->ok = ok;
+      op->prewarm = state == GST_STATE_PLAYING;
+    }
+  g_thread_pool_push (pool, op, NULL);
 }
 
 static void
@@ -1158,16 +1215,9 @@ queue_mic_op (BatonMediaSession *self,
               GstElement        *mic,
               GstState           state)
 {
-  MicOp *op = g_new0 (MicOp, 1);
-
-  op->mic = gst_object_ref (mic);
-  op->state = state;
-  if (state == GST_STATE_NULL)
-    {
-      op->pending = g_atomic_rc_box_acquire (self->mic_stops_pending);
-      g_atomic_int_inc (self->mic_stops_pending);
-    }
-  g_thread_pool_push (self->mic_ops, op, NULL);
+  queue_device_op (self->mic_ops, mic, state,
+                   state == GST_STATE_NULL ? self->mic_stops_pending : NULL,
+                   NULL, NULL, NULL);
 }
 
 /* Takes the capture source out of the pipeline and stops it in a worker
@@ -1203,9 +1253,12 @@ swap_microphone (BatonMediaSession *self)
   self->mic_ops = g_thread_pool_new (mic_op_run, NULL, 1, FALSE, NULL);
   self->mic_swap_pending = FALSE;
   self->mic_started_us = g_get_monotonic_time ();
+  gst_element_set_locked_state (mic, TRUE);
   gst_bin_add (GST_BIN (self->pipeline), mic);
   gst_element_link (mic, self->mic_convert);
-  gst_element_sync_state_with_parent (mic);
+  /* (before the pipeline runs, build_pipeline () starts it after) */
+  if (self->devices_started)
+    queue_mic_op (self, mic, GST_STATE_PLAYING);
 }
 
 /* The silence source runs only while the selector sends it: a live
@@ -1283,6 +1336,57 @@ mic_buffer_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* A speaker that takes nothing for a while is made anew. A sound server
+ * that stalled for seconds (stopped, or starved of CPU) leaves pulsesink's
+ * clock that much behind the pipeline's; slaved to it by "skew", the sink
+ * then writes each buffer seconds ahead of what the server plays, waits
+ * there for room in its ring buffer, and corrects the skew a little per
+ * buffer it renders: one buffer every few seconds (seen: 4 s behind after
+ * a 4 s stop of pipewire-pulse, 7 buffers played in 15 s, the far speaker
+ * digital silence all along). A new sink starts in step. One stuck
+ * speaker at a time: no new one while the last is still stopping. */
+#define SPEAKER_STUCK_S 2
+#define SPEAKER_RESTART_MAX_S 8
+
+static void
+check_speaker (BatonMediaSession *self,
+               gint64             now)
+{
+  int overruns;
+
+  if (self->speaker_overruns == NULL || !self->speaker_linked)
+    {
+      self->speaker_stuck_us = 0;
+      return;
+    }
+
+  overruns = g_atomic_int_get (self->speaker_overruns);
+  if (overruns == self->speaker_overruns_seen)
+    {
+      /* it takes what comes */
+      if (self->speaker_stuck_us == 0)
+        self->speaker_restart_s = SPEAKER_STUCK_S;
+      self->speaker_stuck_us = 0;
+      return;
+    }
+  self->speaker_overruns_seen = overruns;
+  if (self->speaker_stuck_us == 0)
+    {
+      self->speaker_stuck_us = now;
+      return;
+    }
+  if (now - self->speaker_stuck_us < self->speaker_restart_s * G_USEC_PER_SEC ||
+      g_atomic_int_get (self->speaker_stops_pending) > 0)
+    return;
+
+  BATON_WARNING ("Media session %p: the speaker took nothing for %.1f s, restarting it", self,
+                 (double) (now - self->speaker_stuck_us) / G_USEC_PER_SEC);
+  self->speaker_restart_s = MIN (self->speaker_restart_s * 2, SPEAKER_RESTART_MAX_S);
+  g_mutex_lock (&self->lock);
+  attach_speaker_locked (self, create_speaker (self));
+  g_mutex_unlock (&self->lock);
+}
+
 /* Sends silence while the microphone gives nothing, and restarts it */
 static gboolean
 mic_watch_cb (gpointer user_data)
@@ -1298,6 +1402,10 @@ mic_watch_cb (gpointer user_data)
       self->mic_watch_id = 0;
       return G_SOURCE_REMOVE;
     }
+
+  /* (the speaker's watch rides on the microphone's) */
+  if (self->audio_sink == NULL && !g_atomic_int_get (&self->held))
+    check_speaker (self, now);
 
   /* held, there is no microphone to judge */
   if (g_atomic_int_get (&self->held))
@@ -1379,68 +1487,179 @@ start_mic_watch (BatonMediaSession *self)
   self->mic_watch_id = g_source_attach (source, self->context);
 }
 
+static gulong add_held_drop_probe (GstPad *pad);
+
+/* While no started speaker is linked, what it would play is dropped here
+ * (a sink on its way up, or none, would return FLUSHING or NOT_LINKED,
+ * which would stop the jitter buffer's task for good) */
+static void
+close_speaker_gate_locked (BatonMediaSession *self)
+{
+  g_autoptr(GstPad) pad = NULL;
+
+  if (self->speaker_gate_probe != 0)
+    return;
+  pad = gst_element_get_static_pad (self->speaker_convert, "src");
+  self->speaker_gate_probe = add_held_drop_probe (pad);
+}
+
+/* Takes the speaker out of the pipeline and stops it in its worker thread
+ * (after its start, if that is still on its way) */
+static void
+detach_speaker_locked (BatonMediaSession *self)
+{
+  g_autoptr(GstElement) old = NULL;
+
+  if (self->speaker == NULL)
+    return;
+
+  close_speaker_gate_locked (self);
+  old = gst_object_ref (g_steal_pointer (&self->speaker));
+  if (self->speaker_linked)
+    gst_element_unlink (self->speaker_convert, old);
+  self->speaker_linked = FALSE;
+  gst_bin_remove (GST_BIN (self->pipeline), old);
+  queue_device_op (self->speaker_ops, old, GST_STATE_NULL, self->speaker_stops_pending, NULL, NULL, NULL);
+  g_clear_pointer (&self->speaker_overruns, g_atomic_rc_box_release);
+  self->speaker_stuck_us = 0;
+  /* freed once its queue is done */
+  g_thread_pool_free (g_steal_pointer (&self->speaker_ops), FALSE, FALSE);
+}
+
 typedef struct
 {
-  BatonMediaSession *self;
-  GstElement *new_sink;
-} SpeakerSwap;
+  GstElement *sink;
+  gboolean ok;
+} SpeakerStart;
 
 static void
-replace_speaker_locked (BatonMediaSession *self,
-                        GstElement        *sink)
+speaker_start_free (gpointer data)
 {
-  GstElement *old = self->speaker;
+  SpeakerStart *start = data;
 
-  if (old != NULL)
+  gst_object_unref (start->sink);
+  g_free (start);
+}
+
+/* Main context: the speaker's start is through; linked now, if it is still
+ * the one wanted (not replaced, nor held meanwhile) */
+static void
+speaker_started_main (BatonMediaSession *self,
+                      gpointer           data)
+{
+  SpeakerStart *start = data;
+  g_autoptr(GstPad) src = NULL;
+  g_autoptr(GstPad) sinkpad = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (start->sink != self->speaker || self->speaker_linked)
     {
-      gst_element_set_locked_state (old, TRUE);
-      gst_element_unlink (self->speaker_convert, old);
-      gst_element_set_state (old, GST_STATE_NULL);
-      gst_bin_remove (GST_BIN (self->pipeline), old);
+      g_mutex_unlock (&self->lock);
+      return;
     }
-
-  self->speaker = sink;
-  if (sink == NULL)
-    return;
-  gst_bin_add (GST_BIN (self->pipeline), sink);
-  gst_element_link (self->speaker_convert, sink);
-  gst_element_sync_state_with_parent (sink);
-}
-
-static GstPadProbeReturn
-speaker_idle_cb (GstPad          *pad,
-                 GstPadProbeInfo *info,
-                 gpointer         user_data)
-{
-  SpeakerSwap *swap = user_data;
-
-  g_mutex_lock (&swap->self->lock);
-  /* held meanwhile: the speaker stays off (resuming makes a new one) */
-  if (!g_atomic_int_get (&swap->self->held))
-    replace_speaker_locked (swap->self, g_steal_pointer (&swap->new_sink));
-  g_mutex_unlock (&swap->self->lock);
-
-  return GST_PAD_PROBE_REMOVE;
+  if (!start->ok)
+    {
+      g_mutex_unlock (&self->lock);
+      /* reported, not fatal: the call goes on without playing */
+      BATON_WARNING ("Media session %p: the speaker %s did not start", self,
+                     GST_OBJECT_NAME (start->sink));
+      return;
+    }
+  src = gst_element_get_static_pad (self->speaker_convert, "src");
+  sinkpad = gst_element_get_static_pad (start->sink, "sink");
+  /* no caps check: a caps query to pulsesink asks the server */
+  if (sinkpad == NULL ||
+      gst_pad_link_full (src, sinkpad, GST_PAD_LINK_CHECK_HIERARCHY) != GST_PAD_LINK_OK)
+    {
+      g_mutex_unlock (&self->lock);
+      BATON_WARNING ("Could not link the speaker %s", GST_OBJECT_NAME (start->sink));
+      return;
+    }
+  self->speaker_linked = TRUE;
+  gst_pad_remove_probe (src, self->speaker_gate_probe);
+  self->speaker_gate_probe = 0;
+  g_mutex_unlock (&self->lock);
+  BATON_VERBOSE ("Media session %p: playing to %s (started)", self, GST_OBJECT_NAME (start->sink));
 }
 
 static void
-speaker_swap_free (gpointer data)
+start_speaker_locked (BatonMediaSession *self)
 {
-  SpeakerSwap *swap = data;
+  SpeakerStart *start = g_new0 (SpeakerStart, 1);
+  GSource *done;
 
-  if (swap->new_sink != NULL)
-    gst_object_unref (gst_object_ref_sink (swap->new_sink));
-  g_free (swap);
+  start->sink = gst_object_ref (self->speaker);
+  done = prepare_in_main (self, speaker_started_main, start, speaker_start_free);
+  queue_device_op (self->speaker_ops, self->speaker, GST_STATE_PLAYING, NULL,
+                   done, self->context, &start->ok);
 }
 
-/* Replaces the playback sink while audio may flow into it: wait until the
- * pad feeding it is idle (between two buffers), swap there. */
+/* Puts @sink in the pipeline instead of the speaker there (which is stopped
+ * aside): started in a worker thread, linked once it runs.
+ *
+ * Behind a leaky queue, in a bin of their own: the queue's thread writes
+ * into the sink, not the peer's stream's (the jitter buffer's, which runs
+ * the decoder too). A pulsesink whose server does not answer waits in its
+ * ring buffer for free space, and only the server ends that wait; the
+ * thread waiting there must be one that no state change of the pipeline
+ * waits for (webrtcbin's way to NULL at close waited for it, as long as
+ * the server did not answer). The queue holds what arrives meanwhile
+ * (up to SPEAKER_QUEUE_MS, then drops the oldest); a speaker that plays
+ * keeps it empty, so it adds no delay. */
+#define SPEAKER_QUEUE_MS 200
+
+/* The speaker's queue is full: the sink took nothing for SPEAKER_QUEUE_MS
+ * (from the queue's streaming thread; the box outlives the session) */
+static void
+speaker_overrun_cb (GstElement *queue,
+                    gpointer    user_data)
+{
+  g_atomic_int_inc ((int *) user_data);
+}
+
+static void
+attach_speaker_locked (BatonMediaSession *self,
+                       GstElement        *sink)
+{
+  g_autofree char *name = g_strdup_printf ("%s-bin", GST_OBJECT_NAME (sink));
+  GstElement *bin = gst_bin_new (name);
+  GstElement *queue = make ("queue");
+  g_autoptr(GstPad) queue_sink = gst_element_get_static_pad (queue, "sink");
+
+  detach_speaker_locked (self);
+  close_speaker_gate_locked (self);
+
+  tune_speaker (sink);
+  g_object_set (queue,
+                "max-size-buffers", 0u,
+                "max-size-bytes", 0u,
+                "max-size-time", (guint64) SPEAKER_QUEUE_MS * GST_MSECOND,
+                NULL);
+  gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
+  self->speaker_overruns = g_atomic_rc_box_new0 (int);
+  self->speaker_overruns_seen = 0;
+  g_signal_connect_data (queue, "overrun", G_CALLBACK (speaker_overrun_cb),
+                         g_atomic_rc_box_acquire (self->speaker_overruns),
+                         (GClosureNotify) g_atomic_rc_box_release, 0);
+  gst_bin_add_many (GST_BIN (bin), queue, sink, NULL);
+  /* no caps check: a caps query to pulsesink asks the server */
+  gst_element_link_pads_full (queue, "src", sink, "sink", GST_PAD_LINK_CHECK_NOTHING);
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", queue_sink));
+
+  gst_element_set_locked_state (bin, TRUE);
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+  self->speaker = bin;
+  self->speaker_ops = g_thread_pool_new (mic_op_run, NULL, 1, FALSE, NULL);
+  /* (before the pipeline runs, build_pipeline () starts it after) */
+  if (self->devices_started)
+    start_speaker_locked (self);
+}
+
+/* Replaces the playback sink while the call goes on */
 static void
 swap_speaker (BatonMediaSession *self)
 {
   GstElement *sink = create_speaker (self);
-  g_autoptr(GstPad) pad = NULL;
-  SpeakerSwap *swap;
 
   BATON_VERBOSE ("Media session %p: playing to %s", self, GST_OBJECT_NAME (sink));
 
@@ -1453,16 +1672,8 @@ swap_speaker (BatonMediaSession *self)
       gst_object_unref (gst_object_ref_sink (sink));
       return;
     }
+  attach_speaker_locked (self, sink);
   g_mutex_unlock (&self->lock);
-
-  tune_speaker (sink);
-
-  swap = g_new0 (SpeakerSwap, 1);
-  swap->self = self;   /* the pipeline, and so the probe, goes before the session */
-  swap->new_sink = sink;
-
-  pad = gst_element_get_static_pad (self->speaker_convert, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, speaker_idle_cb, swap, speaker_swap_free);
 }
 
 static void
@@ -1515,13 +1726,12 @@ build_playback (BatonMediaSession *self)
   g_object_set (mono, "caps", mono_caps, NULL);
 
   sink = create_speaker (self);
-  tune_speaker (sink);
 
   gst_bin_add_many (GST_BIN (self->pipeline), depay, dec, mono, convert1, resample1,
                     convert2, resample2, NULL);
   link_many (depay, dec, mono, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
   self->speaker_convert = resample2;
-  replace_speaker_locked (self, sink);
+  attach_speaker_locked (self, sink);
 
   dec_src = gst_element_get_static_pad (dec, "src");
   gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, first_decoded_buffer_cb, self, NULL);
@@ -1726,7 +1936,12 @@ bus_message_cb (GstBus     *bus,
       break;
 
     case GST_MESSAGE_LATENCY:
-      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      /* in a worker thread: the latency query goes through every element,
+       * and a decoder's or a sink's handler waits for a streaming thread
+       * that may be blocked in a device (seconds, when the sound server is
+       * slow to answer). One queued is enough: it asks for the latest. */
+      if (g_thread_pool_unprocessed (self->latency_ops) == 0)
+        g_thread_pool_push (self->latency_ops, gst_object_ref (self->pipeline), NULL);
       break;
 
     default:
@@ -1734,6 +1949,16 @@ bus_message_cb (GstBus     *bus,
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+latency_op_run (gpointer data,
+                gpointer user_data)
+{
+  GstBin *pipeline = data;
+
+  gst_bin_recalculate_latency (pipeline);
+  gst_object_unref (pipeline);
 }
 
 static GstPadProbeReturn
@@ -1785,6 +2010,7 @@ build_pipeline (BatonMediaSession *self)
   g_autoptr(GstElement) rtpbin = NULL;
 
   self->pipeline = gst_pipeline_new (NULL);
+  self->latency_ops = g_thread_pool_new (latency_op_run, NULL, 1, FALSE, NULL);
   clock = gst_system_clock_obtain ();
   gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
 
@@ -1916,14 +2142,20 @@ build_pipeline (BatonMediaSession *self)
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch_id = gst_bus_add_watch (bus, bus_message_cb, self);
 
+  /* without the devices (their state is locked): they start in their
+   * worker threads, now that the pipeline runs */
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       BATON_INFO ("Media session %p: the pipeline did not start", self);
       set_state (self, BATON_MEDIA_STATE_FAILED);
       return;
     }
+  self->devices_started = TRUE;
+  queue_mic_op (self, self->mic, GST_STATE_PLAYING);
+  g_mutex_lock (&self->lock);
+  start_speaker_locked (self);
+  g_mutex_unlock (&self->lock);
   start_mic_watch (self);
-  prewarm_speaker (self->speaker);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2535,17 +2767,7 @@ keepalive_stop (BatonMediaSession *self)
   keepalive_unref (ka);
 }
 
-static void
-stop_speaker_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  gst_element_set_state (GST_ELEMENT (task_data), GST_STATE_NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* The speaker taken out while held; stopped in a worker thread, like a
+/* The speaker taken out while held; stopped in its worker thread, like a
  * microphone (this may run in the owner's context, which the sink's way to
  * NULL must not block: all of an agent's calls live there) */
 static GstPadProbeReturn
@@ -2554,26 +2776,11 @@ speaker_off_cb (GstPad          *pad,
                 gpointer         user_data)
 {
   BatonMediaSession *self = user_data;
-  GstElement *old = NULL;
 
   g_mutex_lock (&self->lock);
-  if (g_atomic_int_get (&self->held) && self->speaker != NULL)
-    {
-      old = g_steal_pointer (&self->speaker);
-      gst_object_ref (old);
-      gst_element_set_locked_state (old, TRUE);
-      gst_element_unlink (self->speaker_convert, old);
-      gst_bin_remove (GST_BIN (self->pipeline), old);
-    }
+  if (g_atomic_int_get (&self->held))
+    detach_speaker_locked (self);
   g_mutex_unlock (&self->lock);
-
-  if (old != NULL)
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-      g_task_set_task_data (task, old, gst_object_unref);
-      g_task_run_in_thread (task, stop_speaker_thread);
-    }
 
   return GST_PAD_PROBE_REMOVE;
 }
@@ -2653,12 +2860,7 @@ baton_media_session_set_held (BatonMediaSession *self,
       g_atomic_int_set (&self->held, FALSE);
       /* a speaker first, then the peer's audio again: nothing flows before */
       if (self->playback_built && self->speaker == NULL)
-        {
-          GstElement *sink = create_speaker (self);
-
-          tune_speaker (sink);
-          replace_speaker_locked (self, sink);
-        }
+        attach_speaker_locked (self, create_speaker (self));
       if (self->speaker_drop_probe != 0)
         {
           g_autoptr(GstPad) pad = gst_element_get_static_pad (self->speaker_convert, "src");
@@ -2768,6 +2970,9 @@ baton_media_session_close (BatonMediaSession *self)
   if (self->pipeline != NULL)
     {
       detach_microphone (self);
+      g_mutex_lock (&self->lock);
+      detach_speaker_locked (self);
+      g_mutex_unlock (&self->lock);
       /* paused, it is out of the pipeline's state changes */
       gst_element_set_locked_state (self->silence, FALSE);
     }
@@ -2809,6 +3014,8 @@ baton_media_session_dispose (GObject *object)
   g_clear_object (&self->mic_pad);
   g_clear_object (&self->silence_pad);
   g_clear_object (&self->jitterbuffer);
+  if (self->latency_ops != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->latency_ops), FALSE, FALSE);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->devices);
 
@@ -2830,6 +3037,8 @@ baton_media_session_finalize (GObject *object)
   g_clear_pointer (&self->pending_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->mic_stops_pending, g_atomic_rc_box_release);
+  g_clear_pointer (&self->speaker_stops_pending, g_atomic_rc_box_release);
+  g_clear_pointer (&self->speaker_overruns, g_atomic_rc_box_release);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (baton_media_session_parent_class)->finalize (object);
@@ -2891,6 +3100,8 @@ baton_media_session_init (BatonMediaSession *self)
   g_queue_init (&self->dtmf_queue);
   self->context = g_main_context_ref_thread_default ();
   self->mic_stops_pending = g_atomic_rc_box_new0 (int);
+  self->speaker_stops_pending = g_atomic_rc_box_new0 (int);
+  self->speaker_restart_s = SPEAKER_STUCK_S;
   self->pending_local_candidates = g_ptr_array_new_with_free_func (candidate_free);
   self->pending_remote_candidates = g_ptr_array_new_with_free_func (candidate_free);
   self->pending_tasks = g_ptr_array_new_with_free_func (g_object_unref);

@@ -11,6 +11,7 @@
 
 #include "baton-app-test.h"
 #include "baton-call-util.h"
+#include "baton-gl.h"
 
 BatonAppTest *T;
 
@@ -69,6 +70,8 @@ baton_app_test_init (int         *argc,
   va_list args;
   const char *id;
 
+  /* GL as the app's main () chooses it: none without a GPU render node. */
+  baton_gl_choose_for_gtk (BATON_GL_DRI_DIR);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("LANGUAGE", "en", TRUE);
   g_test_init (argc, argv, NULL);

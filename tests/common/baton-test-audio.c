@@ -5,10 +5,14 @@
 #define G_LOG_DOMAIN "BatonTestAudio"
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
@@ -854,4 +858,116 @@ baton_test_device_remove (BatonTestDevice *device)
   g_free (device->name);
   g_free (device->node);
   g_free (device);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The sound server frozen                                                   */
+
+#define FREEZE_BEAT_MS 50
+
+struct _BatonTestFreeze
+{
+  pid_t server;
+  pid_t thawer;             /* sends SIGCONT after ms, and exits */
+  int thawer_status;
+  gint64 last_beat_us;
+  gint64 max_gap_us;
+  gboolean thawed;          /* a beat came after the SIGCONT */
+  GSource *beat;
+};
+
+/* pipewire-pulse of this session: the process at the other end of its
+ * socket (the session's runtime directory is private to the test) */
+static pid_t
+pulse_server_pid (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_runtime_dir (), "pulse", "native", NULL);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comm_path = NULL;
+  g_autofree char *comm = NULL;
+  pid_t pid;
+
+  g_assert_nonnull (g_getenv ("BATON_TEST_SESSION"));
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  credentials = g_socket_get_credentials (socket, &error);
+  g_assert_no_error (error);
+  pid = g_credentials_get_unix_pid (credentials, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+
+  comm_path = g_strdup_printf ("/proc/%d/comm", (int) pid);
+  g_assert_true (g_file_get_contents (comm_path, &comm, NULL, NULL));
+  g_assert_true (g_str_has_prefix (comm, "pipewire-pulse"));
+  return pid;
+}
+
+static gboolean
+freeze_beat_cb (gpointer user_data)
+{
+  BatonTestFreeze *freeze = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!freeze->thawed)
+    {
+      freeze->max_gap_us = MAX (freeze->max_gap_us, now - freeze->last_beat_us);
+      /* the first beat after the thawer sent its SIGCONT and exited */
+      freeze->thawed = waitpid (freeze->thawer, &freeze->thawer_status, WNOHANG) == freeze->thawer;
+    }
+  freeze->last_beat_us = now;
+  return G_SOURCE_CONTINUE;
+}
+
+BatonTestFreeze *
+baton_test_pulse_freeze (guint ms)
+{
+  BatonTestFreeze *freeze = g_new0 (BatonTestFreeze, 1);
+
+  freeze->server = pulse_server_pid ();
+  freeze->beat = g_timeout_source_new (FREEZE_BEAT_MS);
+  g_source_set_callback (freeze->beat, freeze_beat_cb, freeze, NULL);
+  g_source_attach (freeze->beat, g_main_context_get_thread_default ());
+
+  g_test_message ("freezing pipewire-pulse (pid %d) for %u ms", (int) freeze->server, ms);
+  g_assert_cmpint (kill (freeze->server, SIGSTOP), ==, 0);
+  freeze->last_beat_us = g_get_monotonic_time ();
+  freeze->thawer = fork ();
+  g_assert_cmpint (freeze->thawer, >=, 0);
+  if (freeze->thawer == 0)
+    {
+      /* only async-signal-safe calls in the child of a threaded process */
+      struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+      while (nanosleep (&t, &t) != 0)
+        ;
+      _exit (kill (freeze->server, SIGCONT) == 0 ? 0 : 1);
+    }
+  return freeze;
+}
+
+guint
+baton_test_pulse_freeze_end (BatonTestFreeze *freeze)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  guint max_gap_ms;
+
+  /* (no timing assertion: the beat comes every 50 ms; a main context
+   * blocked meanwhile shows in the gap) */
+  while (!freeze->thawed)
+    g_main_context_iteration (context, TRUE);
+  g_assert_true (WIFEXITED (freeze->thawer_status));
+  g_assert_cmpint (WEXITSTATUS (freeze->thawer_status), ==, 0);
+
+  g_source_destroy (freeze->beat);
+  g_source_unref (freeze->beat);
+  max_gap_ms = freeze->max_gap_us / 1000;
+  g_test_message ("pipewire-pulse continued; the main context's largest gap while it was "
+                  "stopped: %u ms", max_gap_ms);
+  g_free (freeze);
+  return max_gap_ms;
 }

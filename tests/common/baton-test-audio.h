@@ -105,6 +105,19 @@ gboolean           baton_test_wait_for_node         (const char *node_name,
                                                      gboolean    present,
                                                      guint       timeout_ms);
 
+/* The test session's sound server (pipewire-pulse, found as the peer of
+ * its socket in our own XDG_RUNTIME_DIR) stopped with SIGSTOP now, and
+ * continued with SIGCONT @ms later by a child process (so whatever this
+ * process does meanwhile, and even if it dies, the server is continued).
+ * Meanwhile a timer every 50 ms on the thread-default main context notes
+ * when it runs: baton_test_pulse_freeze_end() waits (iterating the context)
+ * for the SIGCONT and returns the largest gap between two of its runs in
+ * the frozen time, in ms — what a window or an agent's other calls would
+ * have waited for the main context. */
+typedef struct _BatonTestFreeze BatonTestFreeze;
+BatonTestFreeze   *baton_test_pulse_freeze          (guint ms);
+guint              baton_test_pulse_freeze_end      (BatonTestFreeze *freeze);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestTone, baton_test_tone_stop)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestSpectrum, baton_test_spectrum_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BatonTestDevice, baton_test_device_remove)

@@ -115,8 +115,11 @@ static void
 party_clear (Party *party)
 {
   g_clear_pointer (&party->tone, baton_test_tone_stop);
-  baton_media_session_close (party->session);
-  g_assert_finalize_object (party->session);
+  if (party->session != NULL)
+    {
+      baton_media_session_close (party->session);
+      g_assert_finalize_object (party->session);
+    }
   g_clear_pointer (&party->dtmf, g_array_unref);
   g_assert_finalize_object (party->devices);
 }
@@ -1443,12 +1446,205 @@ test_no_device (void)
   g_free (call.answer);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The sound server stalls: nothing may block the main context              */
+
+/* pipewire-pulse stopped this long: a device element's state change that
+ * waits for it on the main context shows as a gap of about as much */
+#define FREEZE_MS 4000
+/* the bar: an order of magnitude below the freeze */
+#define FREEZE_MAX_GAP_MS 1000
+
+/* A call started while the sound server does not answer: the main context
+ * goes on (the sessions are made, the offer and answer go out, ICE and DTLS
+ * connect), and once the server answers again each side hears the other */
+static void
+test_frozen_server_start (void)
+{
+  Call call = { 0, };
+  BatonTestFreeze *freeze;
+
+  /* the devices and the tones first: they need the server */
+  call.a.devices = baton_device_manager_new ();
+  call.a.speaker = baton_test_device_get_node (speaker_a);
+  baton_test_select_devices (call.a.devices, MIC_A, call.a.speaker);
+  call.a.tone = baton_test_device_play_tone (mic_a, TONE_A);
+  call.b.devices = baton_device_manager_new ();
+  call.b.speaker = baton_test_device_get_node (speaker_b);
+  baton_test_select_devices (call.b.devices, MIC_B, call.b.speaker);
+  call.b.tone = baton_test_device_play_tone (mic_b, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  call.a.session = baton_media_session_new (call.a.devices, NULL);
+  call.b.session = baton_media_session_new (call.b.devices, NULL);
+  call.a.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  call.b.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
+  negotiate (&call);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  g_assert_true (baton_test_wait_until_true (both_connected, &call, 15000));
+  assert_comes_to_hear (&call.b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call.a, TONE_B, TONE_A);
+
+  call_teardown (&call, NULL);
+}
+
+/* Another microphone chosen while the server does not answer */
+static void
+test_frozen_server_switch_microphone (Call          *call,
+                                      gconstpointer  data)
+{
+  g_autoptr(BatonTestTone) tone_c = baton_test_device_play_tone (mic_c, TONE_C);
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_test_select_devices (call->a.devices, MIC_C, NULL);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_C, TONE_A);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+/* The server stops answering mid-call, for a while: the main context goes
+ * on, and once the server answers again each side hears the other again
+ * (the speakers, whose clocks fell seconds behind, are made anew: without,
+ * the far speaker played digital silence for 15 s and more) */
+static void
+test_frozen_server_call (Call          *call,
+                         gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+/* Resumed from hold while the server does not answer (the speakers are
+ * made anew, the microphones uncorked) */
+static void
+test_frozen_server_resume (Call          *call,
+                           gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  baton_media_session_set_held (call->a.session, TRUE);
+  baton_media_session_set_held (call->b.session, TRUE);
+  g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_media_session_set_held (call->a.session, FALSE);
+  baton_media_session_set_held (call->b.session, FALSE);
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+  assert_comes_to_hear (&call->a, TONE_B, TONE_A);
+  g_assert_true (both_connected (call));
+}
+
+static gboolean
+no_device_streams (gpointer data)
+{
+  return speaker_streams (data) == 0 && baton_test_running_capture_streams () == 0;
+}
+
+/* Hung up while the server does not answer: the sessions close and go
+ * away at once, and their streams once the server answers again */
+static void
+test_frozen_server_close (Call          *call,
+                          gconstpointer  data)
+{
+  BatonTestFreeze *freeze;
+
+  assert_comes_to_hear (&call->b, TONE_A, TONE_B);
+
+  freeze = baton_test_pulse_freeze (FREEZE_MS);
+  baton_media_session_close (call->a.session);
+  baton_media_session_close (call->b.session);
+  g_assert_finalize_object (g_steal_pointer (&call->a.session));
+  g_assert_finalize_object (g_steal_pointer (&call->b.session));
+  g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+  g_assert_true (baton_test_wait_until_true (no_device_streams, call, 10000));
+}
+
+/* The paths this run was given with -p. Meson runs this program in groups,
+ * each in a session of its own (tests/lib/meson.build): GLib 2.74 prints one
+ * TAP plan per -p, which meson takes for an error, so several -p are taken
+ * out of argv here and only their tests are added. A path selects itself
+ * and the paths under it, as with GLib. */
+static GPtrArray *selected_paths;
+
+static void
+take_test_paths (int    *argc,
+                 char ***argv)
+{
+  int i, j;
+
+  selected_paths = g_ptr_array_new ();
+  for (i = 1, j = 1; i < *argc; i++)
+    {
+      if (g_str_equal ((*argv)[i], "-p") && i + 1 < *argc)
+        g_ptr_array_add (selected_paths, (*argv)[++i]);
+      else if (g_str_has_prefix ((*argv)[i], "-p="))
+        g_ptr_array_add (selected_paths, (*argv)[i] + 3);
+      else
+        (*argv)[j++] = (*argv)[i];
+    }
+  (*argv)[j] = NULL;
+  *argc = j;
+}
+
+static gboolean
+test_selected (const char *path)
+{
+  if (selected_paths->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < selected_paths->len; i++)
+    {
+      const char *selected = g_ptr_array_index (selected_paths, i);
+      gsize len = strlen (selected);
+
+      if (strncmp (path, selected, len) == 0 && (path[len] == '\0' || path[len] == '/'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add_call_test (const char *path,
+               void      (*func) (Call *, gconstpointer))
+{
+  if (test_selected (path))
+    g_test_add (path, Call, NULL, call_setup, func, call_teardown);
+}
+
+static void
+add_test (const char *path,
+          GTestFunc   func)
+{
+  if (test_selected (path))
+    g_test_add_func (path, func);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int ret;
 
+  take_test_paths (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
@@ -1461,7 +1657,7 @@ main (int   argc,
   /* A session without audio (BATON_TEST_SESSION_NO_AUDIO=1): the no-device case */
   if (g_getenv ("BATON_TEST_MIC") == NULL)
     {
-      g_test_add_func ("/Baton/MediaSession/no-device", test_no_device);
+      add_test ("/Baton/MediaSession/no-device", test_no_device);
       return g_test_run ();
     }
 
@@ -1476,35 +1672,41 @@ main (int   argc,
    * this one alone, until the SDK cancels such an echo reliably (see
    * test_echo_cancelled) */
   if (g_getenv ("BATON_TEST_ECHO_CANCELLED") != NULL)
-    g_test_add ("/Baton/MediaSession/echo-cancelled", Call, NULL, call_setup, test_echo_cancelled, call_teardown);
+    add_call_test ("/Baton/MediaSession/echo-cancelled", test_echo_cancelled);
   else
     {
-      g_test_add ("/Baton/MediaSession/tones-both-ways", Call, NULL, call_setup, test_tones_both_ways, call_teardown);
-      g_test_add ("/Baton/MediaSession/encrypted", Call, NULL, call_setup, test_encrypted, call_teardown);
-      g_test_add ("/Baton/MediaSession/sending", Call, NULL, call_setup, test_sending, call_teardown);
-      g_test_add ("/Baton/MediaSession/playing", Call, NULL, call_setup, test_playing, call_teardown);
-      g_test_add ("/Baton/MediaSession/held", Call, NULL, call_setup, test_held, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-idle", Call, NULL, call_setup, test_held_idle, call_teardown);
-      g_test_add ("/Baton/MediaSession/ice-idle", Call, NULL, call_setup, test_ice_idle, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-while-capturing", Call, NULL, call_setup, test_held_while_capturing, call_teardown);
-      g_test_add ("/Baton/MediaSession/held-while-playing", Call, NULL, call_setup, test_held_while_playing, call_teardown);
-      g_test_add ("/Baton/MediaSession/dtmf", Call, NULL, call_setup, test_dtmf, call_teardown);
-      g_test_add ("/Baton/MediaSession/switch-microphone", Call, NULL, call_setup, test_switch_microphone, call_teardown);
-      g_test_add_func ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
-      g_test_add_func ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
+      add_call_test ("/Baton/MediaSession/tones-both-ways", test_tones_both_ways);
+      add_call_test ("/Baton/MediaSession/encrypted", test_encrypted);
+      add_call_test ("/Baton/MediaSession/sending", test_sending);
+      add_call_test ("/Baton/MediaSession/playing", test_playing);
+      add_call_test ("/Baton/MediaSession/held", test_held);
+      add_call_test ("/Baton/MediaSession/held-idle", test_held_idle);
+      add_call_test ("/Baton/MediaSession/ice-idle", test_ice_idle);
+      add_call_test ("/Baton/MediaSession/held-while-capturing", test_held_while_capturing);
+      add_call_test ("/Baton/MediaSession/held-while-playing", test_held_while_playing);
+      add_call_test ("/Baton/MediaSession/dtmf", test_dtmf);
+      add_call_test ("/Baton/MediaSession/switch-microphone", test_switch_microphone);
+      add_test ("/Baton/MediaSession/wrong-fingerprint", test_wrong_fingerprint);
+      add_test ("/Baton/MediaSession/close-during-offer", test_close_during_offer);
 #ifdef BATON_HAVE_LIBCRYPTO
-      g_test_add_func ("/Baton/MediaSession/openssl-exit", test_openssl_exit);
+      add_test ("/Baton/MediaSession/openssl-exit", test_openssl_exit);
 #endif
-      g_test_add_func ("/Baton/MediaSession/refused-answer", test_refused_answer);
-      g_test_add_func ("/Baton/MediaSession/ice-servers", test_ice_servers);
-      g_test_add ("/Baton/MediaSession/microphone-unplugged", Call, NULL, call_setup, test_microphone_unplugged, call_teardown);
-      g_test_add ("/Baton/MediaSession/peer-lost", Call, NULL, call_setup, test_peer_lost, call_teardown);
-      g_test_add ("/Baton/MediaSession/switch-speaker", Call, NULL, call_setup, test_switch_speaker, call_teardown);
-      g_test_add ("/Baton/MediaSession/jitter-adapts", Call, NULL, call_setup, test_jitter_adapts, call_teardown);
-      g_test_add_func ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
+      add_test ("/Baton/MediaSession/refused-answer", test_refused_answer);
+      add_test ("/Baton/MediaSession/ice-servers", test_ice_servers);
+      add_call_test ("/Baton/MediaSession/microphone-unplugged", test_microphone_unplugged);
+      add_call_test ("/Baton/MediaSession/peer-lost", test_peer_lost);
+      add_call_test ("/Baton/MediaSession/switch-speaker", test_switch_speaker);
+      add_call_test ("/Baton/MediaSession/jitter-adapts", test_jitter_adapts);
+      add_test ("/Baton/MediaSession/microphone-gives-nothing", test_microphone_gives_nothing);
+      add_test ("/Baton/MediaSession/frozen-server-start", test_frozen_server_start);
+      add_call_test ("/Baton/MediaSession/frozen-server-switch-microphone", test_frozen_server_switch_microphone);
+      add_call_test ("/Baton/MediaSession/frozen-server-resume", test_frozen_server_resume);
+      add_call_test ("/Baton/MediaSession/frozen-server-call", test_frozen_server_call);
+      add_call_test ("/Baton/MediaSession/frozen-server-close", test_frozen_server_close);
     }
 
   ret = g_test_run ();
+  g_ptr_array_unref (selected_paths);
 
   g_clear_pointer (&mic_a, baton_test_device_remove);
   g_clear_pointer (&mic_b, baton_test_device_remove);
