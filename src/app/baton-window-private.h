@@ -30,7 +30,11 @@ struct _BatonWindow
   /* Template children */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
+
+  /* The welcome page: NULL unless it is shown or about to be, see
+   * ensure_welcome_page() */
   BatonWelcomePage *welcome_page;
+  char *welcome_server;          /* the server address for the next one */
 
   /* The calls page (baton-window-calls.ui): NULL until there is an agent
    * to show, see baton_window_ensure_calls_page() */

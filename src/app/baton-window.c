@@ -29,19 +29,6 @@ static GParamSpec *properties[N_PROPS];
 /* Sign-in */
 
 static void
-update_page (BatonWindow *self)
-{
-  BatonApplication *app = self->application;
-  gboolean signed_in = baton_application_get_agent (app) != NULL;
-
-  if (signed_in)
-    baton_window_ensure_calls_page (self);
-  gtk_stack_set_visible_child_name (self->main_stack, signed_in ? "calls" : "welcome");
-  baton_welcome_page_set_error (self->welcome_page, baton_application_get_sign_in_error (app));
-  baton_welcome_page_set_busy (self->welcome_page, baton_application_get_signing_in (app));
-}
-
-static void
 welcome_sign_in_cb (BatonWindow *self,
                     const char  *server,
                     const char  *token)
@@ -53,6 +40,62 @@ static void
 welcome_try_demo_cb (BatonWindow *self)
 {
   baton_application_start_demo (self->application);
+}
+
+/* The welcome page is built when it is to be shown (every launch draws its
+ * first frame on it) and dropped once the calls page has replaced it: a
+ * signed-in window never shows it, and its widgets and large icon were
+ * ~0.5 MiB of private memory at rest (docs/PERFORMANCE.md, App). The
+ * server address in it is kept for the next one. */
+static BatonWelcomePage *
+ensure_welcome_page (BatonWindow *self)
+{
+  if (self->welcome_page == NULL)
+    {
+      self->welcome_page = g_object_new (BATON_TYPE_WELCOME_PAGE, NULL);
+      g_signal_connect_object (self->welcome_page, "sign-in", G_CALLBACK (welcome_sign_in_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->welcome_page, "try-demo", G_CALLBACK (welcome_try_demo_cb),
+                               self, G_CONNECT_SWAPPED);
+      baton_welcome_page_set_server (self->welcome_page, self->welcome_server);
+      gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->welcome_page), "welcome");
+    }
+  return self->welcome_page;
+}
+
+/* Once signed in and the crossfade to the calls page has ended. */
+static void
+maybe_drop_welcome_page (BatonWindow *self)
+{
+  if (self->welcome_page == NULL ||
+      baton_application_get_agent (self->application) == NULL ||
+      gtk_stack_get_visible_child (self->main_stack) == GTK_WIDGET (self->welcome_page) ||
+      gtk_stack_get_transition_running (self->main_stack))
+    return;
+
+  g_free (self->welcome_server);
+  self->welcome_server = g_strdup (baton_welcome_page_get_server (self->welcome_page));
+  gtk_stack_remove (self->main_stack, GTK_WIDGET (self->welcome_page));
+  self->welcome_page = NULL;
+}
+
+static void
+update_page (BatonWindow *self)
+{
+  BatonApplication *app = self->application;
+  gboolean signed_in = baton_application_get_agent (app) != NULL;
+
+  if (signed_in)
+    {
+      baton_window_ensure_calls_page (self);
+      gtk_stack_set_visible_child_name (self->main_stack, "calls");
+      maybe_drop_welcome_page (self);
+      return;
+    }
+
+  gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (ensure_welcome_page (self)));
+  baton_welcome_page_set_error (self->welcome_page, baton_application_get_sign_in_error (app));
+  baton_welcome_page_set_busy (self->welcome_page, baton_application_get_signing_in (app));
 }
 
 /* The banner: shown whenever the agent is disconnected. */
@@ -89,7 +132,7 @@ banner_button_cb (BatonWindow *self)
   if (self->agent != NULL &&
       baton_call_agent_get_disconnect_reason (self->agent) == BATON_DISCONNECT_REASON_INVALID_TOKEN)
     {
-      baton_welcome_page_set_server (self->welcome_page,
+      baton_welcome_page_set_server (ensure_welcome_page (self),
                                      baton_application_get_server_uri (self->application));
       baton_application_sign_out (self->application);
     }
@@ -488,11 +531,9 @@ baton_window_constructed (GObject *object)
                                g_settings_get_int (settings, "window-height"));
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  {
-    g_autofree char *server = g_settings_get_string (settings, "server-uri");
-
-    baton_welcome_page_set_server (self->welcome_page, server);
-  }
+  self->welcome_server = g_settings_get_string (settings, "server-uri");
+  g_signal_connect_object (self->main_stack, "notify::transition-running",
+                           G_CALLBACK (maybe_drop_welcome_page), self, G_CONNECT_SWAPPED);
 
   baton_window_sidebar_init (self);
   g_signal_connect_object (self->application, "notify::agent", G_CALLBACK (agent_changed_cb),
@@ -545,6 +586,9 @@ baton_window_dispose (GObject *object)
       gtk_list_box_bind_model (self->recent_list, NULL, NULL, NULL, NULL);
       gtk_list_box_bind_model (self->contacts_list, NULL, NULL, NULL, NULL);
     }
+  if (self->main_stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->main_stack, maybe_drop_welcome_page, self);
+  self->welcome_page = NULL;  /* the stack's */
   gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_WINDOW);
   /* Not template children: owned by the stack, which goes with the window. */
   self->leaflet = NULL;
@@ -571,6 +615,7 @@ baton_window_finalize (GObject *object)
   BatonWindow *self = BATON_WINDOW (object);
 
   g_free (self->last_toast);
+  g_free (self->welcome_server);
   g_clear_object (&self->application);
   G_OBJECT_CLASS (baton_window_parent_class)->finalize (object);
 }
@@ -641,9 +686,6 @@ baton_window_class_init (BatonWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/batonphone/Baton/baton-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BatonWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BatonWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, BatonWindow, welcome_page);
-  gtk_widget_class_bind_template_callback (widget_class, welcome_sign_in_cb);
-  gtk_widget_class_bind_template_callback (widget_class, welcome_try_demo_cb);
 
   baton_window_class_init_actions (widget_class);
 }

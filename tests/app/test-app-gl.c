@@ -197,6 +197,24 @@ gl_mappings (GPid pid)
   return g_string_free (found, FALSE);
 }
 
+static gboolean
+app_name_owned (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean owned;
+
+  g_assert_nonnull (bus);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
 /* Starts the real app with @baton_gl (NULL: unset) and no GTK variables,
  * waits for its window to show, and returns its GL mappings. (--server to
  * a port nothing listens on: a sign-in that fails after the first frame,
@@ -234,6 +252,14 @@ run_app_gl_mappings (const char *baton_gl)
   g_subprocess_send_signal (app, SIGTERM);
   g_subprocess_wait (app, NULL, &error);
   g_assert_no_error (error);
+
+  /* Its D-Bus name gone too, so that the next launch is the primary
+   * instance again, not a remote one handing over to a dead one */
+  for (guint i = 0; app_name_owned (); i++)
+    {
+      g_assert_cmpuint (i, <, 100);  /* 10 s */
+      g_usleep (100 * 1000);
+    }
   return found;
 }
 

@@ -10,7 +10,8 @@
 static gboolean
 showing_welcome (void)
 {
-  return gtk_widget_get_mapped (GTK_WIDGET (T->window->welcome_page));
+  return T->window->welcome_page != NULL &&
+         gtk_widget_get_mapped (GTK_WIDGET (T->window->welcome_page));
 }
 
 static void
@@ -48,7 +49,7 @@ test_bad_address (void)
 }
 
 /* Type the server, Enter, type a token (valid for a few seconds), Enter:
- * signed in. When the token expires, the banner says so and "Sign In Again"
+ * signed in, and the welcome page is dropped. When the token expires, the banner says so and "Sign In Again"
  * brings the welcome page back with the server filled in. */
 static void
 test_sign_in_and_expiry (void)
@@ -64,6 +65,9 @@ test_sign_in_and_expiry (void)
   BATON_WAIT_FOR (baton_application_get_agent (T->app) != NULL, 15);
   BATON_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (T->window->search_entry)), 5);
   g_assert_cmpstr (baton_call_agent_get_user_id (baton_application_get_agent (T->app)), ==, "tom");
+  /* Signed in, the welcome page goes once the calls page has faded in */
+  BATON_WAIT_FOR (T->window->welcome_page == NULL, 5);
+  g_assert_null (gtk_stack_get_child_by_name (T->window->main_stack, "welcome"));
 
   BATON_WAIT_FOR (gtk_revealer_get_reveal_child (T->window->banner_revealer), 30);
   g_assert_cmpstr (gtk_label_get_label (T->window->banner_label), ==, "Your sign-in has expired");
