@@ -48,6 +48,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +110,12 @@
 /* A microphone giving no buffer this long is replaced by silence and restarted */
 #define MIC_TIMEOUT_MS 1000
 #define MIC_RESTART_MAX_S 2
+
+typedef struct
+{
+  int peak;
+  int buffers;
+} LevelMeter;
 
 struct _BatonMediaSession
 {
@@ -175,6 +182,10 @@ struct _BatonMediaSession
   int *speaker_stops_pending; /* atomic, in an rc box: old speakers being stopped */
   GstElement *speaker_convert; /* the speaker links to this one */
   GThreadPool *latency_ops;  /* the pipeline's latency, recalculated off the main thread */
+  /* verbose log only: peak levels (0..32767, atomic) of what the microphone
+   * gave and of what went to the speaker, logged every LEVELS_LOG_S */
+  LevelMeter levels[2];
+  gint64 levels_logged_us;
   GstPad *depay_sink;        /* where the peer's stream goes */
   gboolean playback_built;
   guint telephone_event_pt;
@@ -1343,6 +1354,73 @@ mic_buffer_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* Verbose log only: the peak level of what passes @pad (S16 or F32 audio),
+ * to tell from the log alone whether a silent speaker was sent silence */
+#define LEVELS_LOG_S 2
+enum { LEVEL_CAPTURE, LEVEL_PLAYBACK };
+
+static GstPadProbeReturn
+level_probe_cb (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
+{
+  LevelMeter *level = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+  GstAudioInfo audio;
+  GstMapInfo map;
+  int peak = 0;
+
+  if (buffer == NULL || caps == NULL || !gst_audio_info_from_caps (&audio, caps) ||
+      !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  if (GST_AUDIO_INFO_FORMAT (&audio) == GST_AUDIO_FORMAT_S16)
+    {
+      const gint16 *samples = (const gint16 *) map.data;
+
+      for (gsize i = 0; i < map.size / 2; i++)
+        peak = MAX (peak, ABS ((int) samples[i]));
+    }
+  else if (GST_AUDIO_INFO_FORMAT (&audio) == GST_AUDIO_FORMAT_F32)
+    {
+      const float *samples = (const float *) map.data;
+
+      for (gsize i = 0; i < map.size / 4; i++)
+        peak = MAX (peak, (int) (MIN (ABS (samples[i]), 1.0f) * 32767));
+    }
+  gst_buffer_unmap (buffer, &map);
+
+  while (TRUE)
+    {
+      int old = g_atomic_int_get (&level->peak);
+
+      if (old >= peak || g_atomic_int_compare_and_exchange (&level->peak, old, peak))
+        break;
+    }
+  g_atomic_int_inc (&level->buffers);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+log_levels (BatonMediaSession *self,
+            gint64             now)
+{
+  int peak[2], buffers[2];
+
+  if (now - self->levels_logged_us < LEVELS_LOG_S * G_USEC_PER_SEC)
+    return;
+  self->levels_logged_us = now;
+  for (guint i = 0; i < 2; i++)
+    {
+      peak[i] = g_atomic_int_exchange (&self->levels[i].peak, 0);
+      buffers[i] = g_atomic_int_exchange (&self->levels[i].buffers, 0);
+    }
+  BATON_VERBOSE ("Media session %p: over %d s, the microphone gave %d buffers, peak %.1f dB; "
+                 "the speaker got %d, peak %.1f dB", self, LEVELS_LOG_S,
+                 buffers[LEVEL_CAPTURE], 20 * log10 (MAX (peak[LEVEL_CAPTURE], 1) / 32767.0),
+                 buffers[LEVEL_PLAYBACK], 20 * log10 (MAX (peak[LEVEL_PLAYBACK], 1) / 32767.0));
+}
+
 /* A speaker that takes nothing for a while is made anew. A sound server
  * that stalled for seconds (stopped, or starved of CPU) leaves pulsesink's
  * clock that much behind the pipeline's; slaved to it by "skew", the sink
@@ -1409,6 +1487,9 @@ mic_watch_cb (gpointer user_data)
       self->mic_watch_id = 0;
       return G_SOURCE_REMOVE;
     }
+
+  if (baton_log_enabled (BATON_LOG_LEVEL_VERBOSE))
+    log_levels (self, now);
 
   /* (the speaker's watch rides on the microphone's) */
   if (self->audio_sink == NULL && !g_atomic_int_get (&self->held))
@@ -1611,9 +1692,13 @@ start_speaker_locked (BatonMediaSession *self)
  * thread waiting there must be one that no state change of the pipeline
  * waits for (webrtcbin's way to NULL at close waited for it, as long as
  * the server did not answer). The queue holds what arrives meanwhile
- * (up to SPEAKER_QUEUE_MS, then drops the oldest); a speaker that plays
- * keeps it empty, so it adds no delay. */
-#define SPEAKER_QUEUE_MS 200
+ * (up to SPEAKER_QUEUE_MS, then drops the oldest). It adds no delay: the
+ * sink plays each buffer at its time plus the pipeline's latency either
+ * way. Until then the buffer waits, in the queue now (the jitter buffer
+ * lets in-order packets through at once, and the latency includes its
+ * own), so the queue holds up to that latency: JITTER_MAX_MS and more.
+ * (With 200 ms, a jitter buffer grown to 200 ms under load overran it.) */
+#define SPEAKER_QUEUE_MS (JITTER_MAX_MS + 300)
 
 /* The speaker's queue is full: the sink took nothing for SPEAKER_QUEUE_MS
  * (from the queue's streaming thread; the box outlives the session) */
@@ -1738,6 +1823,14 @@ build_playback (BatonMediaSession *self)
                     convert2, resample2, NULL);
   link_many (depay, dec, mono, convert1, resample1, self->play_volume, probe, convert2, resample2, NULL);
   self->speaker_convert = resample2;
+  if (baton_log_enabled (BATON_LOG_LEVEL_VERBOSE))
+    {
+      g_autoptr(GstPad) speaker_src = gst_element_get_static_pad (resample2, "src");
+
+      /* (before the gate: also what it drops while no speaker is linked) */
+      gst_pad_add_probe (speaker_src, GST_PAD_PROBE_TYPE_BUFFER, level_probe_cb,
+                         &self->levels[LEVEL_PLAYBACK], NULL);
+    }
   attach_speaker_locked (self, sink);
 
   dec_src = gst_element_get_static_pad (dec, "src");
@@ -2105,6 +2198,9 @@ build_pipeline (BatonMediaSession *self)
   g_object_set (self->mic_selector, "active-pad", self->silence_pad, NULL);
   gst_pad_add_probe (self->mic_pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      mic_buffer_cb, self, NULL);
+  if (baton_log_enabled (BATON_LOG_LEVEL_VERBOSE))
+    gst_pad_add_probe (self->mic_pad, GST_PAD_PROBE_TYPE_BUFFER, level_probe_cb,
+                       &self->levels[LEVEL_CAPTURE], NULL);
 
   dtmf_src = gst_element_get_static_pad (self->dtmf_src, "src");
   dtmf_sink = gst_element_request_pad_simple (mux, "priority_sink_%u");
