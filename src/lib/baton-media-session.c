@@ -6,7 +6,7 @@
  *
  *   capture:  <mic> ! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1
  *             ! input-selector ! webrtcdsp (echo cancellation + noise suppression) ! volume (sending)
- *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true complexity=5
+ *             ! audioconvert ! opusenc audio-type=voice bitrate=32000 inband-fec=true
  *             ! rtpopuspay pt=111 ! rtpdtmfmux ! webrtcbin (latency=20, max-bundle)
  *             rtpdtmfsrc pt=101 clock-rate=48000 ! rtpdtmfmux.priority_sink
  *             audiotestsrc is-live=true wave=silence ! audio/x-raw,… ! input-selector
@@ -69,13 +69,6 @@
 #include "baton-media-session-private.h"
 
 #define OPUS_PT 111
-/* libopus's default is 10. At 5 the encoder takes ~40 % less CPU (speech
- * at 32 kb/s, voice mode, in-band FEC: 0.12 s against 0.20 s for 14 s of
- * speech; pink noise 0.51 against 0.80 s a minute), about 1 % of a core
- * less per active call (two encoders); measured against the source, the
- * decoded speech's log-spectral distance went from 2.27 to 2.36 dB
- * (docs/PERFORMANCE.md, Media, "CPU and latency, 2026-11-24 evening"). */
-#define OPUS_COMPLEXITY 5
 #define TELEPHONE_EVENT_PT 101
 /* The jitter buffer's latency adapts to the network (adapt_jitter_cb):
  * in-order packets go through it at once, and its latency is the slack for
@@ -2163,7 +2156,11 @@ build_pipeline (BatonMediaSession *self)
   convert = make ("audioconvert");
   enc = make ("opusenc");
   gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
-  g_object_set (enc, "bitrate", 32000, "inband-fec", TRUE, "complexity", OPUS_COMPLEXITY, NULL);
+  /* (complexity 5 instead of libopus's 10 took ~40 % off the encoder's
+   * CPU, but the echo test, media-echo-cancelled, then passed 2 runs in 12
+   * against 11 in 16 at 10, alternately at load 11-15: kept at 10;
+   * docs/PERFORMANCE.md, Media, "CPU and latency, 2026-11-24 evening") */
+  g_object_set (enc, "bitrate", 32000, "inband-fec", TRUE, NULL);
   pay = make ("rtpopuspay");
   g_object_set (pay, "pt", OPUS_PT, NULL);
   mux = make ("rtpdtmfmux");
