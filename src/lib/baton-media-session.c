@@ -171,6 +171,7 @@ struct _BatonMediaSession
   int *speaker_overruns;     /* atomic, in an rc box: its queue was full (it took nothing) */
   int speaker_overruns_seen;
   gint64 speaker_stuck_us;   /* since when it takes nothing, or 0 */
+  gint64 speaker_ok_since_us; /* since when it takes what comes, or 0 */
   guint speaker_restart_s;   /* how long to give it before the next restart */
   int *speaker_stops_pending; /* atomic, in an rc box: old speakers being stopped */
   GstElement *speaker_convert; /* the speaker links to this one */
@@ -571,7 +572,9 @@ update_state (BatonMediaSession *self)
       if (!verify_peer (self))
         {
           /* Send nothing more to an impostor, play nothing from it (the
-           * devices stopped aside, as at close) */
+           * devices stopped aside, as at close; none started again by a
+           * device switch or a resume) */
+          self->devices_started = FALSE;
           detach_microphone (self);
           g_mutex_lock (&self->lock);
           detach_speaker_locked (self);
@@ -1435,18 +1438,24 @@ check_speaker (BatonMediaSession *self,
   if (self->speaker_overruns == NULL || !self->speaker_linked)
     {
       self->speaker_stuck_us = 0;
+      self->speaker_ok_since_us = 0;
       return;
     }
 
   overruns = g_atomic_int_get (self->speaker_overruns);
   if (overruns == self->speaker_overruns_seen)
     {
-      /* it takes what comes */
-      if (self->speaker_stuck_us == 0)
+      /* it takes what comes; the restarts' back-off is forgotten once it
+       * has done so for SPEAKER_RESTART_MAX_S (a speaker just made anew
+       * takes what comes at first, whether or not it falls behind again) */
+      if (self->speaker_ok_since_us == 0)
+        self->speaker_ok_since_us = now;
+      else if (now - self->speaker_ok_since_us >= SPEAKER_RESTART_MAX_S * G_USEC_PER_SEC)
         self->speaker_restart_s = SPEAKER_STUCK_S;
       self->speaker_stuck_us = 0;
       return;
     }
+  self->speaker_ok_since_us = 0;
   self->speaker_overruns_seen = overruns;
   if (self->speaker_stuck_us == 0)
     {
@@ -1661,6 +1670,10 @@ speaker_started_main (BatonMediaSession *self,
   self->speaker_gate_probe = 0;
   g_mutex_unlock (&self->lock);
   BATON_VERBOSE ("Media session %p: playing to %s (started)", self, GST_OBJECT_NAME (start->sink));
+  /* the pipeline's latency again, now with the playback path in it: the
+   * one its start asked for may have been computed before this link, with
+   * the speaker's latency query failing at its unlinked pad */
+  gst_element_post_message (start->sink, gst_message_new_latency (GST_OBJECT (start->sink)));
 }
 
 static void
@@ -3067,6 +3080,7 @@ baton_media_session_close (BatonMediaSession *self)
   clear_source (self, &self->mic_watch_id);
   clear_source (self, &self->jitter_watch_id);
   keepalive_stop (self);
+  self->devices_started = FALSE;
   if (self->pipeline != NULL)
     {
       detach_microphone (self);
