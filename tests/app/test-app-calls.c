@@ -261,15 +261,6 @@ test_transfer_dialog_escape (void)
   g_assert_cmpuint (g_list_model_get_n_items (baton_history_get_model (baton_application_get_history (T->app))), >=, 1);
 }
 
-static gboolean
-library_mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, name) != NULL;
-}
-
 /* With the window in the background: a notification with Accept and
  * Decline, and the ringtone on the speaker; Accept on the notification
  * answers. */
@@ -304,8 +295,8 @@ test_notification_and_ringtone (void)
    * out of it (baton-ringer.c). */
   heard = baton_test_record_speaker (g_getenv ("BATON_TEST_SPEAKER"), 600);
   g_assert_true (baton_test_spectrum_has_tone (heard, 480));
-  g_assert_true (library_mapped ("libgstpulseaudio.so"));
-  g_assert_false (library_mapped ("libgstpipewire.so"));
+  g_assert_true (baton_test_library_mapped ("libgstpulseaudio.so"));
+  g_assert_false (baton_test_library_mapped ("libgstpipewire.so"));
 
   baton_app_test_invoke_notification_action (notification, "Accept");
   BATON_WAIT_FOR (baton_app_test_call_in_state (baton_app_test_agent (), "alice", BATON_CALL_STATE_CONNECTED), 20);

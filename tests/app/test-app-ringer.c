@@ -18,15 +18,6 @@
 #include "baton-test-audio.h"
 #include "baton-test-devices.h"
 
-static gboolean
-library_loaded (const char *name)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, name) != NULL;
-}
-
 /* The test session's speaker, selected in @devices. */
 static void
 select_test_speaker (BatonDeviceManager *devices)
@@ -75,7 +66,7 @@ test_pulse (void)
   GstElement *sink;
 
   select_test_speaker (devices);
-  g_assert_true (library_loaded ("libgstpulseaudio.so"));
+  g_assert_true (baton_test_library_mapped ("libgstpulseaudio.so"));
   ringer = baton_ringer_new (devices);
   baton_ringer_start (ringer);
   g_assert_true (baton_ringer_get_ringing (ringer));
@@ -98,7 +89,7 @@ test_pulse (void)
   baton_ringer_stop (ringer);
   g_assert_false (baton_ringer_get_ringing (ringer));
 
-  g_assert_false (library_loaded ("libgstpipewire.so"));
+  g_assert_false (baton_test_library_mapped ("libgstpipewire.so"));
 }
 
 /* No PulseAudio server: the SDK watches PipeWire's devices, and the
@@ -120,7 +111,7 @@ test_pipewire_without_pulse (void)
       client = baton_call_client_new ();
       devices = baton_call_client_get_device_manager (client);
       select_test_speaker (devices);
-      g_assert_true (library_loaded ("libgstpipewire.so"));
+      g_assert_true (baton_test_library_mapped ("libgstpipewire.so"));
       g_assert_cmpuint (baton_test_stream_links (speaker, "playback", "|<-"), ==, 0);
 
       ringer = baton_ringer_new (devices);

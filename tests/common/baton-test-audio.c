@@ -566,6 +566,15 @@ baton_test_stream_links (const char *node,
   return n;
 }
 
+gboolean
+baton_test_library_mapped (const char *library)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, library) != NULL;
+}
+
 guint
 baton_test_running_capture_streams (void)
 {

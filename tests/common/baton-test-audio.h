@@ -97,6 +97,10 @@ guint              baton_test_stream_links          (const char *node,
  * in state "running", i.e. not corked); logs how many there are in all */
 guint              baton_test_running_capture_streams (void);
 
+/* Whether this process has a mapping whose path contains @library (e.g.
+ * "libgstpipewire.so": which sound server's client a program loaded) */
+gboolean           baton_test_library_mapped        (const char *library);
+
 /* TRUE once a PipeWire node named @node_name exists (polls up to @timeout_ms). */
 /* Logs PipeWire's graph (one line per node: id, state, name, stream name,
  * error; per link: state, output node -> input node, error): for failures */

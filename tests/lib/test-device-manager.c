@@ -447,16 +447,6 @@ test_starts_on_first_use (void)
   g_test_trap_assert_passed ();
 }
 
-/* Which of this process's mappings mention @library */
-static gboolean
-library_loaded (const char *library)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, library) != NULL;
-}
-
 /* Every device of @model came from the provider whose devices are of
  * @type_name (GstPulseDevice, GstPipeWireDevice) */
 static void
@@ -525,9 +515,9 @@ test_pulse_alone (void)
       baton_test_device_remove (device);
       g_assert_true (baton_test_wait_for_device (speakers, "baton-dm-pulse-speaker", FALSE));
 
-      g_assert_true (library_loaded ("libgstpulseaudio.so"));
-      g_assert_false (library_loaded ("libgstpipewire.so"));
-      g_assert_false (library_loaded ("libpipewire-0.3.so"));
+      g_assert_true (baton_test_library_mapped ("libgstpulseaudio.so"));
+      g_assert_false (baton_test_library_mapped ("libgstpipewire.so"));
+      g_assert_false (baton_test_library_mapped ("libpipewire-0.3.so"));
       return;
     }
   g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
