@@ -190,7 +190,10 @@ baton_call_agent_options_class_init (BatonCallAgentOptionsClass *klass)
    * can be joined (e.g. `interaudiosrc channel=echo-{call_id}`).
    *
    * For programs that are not a person at a desk — bots, test rigs,
-   * recorders — which must not open or appear as the user's devices.
+   * recorders — which must not open or appear as the user's devices. Such
+   * audio is sent as it comes: no echo cancellation or noise suppression,
+   * which are for a microphone in a room (an echo bot would otherwise have
+   * what it plays back cancelled as an echo).
    * %NULL (the default) uses the selected microphone. A description that
    * does not parse gives silence (and a warning). Set it before calls
    * start; calls in progress keep what they started with.

@@ -2114,6 +2114,7 @@ build_pipeline (BatonMediaSession *self)
   g_autoptr(GstClock) clock = NULL;
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GstElement) rtpbin = NULL;
+  gboolean from_room;
 
   self->pipeline = gst_pipeline_new (NULL);
   self->latency_ops = g_thread_pool_new (latency_op_run, NULL, 1, FALSE, NULL);
@@ -2159,10 +2160,17 @@ build_pipeline (BatonMediaSession *self)
    * alternately (2026-11-24, load 1-7, three busy loops beside half the
    * runs), echo-cancelled passed 16 of 19 with it and 18 of 19 without, so
    * it stays off. docs/PERFORMANCE.md, Media. */
+  /* Both are for a microphone in a room. Audio from a description
+   * (audio-source: a bot's, a test rig's) has no speaker it hears and no
+   * room noise; an echo bot, which sends back what it plays, would have
+   * its own output cancelled as an echo of itself (likely why one CI run
+   * of agent-audio's echo test heard the voice come back at -50 to -77 dB
+   * for 10 s). */
+  from_room = self->audio_source == NULL;
   g_object_set (dsp,
                 "probe", self->echo_probe_name,
-                "echo-cancel", TRUE,
-                "noise-suppression", TRUE,
+                "echo-cancel", from_room,
+                "noise-suppression", from_room,
                 "gain-control", FALSE,
                 NULL);
   self->send_volume = make ("volume");

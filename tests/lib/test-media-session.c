@@ -964,6 +964,36 @@ find_element (BatonMediaSession *session,
   return g_value_dup_object (&found);
 }
 
+/* Audio from a description (a bot's: audio-source) goes out as it comes;
+ * a microphone's through echo cancellation and noise suppression */
+static void
+test_custom_source_unprocessed (void)
+{
+  g_autoptr(BatonMediaSession) bot = NULL;
+  g_autoptr(BatonMediaSession) person = NULL;
+  g_autoptr(GstElement) bot_dsp = NULL;
+  g_autoptr(GstElement) person_dsp = NULL;
+  gboolean echo_cancel = TRUE, noise_suppression = TRUE;
+
+  bot = baton_media_session_new_full (NULL, NULL, "audiotestsrc is-live=true wave=silence",
+                                      "fakesink sync=false");
+  person = baton_media_session_new (NULL, NULL);
+  bot_dsp = find_element (bot, "webrtcdsp");
+  person_dsp = find_element (person, "webrtcdsp");
+  g_assert_nonnull (bot_dsp);
+  g_assert_nonnull (person_dsp);
+
+  g_object_get (bot_dsp, "echo-cancel", &echo_cancel, "noise-suppression", &noise_suppression, NULL);
+  g_assert_false (echo_cancel);
+  g_assert_false (noise_suppression);
+  g_object_get (person_dsp, "echo-cancel", &echo_cancel, "noise-suppression", &noise_suppression, NULL);
+  g_assert_true (echo_cancel);
+  g_assert_true (noise_suppression);
+
+  baton_media_session_close (bot);
+  baton_media_session_close (person);
+}
+
 /* Held while a buffer of the microphone is on its way to the send chain's
  * selector: the silence set_held () chose stays chosen. Before the fix that
  * late buffer switched the selector back to the microphone, which was being
@@ -1695,6 +1725,7 @@ main (int   argc,
       add_test ("/Baton/MediaSession/openssl-exit", test_openssl_exit);
 #endif
       add_test ("/Baton/MediaSession/refused-answer", test_refused_answer);
+      add_test ("/Baton/MediaSession/custom-source-unprocessed", test_custom_source_unprocessed);
       add_test ("/Baton/MediaSession/ice-servers", test_ice_servers);
       add_call_test ("/Baton/MediaSession/microphone-unplugged", test_microphone_unplugged);
       add_call_test ("/Baton/MediaSession/peer-lost", test_peer_lost);
