@@ -50,6 +50,8 @@ struct _BatonPreferencesWindow
   guint forwarding_serial;      /* of the last request; older replies are stale */
   guint timeout_save_id;
   gboolean forwarding_syncing;
+  guint n_toasts;
+  char *last_toast;
 };
 
 #define TIMEOUT_SAVE_DELAY_MS 700
@@ -253,31 +255,59 @@ manager_microphone_cb (BatonPreferencesWindow *self)
 
 /* Call forwarding */
 
+/* A request remembers what the rows showed when it was sent: its reply
+ * updates only the rows the user has not edited since, so a reply that
+ * arrives while they type (the echo of the previous save, say) never undoes
+ * what they typed. */
 typedef struct
 {
   BatonPreferencesWindow *self;
   guint serial;
   gboolean saving;
+  char *always;
+  char *unanswered;
+  int timeout;
 } ForwardingRequest;
 
 static void
 forwarding_request_free (ForwardingRequest *request)
 {
   g_object_unref (request->self);
+  g_free (request->always);
+  g_free (request->unanswered);
   g_free (request);
+}
+
+/* The row shows @target unless the user typed in it since @sent (what it
+ * showed when the request went out). An unchanged text is left alone:
+ * gtk_editable_set_text () replaces even an equal text, and done to a row
+ * being typed in it moves the cursor and loses the selection (GTK 4.8). */
+static void
+show_target (GtkEditable *row,
+             const char  *sent,
+             const char  *target)
+{
+  const char *now = gtk_editable_get_text (row);
+
+  if (target == NULL)
+    target = "";
+  if (g_str_equal (now, sent) && !g_str_equal (now, target))
+    gtk_editable_set_text (row, target);
 }
 
 static void
 show_forwarding (BatonPreferencesWindow  *self,
-                 BatonForwardingSettings *settings)
+                 BatonForwardingSettings *settings,
+                 ForwardingRequest       *request)
 {
   const char *always = baton_forwarding_settings_get_always_target (settings);
   const char *unanswered = baton_forwarding_settings_get_unanswered_target (settings);
 
   self->forwarding_syncing = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->always_row), always ? always : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->unanswered_row), unanswered ? unanswered : "");
-  gtk_spin_button_set_value (self->timeout_spin, baton_forwarding_settings_get_unanswered_timeout (settings));
+  show_target (GTK_EDITABLE (self->always_row), request->always, always);
+  show_target (GTK_EDITABLE (self->unanswered_row), request->unanswered, unanswered);
+  if (gtk_spin_button_get_value_as_int (self->timeout_spin) == request->timeout)
+    gtk_spin_button_set_value (self->timeout_spin, baton_forwarding_settings_get_unanswered_timeout (settings));
   self->forwarding_syncing = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->forwarding_group), TRUE);
 }
@@ -300,6 +330,16 @@ describe_forwarding_error (const GError *error)
 }
 
 static void load_forwarding (BatonPreferencesWindow *self);
+
+static void
+add_toast (BatonPreferencesWindow *self,
+           const char             *message)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+  self->n_toasts++;
+}
 
 static void
 forwarding_cb (GObject      *object,
@@ -332,7 +372,7 @@ forwarding_cb (GObject      *object,
       else
         /* Translators: %s says why */
         message = g_strdup_printf (_("Could not read call forwarding: %s"), reason);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      add_toast (self, message);
       /* Nothing changed on the service: show what it has. */
       if (request->saving && request->serial == self->forwarding_serial)
         load_forwarding (self);
@@ -340,10 +380,9 @@ forwarding_cb (GObject      *object,
     }
 
   if (request->serial == self->forwarding_serial)
-    show_forwarding (self, settings);
+    show_forwarding (self, settings, request);
   if (request->saving)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                      adw_toast_new (_("Call forwarding saved")));
+    add_toast (self, _("Call forwarding saved"));
 
 out:
   forwarding_request_free (request);
@@ -358,6 +397,9 @@ new_forwarding_request (BatonPreferencesWindow *self,
   request->self = g_object_ref (self);
   request->serial = ++self->forwarding_serial;
   request->saving = saving;
+  request->always = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->always_row)));
+  request->unanswered = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->unanswered_row)));
+  request->timeout = gtk_spin_button_get_value_as_int (self->timeout_spin);
   return request;
 }
 
@@ -462,6 +504,7 @@ baton_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BATON_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->devices);
   g_clear_object (&self->application);
+  g_clear_pointer (&self->last_toast, g_free);
   G_OBJECT_CLASS (baton_preferences_window_parent_class)->dispose (object);
 }
 
@@ -641,4 +684,21 @@ baton_preferences_window_get_forwarding_ready (BatonPreferencesWindow *self)
 {
   g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), FALSE);
   return gtk_widget_get_sensitive (GTK_WIDGET (self->forwarding_group));
+}
+
+/**
+ * baton_preferences_window_get_toasts:
+ * @self: a #BatonPreferencesWindow
+ * @last: (out) (optional) (transfer none): the text of the last toast shown
+ *
+ * Returns: how many toasts the window has shown (for tests)
+ */
+guint
+baton_preferences_window_get_toasts (BatonPreferencesWindow  *self,
+                                     const char             **last)
+{
+  g_return_val_if_fail (BATON_IS_PREFERENCES_WINDOW (self), 0);
+  if (last != NULL)
+    *last = self->last_toast;
+  return self->n_toasts;
 }

@@ -21,5 +21,7 @@ AdwEntryRow            *baton_preferences_window_get_always_row     (BatonPrefer
 AdwEntryRow            *baton_preferences_window_get_unanswered_row (BatonPreferencesWindow *self);
 GtkSpinButton          *baton_preferences_window_get_timeout_spin   (BatonPreferencesWindow *self);
 gboolean                baton_preferences_window_get_forwarding_ready (BatonPreferencesWindow *self);
+guint                   baton_preferences_window_get_toasts         (BatonPreferencesWindow  *self,
+                                                                     const char             **last);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #include "baton-app-test.h"
 #include "baton-preferences-window.h"
 #include "baton-transfer-dialog.h"
@@ -234,6 +236,8 @@ stored_forwarding (void)
   return out;
 }
 
+static BatonPreferencesWindow *prefs;
+
 static gboolean
 stored_is (const char *expected)
 {
@@ -244,8 +248,6 @@ stored_is (const char *expected)
   baton_app_test_settle (100);
   return FALSE;
 }
-
-static BatonPreferencesWindow *prefs;
 
 /* Preferences shows the forwarding the service has. */
 static void
@@ -313,6 +315,57 @@ test_preferences_forwarding_unknown (void)
   g_assert_cmpstr (out, ==, "always\tcarol\nunanswered\t-\nafter\t45\n");
 }
 
+/* A reply that comes while the user is typing leaves what they typed alone:
+ * with the service stopped, one value is saved and its row typed in again,
+ * and the text of another row selected; once the reply comes, the first row
+ * keeps the new text and the other row its selection. */
+static void
+test_preferences_forwarding_edit_kept (void)
+{
+  GtkWidget *always = GTK_WIDGET (baton_preferences_window_get_always_row (prefs));
+  GtkWidget *unanswered = GTK_WIDGET (baton_preferences_window_get_unanswered_row (prefs));
+  const char *last = NULL;
+  guint n_toasts = baton_preferences_window_get_toasts (prefs, NULL);
+  GPid pid = baton_test_server_get_pid (T->server);
+  int start = -1, end = -1;
+
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  gtk_widget_grab_focus (unanswered);
+  baton_app_test_key (GTK_WINDOW (prefs), "ctrl+a");
+  baton_app_test_type (GTK_WINDOW (prefs), "bob");
+  baton_app_test_key (GTK_WINDOW (prefs), "Return");
+  baton_app_test_settle (200);
+  baton_app_test_key (GTK_WINDOW (prefs), "ctrl+a");
+  baton_app_test_type (GTK_WINDOW (prefs), "alice");
+  BATON_WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (unanswered)), "alice"), 5);
+  gtk_widget_grab_focus (always);
+  baton_app_test_key (GTK_WINDOW (prefs), "ctrl+a");
+  g_assert_true (gtk_editable_get_selection_bounds (GTK_EDITABLE (always), &start, &end));
+  g_assert_cmpint (end - start, ==, 5);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+
+  BATON_WAIT_FOR (baton_preferences_window_get_toasts (prefs, &last) == n_toasts + 1, 10);
+  g_assert_cmpstr (last, ==, "Call forwarding saved");
+  g_assert_true (stored_is ("always\tcarol\nunanswered\tbob\nafter\t45\n"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (unanswered)), ==, "alice");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (always)), ==, "carol");
+  g_assert_true (gtk_editable_get_selection_bounds (GTK_EDITABLE (always), &start, &end));
+  g_assert_cmpint (end - start, ==, 5);
+
+  gtk_widget_grab_focus (unanswered);
+  baton_app_test_key (GTK_WINDOW (prefs), "Return");
+  BATON_WAIT_FOR (stored_is ("always\tcarol\nunanswered\talice\nafter\t45\n"), 10);
+  BATON_WAIT_FOR (baton_preferences_window_get_toasts (prefs, &last) == n_toasts + 2, 10);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (unanswered)), ==, "alice");
+
+  /* as it was */
+  baton_app_test_key (GTK_WINDOW (prefs), "ctrl+a");
+  baton_app_test_key (GTK_WINDOW (prefs), "BackSpace");
+  baton_app_test_key (GTK_WINDOW (prefs), "Return");
+  BATON_WAIT_FOR (stored_is ("always\tcarol\nunanswered\t-\nafter\t45\n"), 10);
+  BATON_WAIT_FOR (baton_preferences_window_get_toasts (prefs, NULL) == n_toasts + 3, 10);
+}
+
 /* Set in Preferences, the forwarding applies: alice's call to tom rings carol. */
 static void
 test_preferences_forwarding_applies (void)
@@ -374,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/Baton/App/preferences-forwarding-shown", test_preferences_forwarding_shown);
   g_test_add_func ("/Baton/App/preferences-forwarding-change", test_preferences_forwarding_change);
   g_test_add_func ("/Baton/App/preferences-forwarding-unknown", test_preferences_forwarding_unknown);
+  g_test_add_func ("/Baton/App/preferences-forwarding-edit-kept", test_preferences_forwarding_edit_kept);
   g_test_add_func ("/Baton/App/preferences-forwarding-applies", test_preferences_forwarding_applies);
   g_test_add_func ("/Baton/App/preferences-escape-in-entry", test_preferences_escape_in_entry);
   return baton_app_test_run ();
