@@ -173,6 +173,7 @@ struct _BatonMediaSession
   gint64 speaker_stuck_us;   /* since when it takes nothing, or 0 */
   gint64 speaker_ok_since_us; /* since when it takes what comes, or 0 */
   guint speaker_restart_s;   /* how long to give it before the next restart */
+  gint64 speaker_failed_us;  /* since when its start failed (made anew after speaker_restart_s), or 0 */
   int *speaker_stops_pending; /* atomic, in an rc box: old speakers being stopped */
   GstElement *speaker_convert; /* the speaker links to this one */
   GThreadPool *latency_ops;  /* the pipeline's latency, recalculated off the main thread */
@@ -1435,6 +1436,23 @@ check_speaker (BatonMediaSession *self,
 {
   int overruns;
 
+  /* A speaker whose start failed (the sound server refused it, or was
+   * restarting) is made anew too, with the same back-off: without, the
+   * call stayed silent until the next device change or resume */
+  if (self->speaker_failed_us != 0)
+    {
+      if (now - self->speaker_failed_us < self->speaker_restart_s * G_USEC_PER_SEC ||
+          g_atomic_int_get (self->speaker_stops_pending) > 0)
+        return;
+      BATON_WARNING ("Media session %p: the speaker did not start %.1f s ago, trying again", self,
+                     (double) (now - self->speaker_failed_us) / G_USEC_PER_SEC);
+      self->speaker_restart_s = MIN (self->speaker_restart_s * 2, SPEAKER_RESTART_MAX_S);
+      g_mutex_lock (&self->lock);
+      attach_speaker_locked (self, create_speaker (self));
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+
   if (self->speaker_overruns == NULL || !self->speaker_linked)
     {
       self->speaker_stuck_us = 0;
@@ -1612,6 +1630,7 @@ detach_speaker_locked (BatonMediaSession *self)
   queue_device_op (self->speaker_ops, old, GST_STATE_NULL, self->speaker_stops_pending, NULL, NULL, NULL);
   g_clear_pointer (&self->speaker_overruns, g_atomic_rc_box_release);
   self->speaker_stuck_us = 0;
+  self->speaker_failed_us = 0;
   /* freed once its queue is done */
   g_thread_pool_free (g_steal_pointer (&self->speaker_ops), FALSE, FALSE);
 }
@@ -1649,10 +1668,17 @@ speaker_started_main (BatonMediaSession *self,
     }
   if (!start->ok)
     {
+      /* reported, not fatal: the call goes on without playing, and a
+       * device's speaker is made anew after the back-off (check_speaker ()) */
+      if (self->audio_sink == NULL)
+        self->speaker_failed_us = g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
-      /* reported, not fatal: the call goes on without playing */
-      BATON_WARNING ("Media session %p: the speaker %s did not start", self,
-                     GST_OBJECT_NAME (start->sink));
+      if (self->audio_sink == NULL)
+        BATON_WARNING ("Media session %p: the speaker %s did not start, trying again in %u s", self,
+                       GST_OBJECT_NAME (start->sink), self->speaker_restart_s);
+      else
+        BATON_WARNING ("Media session %p: the speaker %s did not start", self,
+                       GST_OBJECT_NAME (start->sink));
       return;
     }
   src = gst_element_get_static_pad (self->speaker_convert, "src");
