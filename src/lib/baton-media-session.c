@@ -202,6 +202,7 @@ struct _BatonMediaSession
   gboolean playing;
 
   GPtrArray *pending_tasks;  /* GTask: offers and answers not yet returned */
+  guint last_task_serial;
   gboolean local_description_sent;
   GPtrArray *pending_local_candidates;   /* of LocalCandidate, until the SDP was handed out */
   gboolean remote_description_set;
@@ -2420,18 +2421,76 @@ promise_error (GstPromise *promise)
   return g_strdup (error ? error->message : "unknown error");
 }
 
-/* @user_data is the session, unowned: webrtcbin settles its promises when
- * the pipeline stops, which close() (and so dispose) does first. */
+/* What a promise given to webrtcbin comes back with: never a task nor a
+ * reference to the session. webrtcbin (1.22) can keep an operation it had
+ * not run when it stopped, and its promise, until it is disposed itself; a
+ * task held there held the session (its source object), which holds
+ * webrtcbin: a session closed while its offer was in the making was never
+ * freed (close-during-offer, 5 of 8 runs). A ticket holds the session
+ * weakly and names its task by serial; the reply meets the task, if it is
+ * still pending, in the owner's context. */
+typedef struct
+{
+  GWeakRef self;
+  guint serial;
+  gboolean answer;
+} Ticket;
+
+static Ticket *
+ticket_new (BatonMediaSession *self,
+            guint              serial,
+            gboolean           answer)
+{
+  Ticket *ticket = g_new0 (Ticket, 1);
+
+  g_weak_ref_init (&ticket->self, self);
+  ticket->serial = serial;
+  ticket->answer = answer;
+  return ticket;
+}
+
+static void
+ticket_free (gpointer data)
+{
+  Ticket *ticket = data;
+
+  g_weak_ref_clear (&ticket->self);
+  g_free (ticket);
+}
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops a reference taken in one of webrtcbin's threads in the owner's
+ * context: the last one must not dispose the session there (its dispose
+ * stops the pipeline, webrtcbin's thread with it). */
+static void
+release_in_owner_context (BatonMediaSession *self)
+{
+  defer (self->context, release_cb, self, g_object_unref);
+}
+
 static void
 remote_description_set_cb (GstPromise *promise,
                            gpointer    user_data)
 {
-  BatonMediaSession *self = BATON_MEDIA_SESSION (user_data);
-  char *message = promise_error (promise);
+  Ticket *ticket = user_data;
+  BatonMediaSession *self = g_weak_ref_get (&ticket->self);
+  char *message;
 
+  if (self == NULL)
+    {
+      gst_promise_unref (promise);
+      return;
+    }
+  message = promise_error (promise);
   gst_promise_unref (promise);
   if (message != NULL)
     run_in_main (self, remote_description_failed_main, message, g_free);
+  release_in_owner_context (self);
 }
 
 static void
@@ -2446,7 +2505,7 @@ apply_remote_description (BatonMediaSession           *self,
   self->remote_fingerprint = find_fingerprint (desc->sdp);
 
   if (promise == NULL)
-    promise = gst_promise_new_with_change_func (remote_description_set_cb, self, NULL);
+    promise = gst_promise_new_with_change_func (remote_description_set_cb, ticket_new (self, 0, FALSE), ticket_free);
 
   self->remote_applied_us = g_get_monotonic_time ();
   start_watchdog (self);
@@ -2458,10 +2517,90 @@ apply_remote_description (BatonMediaSession           *self,
 
 typedef struct
 {
+  guint serial;
   GstWebRTCSessionDescription *desc;
   char *error;
   gint64 caps_deadline;
 } DescriptionResult;
+
+static DescriptionResult *
+description_result_new (BatonMediaSession *self)
+{
+  DescriptionResult *r = g_new0 (DescriptionResult, 1);
+
+  r->serial = ++self->last_task_serial;
+  return r;
+}
+
+/* A description (or why there is none) on its way to its task: holds the
+ * session, released in the owner's context */
+typedef struct
+{
+  BatonMediaSession *self;
+  guint serial;
+  GstWebRTCSessionDescription *desc;
+  char *error;
+} DescriptionReply;
+
+static void
+description_reply_free (gpointer data)
+{
+  DescriptionReply *reply = data;
+
+  g_clear_pointer (&reply->desc, gst_webrtc_session_description_free);
+  g_free (reply->error);
+  g_object_unref (reply->self);
+  g_free (reply);
+}
+
+static gboolean local_description_main (gpointer user_data);
+
+/* Owner's context: the reply to the task it names, if it is still pending
+ * (close() returned it otherwise) */
+static gboolean
+description_reply_cb (gpointer user_data)
+{
+  DescriptionReply *reply = user_data;
+  GPtrArray *pending = reply->self->pending_tasks;
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      g_autoptr(GTask) task = g_object_ref (g_ptr_array_index (pending, i));
+      DescriptionResult *r = g_task_get_task_data (task);
+
+      if (r->serial != reply->serial)
+        continue;
+      r->desc = g_steal_pointer (&reply->desc);
+      r->error = g_steal_pointer (&reply->error);
+      local_description_main (task);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* In one of webrtcbin's threads: takes @self's reference */
+static void
+send_description_reply (BatonMediaSession           *self,
+                        guint                        serial,
+                        GstWebRTCSessionDescription *desc,
+                        char                        *error)
+{
+  DescriptionReply *reply = g_new0 (DescriptionReply, 1);
+
+  reply->self = self;
+  reply->serial = serial;
+  reply->desc = desc;
+  reply->error = error;
+  defer (self->context, description_reply_cb, reply, description_reply_free);
+}
+
+static guint
+description_serial (GTask *task)
+{
+  DescriptionResult *r = g_task_get_task_data (task);
+
+  return r->serial;
+}
 
 static void
 description_result_free (gpointer data)
@@ -2549,31 +2688,37 @@ static void
 description_created_cb (GstPromise *promise,
                         gpointer    user_data)
 {
-  GTask *task = G_TASK (user_data);
-  BatonMediaSession *self = g_task_get_source_object (task);
-  DescriptionResult *r = g_task_get_task_data (task);
+  Ticket *ticket = user_data;
+  BatonMediaSession *self = g_weak_ref_get (&ticket->self);
+  guint serial = ticket->serial;
+  const char *field = ticket->answer ? "answer" : "offer";
   const GstStructure *reply;
-  const char *field = g_task_get_source_tag (task) == baton_media_session_create_offer_async
-                      ? "offer" : "answer";
+  GstWebRTCSessionDescription *desc = NULL;
+  char *message = NULL;
 
+  if (self == NULL)
+    {
+      gst_promise_unref (promise);
+      return;
+    }
   if (gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED &&
       (reply = gst_promise_get_reply (promise)) != NULL)
     {
       if (gst_structure_has_field (reply, field))
         {
-          gst_structure_get (reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &r->desc, NULL);
+          gst_structure_get (reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
         }
       else if (gst_structure_has_field (reply, "error"))
         {
           g_autoptr(GError) error = NULL;
 
           gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
-          r->error = g_strdup (error ? error->message : "unknown error");
+          message = g_strdup (error ? error->message : "unknown error");
         }
     }
-  gst_promise_unref (promise);
+  gst_promise_unref (promise);   /* the ticket may go with it */
 
-  defer (self->context, local_description_main, task, g_object_unref);
+  send_description_reply (self, serial, desc, message);
 }
 
 void
@@ -2589,7 +2734,7 @@ baton_media_session_create_offer_async (BatonMediaSession   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, baton_media_session_create_offer_async);
-  g_task_set_task_data (task, g_new0 (DescriptionResult, 1), description_result_free);
+  g_task_set_task_data (task, description_result_new (self), description_result_free);
 
   if (self->closed)
     {
@@ -2599,7 +2744,9 @@ baton_media_session_create_offer_async (BatonMediaSession   *self,
 
   set_state (self, BATON_MEDIA_STATE_CONNECTING);
   g_ptr_array_add (self->pending_tasks, g_object_ref (task));
-  promise = gst_promise_new_with_change_func (description_created_cb, g_steal_pointer (&task), NULL);
+  promise = gst_promise_new_with_change_func (description_created_cb,
+                                              ticket_new (self, description_serial (task), FALSE),
+                                              ticket_free);
   g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
 }
 
@@ -2642,21 +2789,29 @@ static void
 remote_offer_set_cb (GstPromise *promise,
                      gpointer    user_data)
 {
-  GTask *task = G_TASK (user_data);
-  BatonMediaSession *self = g_task_get_source_object (task);
-  DescriptionResult *r = g_task_get_task_data (task);
+  Ticket *ticket = user_data;
+  BatonMediaSession *self = g_weak_ref_get (&ticket->self);
+  guint serial = ticket->serial;
   GstPromise *answer_promise;
+  char *message;
 
-  r->error = promise_error (promise);
-  gst_promise_unref (promise);
-  if (r->error != NULL)
+  if (self == NULL)
     {
-      /* no answer to an offer that was refused */
-      defer (self->context, local_description_main, task, g_object_unref);
+      gst_promise_unref (promise);
       return;
     }
-  answer_promise = gst_promise_new_with_change_func (description_created_cb, task, NULL);
+  message = promise_error (promise);
+  gst_promise_unref (promise);   /* the ticket may go with it */
+  if (message != NULL)
+    {
+      /* no answer to an offer that was refused */
+      send_description_reply (self, serial, NULL, message);
+      return;
+    }
+  answer_promise = gst_promise_new_with_change_func (description_created_cb,
+                                                     ticket_new (self, serial, TRUE), ticket_free);
   g_signal_emit_by_name (self->webrtc, "create-answer", NULL, answer_promise);
+  release_in_owner_context (self);
 }
 
 void
@@ -2675,7 +2830,7 @@ baton_media_session_create_answer_async (BatonMediaSession   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, baton_media_session_create_answer_async);
-  g_task_set_task_data (task, g_new0 (DescriptionResult, 1), description_result_free);
+  g_task_set_task_data (task, description_result_new (self), description_result_free);
 
   if (self->closed)
     {
@@ -2692,7 +2847,9 @@ baton_media_session_create_answer_async (BatonMediaSession   *self,
 
   set_state (self, BATON_MEDIA_STATE_CONNECTING);
   g_ptr_array_add (self->pending_tasks, g_object_ref (task));
-  promise = gst_promise_new_with_change_func (remote_offer_set_cb, g_steal_pointer (&task), NULL);
+  promise = gst_promise_new_with_change_func (remote_offer_set_cb,
+                                              ticket_new (self, description_serial (task), FALSE),
+                                              ticket_free);
   apply_remote_description (self, desc, promise);
   gst_webrtc_session_description_free (desc);
 }
