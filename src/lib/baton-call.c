@@ -173,7 +173,7 @@ update (BatonCall *self)
        * (the peer sends silence anyway). Held by either side, the call's
        * microphone stream is corked, its speaker stream goes, nothing is
        * decoded, echo-cancelled or encoded: the session sends a frame of
-       * Opus silence every 500 ms, so ICE, DTLS and the peer's watchdog
+       * Opus silence every second, so ICE, DTLS and the peer's watchdog
        * stay up (see baton_media_session_set_held ()). */
       baton_media_session_set_sending (self->media, self->answered && !held && !self->is_muted);
       baton_media_session_set_playing (self->media, !self->local_held);
