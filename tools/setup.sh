@@ -27,7 +27,7 @@ packages=(
   pipewire pipewire-bin pipewire-pulse wireplumber dbus dbus-x11 dconf-gsettings-backend
   # test
   xvfb xauth xdotool x11-utils python3-gi gir1.2-soup-3.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
-  desktop-file-utils appstream libxml2-utils procps gnome-keyring
+  desktop-file-utils appstream libxml2-utils procps gnome-keyring at-spi2-core gir1.2-atspi-2.0
 )
 
 missing=()

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-preferences-window.h"
 #include "baton-ringer.h"
 
@@ -336,6 +337,7 @@ add_toast (BatonPreferencesWindow *self,
            const char             *message)
 {
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  baton_a11y_repair_names (GTK_WIDGET (self));  /* the toast's close button */
   g_free (self->last_toast);
   self->last_toast = g_strdup (message);
   self->n_toasts++;
@@ -565,6 +567,7 @@ baton_preferences_window_init (BatonPreferencesWindow *self)
 {
   self->forwarding_syncing = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  baton_a11y_repair_names (GTK_WIDGET (self));
   self->forwarding_syncing = FALSE;
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
@@ -576,13 +579,101 @@ baton_preferences_window_init (BatonPreferencesWindow *self)
   self->forwarding_cancellable = g_cancellable_new ();
 }
 
+/* The devices of a combo row, shown as AdwComboRow's own factory shows
+ * them — the name, and in the list a check mark on the one selected — but
+ * ours, so that a screen reader can name them (baton_a11y_name_row ()). */
+static void
+device_row_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  with_check)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  if (with_check)
+    {
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      gtk_box_append (GTK_BOX (box), check);
+    }
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+device_row_update_check (GtkListItem *item,
+                         GParamSpec  *pspec,
+                         AdwComboRow *row)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *check = gtk_widget_get_last_child (box);
+
+  if (GTK_IS_IMAGE (check))
+    gtk_widget_set_opacity (check, adw_combo_row_get_selected (row) == gtk_list_item_get_position (item));
+}
+
+static void
+device_row_selected_cb (AdwComboRow *row,
+                        GParamSpec  *pspec,
+                        GtkListItem *item)
+{
+  device_row_update_check (item, NULL, row);
+}
+
+static void
+device_row_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    AdwComboRow              *row)
+{
+  BatonAudioDevice *device = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  const char *name = baton_audio_device_get_name (device);
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), name);
+  baton_a11y_name_row (item, name);
+  device_row_update_check (item, NULL, row);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (device_row_selected_cb), item, 0);
+  g_signal_connect_object (item, "notify::position", G_CALLBACK (device_row_update_check), row, 0);
+}
+
+static void
+device_row_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, device_row_selected_cb, item);
+  g_signal_handlers_disconnect_by_func (item, device_row_update_check, row);
+}
+
+static GtkListItemFactory *
+device_factory_new (AdwComboRow *row,
+                    gboolean     with_check)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (device_row_setup_cb), GINT_TO_POINTER (with_check));
+  g_signal_connect_object (factory, "bind", G_CALLBACK (device_row_bind_cb), row, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (device_row_unbind_cb), row, 0);
+  return factory;
+}
+
 static void
 setup_combo (BatonPreferencesWindow *self,
              AdwComboRow            *row,
              GListModel             *model,
              GCallback               selected_cb)
 {
+  g_autoptr(GtkListItemFactory) factory = device_factory_new (row, FALSE);
+  g_autoptr(GtkListItemFactory) list_factory = device_factory_new (row, TRUE);
+
+  /* the expression still serves the row's keyboard search */
   adw_combo_row_set_expression (row, gtk_property_expression_new (BATON_TYPE_AUDIO_DEVICE, NULL, "name"));
+  adw_combo_row_set_factory (row, factory);
+  adw_combo_row_set_list_factory (row, list_factory);
   adw_combo_row_set_model (row, model);
   g_signal_connect_object (row, "notify::selected", selected_cb, self, G_CONNECT_SWAPPED);
   /* The row may change its selection when devices come and go: put the

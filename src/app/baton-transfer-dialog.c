@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-call-util.h"
 #include "baton-transfer-dialog.h"
 
@@ -274,6 +275,7 @@ static void
 baton_transfer_dialog_init (BatonTransferDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  baton_a11y_repair_names (GTK_WIDGET (self));
   g_signal_connect_swapped (self->person_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   /* The search entry takes Escape for itself; here Escape cancels. */
   g_signal_connect_swapped (self->person_entry, "stop-search", G_CALLBACK (gtk_window_close), self);
@@ -293,7 +295,12 @@ baton_transfer_dialog_new (BatonWindow   *window,
   g_return_val_if_fail (BATON_IS_WINDOW (window), NULL);
   g_return_val_if_fail (BATON_IS_CALL (call), NULL);
 
-  self = g_object_new (BATON_TYPE_TRANSFER_DIALOG, "transient-for", window, NULL);
+  /* a screen reader announces it as a dialog (GTK 4.8 takes the role of a
+   * window only from this property, not from its class) */
+  self = g_object_new (BATON_TYPE_TRANSFER_DIALOG,
+                       "transient-for", window,
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_DIALOG,
+                       NULL);
   self->window = g_object_ref (window);
   self->call = g_object_ref (call);
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-welcome-page.h"
 
 struct _BatonWelcomePage
@@ -106,6 +107,7 @@ static void
 baton_welcome_page_init (BatonWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  baton_a11y_repair_names (GTK_WIDGET (self));
 }
 
 void

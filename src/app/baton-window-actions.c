@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-call-row.h"
 #include "baton-call-util.h"
 #include "baton-contacts.h"
@@ -389,6 +390,7 @@ show_help_overlay_action (GtkWidget  *widget,
       gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
       gtk_window_set_destroy_with_parent (shortcuts, TRUE);
       gtk_window_set_hide_on_close (shortcuts, TRUE);
+      baton_a11y_repair_names (GTK_WIDGET (shortcuts));
       g_object_set_data (G_OBJECT (widget), "baton-shortcuts-window", shortcuts);
       g_signal_connect_object (shortcuts, "destroy", G_CALLBACK (shortcuts_window_destroy_cb), widget, 0);
     }

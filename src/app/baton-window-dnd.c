@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-call-row.h"
 #include "baton-call-util.h"
 #include "baton-contacts.h"
@@ -344,6 +345,7 @@ baton_window_confirm_transfer (BatonWindow *self,
                                     "cancel", _("_Cancel"),
                                     "transfer", _("_Transfer"),
                                     NULL);
+  baton_a11y_repair_names (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "transfer", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "transfer");
   adw_message_dialog_set_close_response (dialog, "cancel");

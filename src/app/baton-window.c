@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "baton-a11y.h"
 #include "baton-call-row.h"
 #include "baton-call-util.h"
 #include "baton-window-private.h"
@@ -505,6 +506,7 @@ baton_window_add_toast (BatonWindow *self,
   /* Outcomes are news: the newest one shows at once. */
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  baton_a11y_repair_names (GTK_WIDGET (self->toast_overlay));  /* its close button */
 }
 
 /* The text of the last toast, for tests and screen readers' logs. */

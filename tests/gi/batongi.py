@@ -319,9 +319,10 @@ def xfail(reason):
     return mark
 
 
-def run(tests, time_scale=1.0):
+def run(tests, time_scale=1.0, keep_agents=False):
     """Runs @tests (functions) in order against one server, prints TAP,
-    and exits 1 if any failed."""
+    and exits 1 if any failed. With @keep_agents the tests are steps of
+    one story: the agents live on from one to the next."""
     global SRV, CLIENT
     print('1..%d' % len(tests), flush=True)
     SRV = Server(time_scale)
@@ -339,7 +340,8 @@ def run(tests, time_scale=1.0):
                 err = e
                 tb = traceback.format_exc()
             finally:
-                shutdown_all()
+                if not keep_agents:
+                    shutdown_all()
                 collect()
             unexpected, missing = LOGS.take()
             if err is None and unexpected:
@@ -360,5 +362,6 @@ def run(tests, time_scale=1.0):
                 if tb:
                     print('# ' + str(err), flush=True)
     finally:
+        shutdown_all()
         SRV.destroy()
     sys.exit(1 if failed else 0)
