@@ -36,6 +36,24 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Without its settings schema (started from a build tree without
+   * `meson devenv`, or installed without it) g_settings_new () would abort
+   * with a core dump: say what is missing instead. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = NULL;
+
+    if (source != NULL)
+      schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+    if (schema == NULL)
+      {
+        g_printerr (_("Baton cannot start: its settings schema %s is not installed. Install Baton "
+                      "(meson install), or start it from its build directory: "
+                      "meson devenv -C BUILDDIR baton\n"), APP_ID);
+        return 1;
+      }
+  }
+
   app = baton_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "baton-app-test.h"
 
 typedef struct
@@ -164,6 +166,33 @@ test_remote_server_switches_account (void)
   BATON_WAIT_FOR (g_list_model_get_n_items (baton_application_get_incoming_calls (T->app)) == 0, 15);
 }
 
+/* Without its settings schema (started from a build tree without `meson
+ * devenv`, or installed without it) baton says what is missing and exits
+ * with 1; GLib used to abort it in g_settings_new () with a core dump. */
+static void
+test_remote_no_schema (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *empty = g_dir_make_tmp ("baton-no-schema-XXXXXX", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (empty);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("BATON_APP"), "--version", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("baton without its schema: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, APP_ID));
+  g_rmdir (empty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -174,6 +203,7 @@ main (int   argc,
                        NULL);
   T->unique = TRUE;
   g_test_add_func ("/Baton/App/remote-version", test_remote_version);
+  g_test_add_func ("/Baton/App/remote-no-schema", test_remote_no_schema);
   g_test_add_func ("/Baton/App/remote-present", test_remote_present);
   g_test_add_func ("/Baton/App/remote-server-without-token", test_remote_server_without_token);
   g_test_add_func ("/Baton/App/remote-server-refused-in-call", test_remote_server_refused_in_call);
