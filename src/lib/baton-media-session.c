@@ -110,6 +110,16 @@ typedef struct
   int buffers;
 } LevelMeter;
 
+/* verbose log only: what reached the speaker's sink (atomic; in an rc box,
+ * as the sink's thread may outlive the session) */
+typedef struct
+{
+  int buffers;
+  int late_max_ms;   /* how late at most for its time plus the latency */
+  int lead_min_ms;   /* how far ahead of what its device plays now it is written: at least */
+  int lead_max_ms;   /* and at most */
+} SpeakerMeter;
+
 struct _BatonMediaSession
 {
   GObject parent_instance;
@@ -180,6 +190,7 @@ struct _BatonMediaSession
   /* verbose log only: peak levels (0..32767, atomic) of what the microphone
    * gave and of what went to the speaker, logged every LEVELS_LOG_S */
   LevelMeter levels[2];
+  SpeakerMeter *speaker_meter;
   gint64 levels_logged_us;
   GstPad *depay_sink;        /* where the peer's stream goes */
   gboolean playback_built;
@@ -1400,6 +1411,83 @@ level_probe_cb (GstPad          *pad,
 }
 
 static void
+atomic_max (int *value,
+            int  candidate)
+{
+  while (TRUE)
+    {
+      int old = g_atomic_int_get (value);
+
+      if (old >= candidate || g_atomic_int_compare_and_exchange (value, old, candidate))
+        break;
+    }
+}
+
+static SpeakerMeter *
+speaker_meter_new (void)
+{
+  SpeakerMeter *meter = g_atomic_rc_box_new0 (SpeakerMeter);
+
+  meter->late_max_ms = G_MININT;
+  meter->lead_min_ms = G_MININT;  /* negated, so that atomic_max () serves */
+  meter->lead_max_ms = G_MININT;
+  return meter;
+}
+
+/* From the speaker's streaming thread, before the sink renders @info's
+ * buffer: how late it comes for its time plus the latency, and how far
+ * ahead of what its device plays now the sink will write it (negative:
+ * into what was played already, so never heard) */
+static GstPadProbeReturn
+speaker_meter_cb (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  SpeakerMeter *meter = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstElement *sink = GST_ELEMENT (GST_PAD_PARENT (pad));
+  g_autoptr(GstEvent) event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  g_autoptr(GstClock) clock = gst_element_get_clock (sink);
+  const GstSegment *segment;
+  GstClockTime running;
+
+  g_atomic_int_inc (&meter->buffers);
+  if (event == NULL || clock == NULL || buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_segment (event, &segment);
+  running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  if (GST_CLOCK_TIME_IS_VALID (running) && GST_IS_BASE_SINK (sink))
+    {
+      GstClockTime render = running + gst_base_sink_get_latency (GST_BASE_SINK (sink)) +
+                            gst_element_get_base_time (sink);
+      GstClockTimeDiff late = GST_CLOCK_DIFF (render, gst_clock_get_time (clock));
+
+      atomic_max (&meter->late_max_ms, (int) (late / GST_MSECOND));
+      /* where the audio sink will write it, on its device's clock, against
+       * what that clock plays now (its calibration maps the pipeline's
+       * clock to the device's) */
+      if (GST_IS_AUDIO_BASE_SINK (sink) && GST_AUDIO_BASE_SINK (sink)->provided_clock != clock)
+        {
+          GstClock *device = GST_AUDIO_BASE_SINK (sink)->provided_clock;
+          GstClockTime internal, external, num, denom;
+          GstClockTimeDiff lead;
+
+          gst_clock_get_calibration (device, &internal, &external, &num, &denom);
+          /* (not calibrated before the sink's first buffers) */
+          if (external != 0)
+            {
+              lead = GST_CLOCK_DIFF (gst_clock_get_internal_time (device),
+                                     gst_clock_unadjust_with_calibration (device, render, internal,
+                                                                          external, num, denom));
+              atomic_max (&meter->lead_max_ms, (int) (lead / GST_MSECOND));
+              atomic_max (&meter->lead_min_ms, (int) (-lead / GST_MSECOND));
+            }
+        }
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
 log_levels (BatonMediaSession *self,
             gint64             now)
 {
@@ -1417,6 +1505,19 @@ log_levels (BatonMediaSession *self,
                  "the speaker got %d, peak %.1f dB", self, LEVELS_LOG_S,
                  buffers[LEVEL_CAPTURE], 20 * log10 (MAX (peak[LEVEL_CAPTURE], 1) / 32767.0),
                  buffers[LEVEL_PLAYBACK], 20 * log10 (MAX (peak[LEVEL_PLAYBACK], 1) / 32767.0));
+  if (self->speaker_meter != NULL)
+    {
+      SpeakerMeter *m = self->speaker_meter;
+      int rendered = g_atomic_int_exchange (&m->buffers, 0);
+      int late = g_atomic_int_exchange (&m->late_max_ms, G_MININT);
+      int lead_min = g_atomic_int_exchange (&m->lead_min_ms, G_MININT);
+      int lead_max = g_atomic_int_exchange (&m->lead_max_ms, G_MININT);
+
+      BATON_VERBOSE ("Media session %p: the speaker's sink got %d buffers, at most %d ms late; "
+                     "written %d to %d ms ahead of what its device plays", self, rendered,
+                     late == G_MININT ? 0 : late, lead_min == G_MININT ? 0 : -lead_min,
+                     lead_max == G_MININT ? 0 : lead_max);
+    }
 }
 
 /* A speaker that takes nothing for a while is made anew. A sound server
@@ -1766,6 +1867,17 @@ attach_speaker_locked (BatonMediaSession *self,
   g_signal_connect_data (queue, "overrun", G_CALLBACK (speaker_overrun_cb),
                          g_atomic_rc_box_acquire (self->speaker_overruns),
                          (GClosureNotify) g_atomic_rc_box_release, 0);
+  if (baton_log_enabled (BATON_LOG_LEVEL_VERBOSE))
+    {
+      g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (sink, "sink");
+
+      g_clear_pointer (&self->speaker_meter, g_atomic_rc_box_release);
+      self->speaker_meter = speaker_meter_new ();
+      if (sink_pad != NULL)
+        gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, speaker_meter_cb,
+                           g_atomic_rc_box_acquire (self->speaker_meter),
+                           (GDestroyNotify) g_atomic_rc_box_release);
+    }
   gst_bin_add_many (GST_BIN (bin), queue, sink, NULL);
   /* no caps check: a caps query to pulsesink asks the server */
   gst_element_link_pads_full (queue, "src", sink, "sink", GST_PAD_LINK_CHECK_NOTHING);
@@ -3342,6 +3454,7 @@ baton_media_session_finalize (GObject *object)
   g_clear_pointer (&self->pending_tasks, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->mic_stops_pending, g_atomic_rc_box_release);
+  g_clear_pointer (&self->speaker_meter, g_atomic_rc_box_release);
   g_clear_pointer (&self->speaker_stops_pending, g_atomic_rc_box_release);
   g_clear_pointer (&self->speaker_overruns, g_atomic_rc_box_release);
   g_mutex_clear (&self->lock);
