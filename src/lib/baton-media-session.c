@@ -1769,8 +1769,9 @@ close_speaker_gate_locked (BatonMediaSession *self)
   self->speaker_gate_probe = add_held_drop_probe (pad);
 }
 
-/* Takes the speaker out of the pipeline and stops it in its worker thread
- * (after its start, if that is still on its way) */
+/* Takes the speaker out of the pipeline (if it got there: only once it
+ * runs) and stops it in its worker thread (after its start, if that is
+ * still on its way) */
 static void
 detach_speaker_locked (BatonMediaSession *self)
 {
@@ -1780,11 +1781,13 @@ detach_speaker_locked (BatonMediaSession *self)
     return;
 
   close_speaker_gate_locked (self);
-  old = gst_object_ref (g_steal_pointer (&self->speaker));
+  old = g_steal_pointer (&self->speaker);
   if (self->speaker_linked)
-    gst_element_unlink (self->speaker_convert, old);
+    {
+      gst_element_unlink (self->speaker_convert, old);
+      gst_bin_remove (GST_BIN (self->pipeline), old);
+    }
   self->speaker_linked = FALSE;
-  gst_bin_remove (GST_BIN (self->pipeline), old);
   queue_device_op (self->speaker_ops, old, GST_STATE_NULL, self->speaker_stops_pending, NULL, NULL, NULL);
   g_clear_pointer (&self->speaker_overruns, g_atomic_rc_box_release);
   self->speaker_stuck_us = 0;
@@ -1808,8 +1811,39 @@ speaker_start_free (gpointer data)
   g_free (start);
 }
 
-/* Main context: the speaker's start is through; linked now, if it is still
- * the one wanted (not replaced, nor held meanwhile) */
+/* The pipeline's clock and base time on the speaker's bin and on what is
+ * in it (a bin hands its base time down only on its way to PLAYING, and
+ * the speaker's makes that way on its own, out of the pipeline) */
+static void
+set_speaker_time (const GValue *item,
+                  gpointer      user_data)
+{
+  GstElement *pipeline = user_data;
+  GstElement *element = g_value_get_object (item);
+
+  gst_element_set_base_time (element, gst_element_get_base_time (pipeline));
+}
+
+static void
+sync_speaker_time (GstElement *bin,
+                   GstElement *pipeline)
+{
+  g_autoptr(GstClock) clock = gst_pipeline_get_pipeline_clock (GST_PIPELINE (pipeline));
+  GValue item = G_VALUE_INIT;
+  GstIterator *children;
+
+  gst_element_set_clock (bin, clock);
+  g_value_init (&item, GST_TYPE_ELEMENT);
+  g_value_set_object (&item, bin);
+  set_speaker_time (&item, pipeline);
+  g_value_unset (&item);
+  children = gst_bin_iterate_elements (GST_BIN (bin));
+  gst_iterator_foreach (children, set_speaker_time, pipeline);
+  gst_iterator_free (children);
+}
+
+/* Main context: the speaker's start is through; in the pipeline and linked
+ * now, if it is still the one wanted (not replaced, nor held meanwhile) */
 static void
 speaker_started_main (BatonMediaSession *self,
                       gpointer           data)
@@ -1839,12 +1873,16 @@ speaker_started_main (BatonMediaSession *self,
                        GST_OBJECT_NAME (start->sink));
       return;
     }
+  /* (its state locked: the pipeline's state changes pass it by) */
+  gst_bin_add (GST_BIN (self->pipeline), start->sink);
+  sync_speaker_time (start->sink, self->pipeline);
   src = gst_element_get_static_pad (self->speaker_convert, "src");
   sinkpad = gst_element_get_static_pad (start->sink, "sink");
   /* no caps check: a caps query to pulsesink asks the server */
   if (sinkpad == NULL ||
       gst_pad_link_full (src, sinkpad, GST_PAD_LINK_CHECK_HIERARCHY) != GST_PAD_LINK_OK)
     {
+      gst_bin_remove (GST_BIN (self->pipeline), start->sink);
       g_mutex_unlock (&self->lock);
       BATON_WARNING ("Could not link the speaker %s", GST_OBJECT_NAME (start->sink));
       return;
@@ -1860,12 +1898,20 @@ speaker_started_main (BatonMediaSession *self,
   gst_element_post_message (start->sink, gst_message_new_latency (GST_OBJECT (start->sink)));
 }
 
+/* Started out of the pipeline, on the pipeline's clock: a speaker on its
+ * way up holds its state lock as long as the sound server takes to answer
+ * (seconds, or until it answers when it is stopped), and in the pipeline
+ * that lock was in the way of the pipeline's own: the pipeline's latency
+ * event takes each sink's state lock, with the pipeline's held (in the
+ * latency worker), and a close then waited for the server at the
+ * pipeline's way to NULL (test frozen-server-close-starting). */
 static void
 start_speaker_locked (BatonMediaSession *self)
 {
   SpeakerStart *start = g_new0 (SpeakerStart, 1);
   GSource *done;
 
+  sync_speaker_time (self->speaker, self->pipeline);
   start->sink = gst_object_ref (self->speaker);
   done = prepare_in_main (self, speaker_started_main, start, speaker_start_free);
   queue_device_op (self->speaker_ops, self->speaker, GST_STATE_PLAYING, NULL,
@@ -1873,7 +1919,8 @@ start_speaker_locked (BatonMediaSession *self)
 }
 
 /* Puts @sink in the pipeline instead of the speaker there (which is stopped
- * aside): started in a worker thread, linked once it runs.
+ * aside): started in a worker thread, out of the pipeline, and added and
+ * linked once it runs.
  *
  * Behind a leaky queue, in a bin of their own: the queue's thread writes
  * into the sink, not the peer's stream's (the jitter buffer's, which runs
@@ -1940,8 +1987,7 @@ attach_speaker_locked (BatonMediaSession *self,
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", queue_sink));
 
   gst_element_set_locked_state (bin, TRUE);
-  gst_bin_add (GST_BIN (self->pipeline), bin);
-  self->speaker = bin;
+  self->speaker = gst_object_ref_sink (bin);
   self->speaker_ops = g_thread_pool_new (mic_op_run, NULL, 1, FALSE, NULL);
   /* (before the pipeline runs, build_pipeline () starts it after) */
   if (self->devices_started)
