@@ -1561,7 +1561,8 @@ check_speaker (BatonMediaSession *self,
 
   /* A speaker whose start failed (the sound server refused it, or was
    * restarting) is made anew too, with the same back-off: without, the
-   * call stayed silent until the next device change or resume */
+   * call stayed silent until the next device change or resume. So is one
+   * given as a description (audio-sink: a bot's, a test rig's) */
   if (self->speaker_failed_us != 0)
     {
       if (now - self->speaker_failed_us < self->speaker_restart_s * G_USEC_PER_SEC ||
@@ -1576,7 +1577,8 @@ check_speaker (BatonMediaSession *self,
       return;
     }
 
-  if (self->speaker_overruns == NULL || !self->speaker_linked)
+  /* (an application's own sink may take nothing on purpose) */
+  if (self->speaker_overruns == NULL || !self->speaker_linked || self->audio_sink != NULL)
     {
       self->speaker_stuck_us = 0;
       self->speaker_ok_since_us = 0;
@@ -1646,7 +1648,7 @@ mic_watch_cb (gpointer user_data)
     log_levels (self, now);
 
   /* (the speaker's watch rides on the microphone's) */
-  if (self->audio_sink == NULL && !g_atomic_int_get (&self->held))
+  if (!g_atomic_int_get (&self->held))
     check_speaker (self, now);
 
   /* held, there is no microphone to judge */
@@ -1860,17 +1862,13 @@ speaker_started_main (BatonMediaSession *self,
     }
   if (!start->ok)
     {
-      /* reported, not fatal: the call goes on without playing, and a
-       * device's speaker is made anew after the back-off (check_speaker ()) */
-      if (self->audio_sink == NULL)
-        self->speaker_failed_us = g_get_monotonic_time ();
+      /* reported, not fatal: the call goes on without playing, and the
+       * speaker is made anew after the back-off (check_speaker ()): a
+       * device's, or one given as a description, parsed again */
+      self->speaker_failed_us = g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
-      if (self->audio_sink == NULL)
-        BATON_WARNING ("Media session %p: the speaker %s did not start, trying again in %u s", self,
-                       GST_OBJECT_NAME (start->sink), self->speaker_restart_s);
-      else
-        BATON_WARNING ("Media session %p: the speaker %s did not start", self,
-                       GST_OBJECT_NAME (start->sink));
+      BATON_WARNING ("Media session %p: the speaker %s did not start, trying again in %u s", self,
+                     GST_OBJECT_NAME (start->sink), self->speaker_restart_s);
       return;
     }
   /* (its state locked: the pipeline's state changes pass it by) */

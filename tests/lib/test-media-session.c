@@ -1747,7 +1747,7 @@ speaker_failed (gpointer data)
  * connects: A comes to hear B within the back-off (2 s), and the log shows
  * the retry. Without it, A heard nothing for the rest of the call. */
 static void
-test_speaker_start_failed (void)
+speaker_start_failed (gboolean description)
 {
   g_autofree char *socket = g_build_filename (g_get_user_runtime_dir (), "pulse", "native", NULL);
   g_autofree char *away = g_strconcat (socket, ".away", NULL);
@@ -1764,7 +1764,14 @@ test_speaker_start_failed (void)
   call.a.dtmf = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_assert_no_errno (g_rename (socket, away));
-  call.a.session = baton_media_session_new (call.a.devices, NULL);
+  if (description)
+    {
+      g_autofree char *sink = g_strdup_printf ("pulsesink device=%s", call.a.speaker);
+
+      call.a.session = baton_media_session_new_full (call.a.devices, NULL, NULL, sink);
+    }
+  else
+    call.a.session = baton_media_session_new (call.a.devices, NULL);
   g_signal_connect (call.a.session, "notify::state", G_CALLBACK (state_notify_cb), &call.a);
   /* (its start failed: reported) */
   g_assert_true (baton_test_wait_until_true (speaker_failed, NULL, 10000));
@@ -1781,6 +1788,21 @@ test_speaker_start_failed (void)
                   g_atomic_int_get (&speaker_retries));
 
   call_teardown (&call, NULL);
+}
+
+static void
+test_speaker_start_failed (void)
+{
+  speaker_start_failed (FALSE);
+}
+
+/* The same with a speaker given as a description (audio-sink, as bots and
+ * test rigs have): parsed again for each try. Before, such a speaker's
+ * failed start was only reported, and A heard nothing for good. */
+static void
+test_speaker_start_failed_description (void)
+{
+  speaker_start_failed (TRUE);
 }
 
 /* The paths this run was given with -p. Meson runs this program in groups,
@@ -1913,6 +1935,7 @@ main (int   argc,
       add_call_test ("/Baton/MediaSession/frozen-server-close", test_frozen_server_close);
       add_call_test ("/Baton/MediaSession/frozen-server-close-starting", test_frozen_server_close_starting);
       add_test ("/Baton/MediaSession/speaker-start-failed", test_speaker_start_failed);
+      add_test ("/Baton/MediaSession/speaker-start-failed-description", test_speaker_start_failed_description);
     }
 
   ret = g_test_run ();
