@@ -42,7 +42,17 @@
  * message, or a call needs a device — not when it is made: a signed-in app
  * with no call and no settings page open does not pay for GStreamer's plugin
  * registry and the device monitor's sound-server connections (about 3.5 MiB
- * and tens of milliseconds). Its lists are complete when first returned.
+ * and tens of milliseconds).
+ *
+ * Watching the devices starts once per process, in a thread of its own: it
+ * asks the sound server, which may be slow to answer, and the caller's main
+ * context never waits for it. Until it is up (tens of milliseconds, or as
+ * long as the sound server takes), the process's first manager has empty
+ * lists, no selection and no error message, and calls use the sound
+ * server's default devices; then the lists fill in, the selection and
+ * error message are set (with their notifications), and
+ * [signal@DeviceManager::audio-devices-updated] lists the devices found.
+ * A manager made after that has its lists complete when first returned.
  */
 
 typedef struct
@@ -59,6 +69,7 @@ struct _BatonDeviceManager
   GMainContext *context;
   gboolean started;             /* see ensure_started() */
   gboolean starting;            /* no notifications: nothing could be seen before */
+  gboolean waiting;             /* for the shared monitor's first start (see there) */
   gboolean have_monitor;
 
   GHashTable *entries;          /* "m:id" / "s:id" → Entry */
@@ -695,33 +706,106 @@ weak_ref_free (gpointer data)
   g_free (data);
 }
 
+/* The monitor's start asks the sound server (connecting, listing the
+ * devices): milliseconds, or seconds when the server is slow, or until it
+ * answers when it is stopped. It is made once per process, in a thread
+ * (never on a main context, where the application's window and calls
+ * live); the managers that ask meanwhile wait for it without blocking, and
+ * are called in their own contexts once it is up. */
+static gboolean shared_monitor_started;     /* (under the shared_monitor lock) */
+static gboolean shared_monitor_starting;
+static GPtrArray *shared_monitor_waiters;   /* of GWeakRef, managers */
+
+static void monitor_ready (BatonDeviceManager *self);
+
+static gboolean
+monitor_ready_cb (gpointer user_data)
+{
+  monitor_ready (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+shared_monitor_start_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  GstDeviceProvider *provider = pulse_provider_start ();
+  GstDeviceMonitor *monitor = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  if (provider != NULL)
+    BATON_VERBOSE ("Watching the devices through the PulseAudio server");
+  else if ((monitor = all_providers_start ()) != NULL)
+    BATON_VERBOSE ("No PulseAudio server: watching the devices through every provider");
+  else
+    BATON_VERBOSE ("The device monitor could not start");
+
+  G_LOCK (shared_monitor);
+  shared_provider = provider;
+  shared_monitor = monitor;
+  shared_monitor_started = TRUE;
+  shared_monitor_starting = FALSE;
+  waiters = g_steal_pointer (&shared_monitor_waiters);
+  G_UNLOCK (shared_monitor);
+
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      BatonDeviceManager *manager = g_weak_ref_get (g_ptr_array_index (waiters, i));
+      g_autoptr(GSource) source = NULL;
+
+      if (manager == NULL)
+        continue;
+      source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      /* (the last reference dropped in the manager's context) */
+      g_source_set_callback (source, monitor_ready_cb, manager, g_object_unref);
+      g_source_set_static_name (source, "[baton] device monitor started");
+      g_source_attach (source, manager->context);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* TRUE when the monitor's start is through (started or failed); else
+ * @self waits for it (monitor_ready () is called in its context then), and
+ * the start is begun if it was not yet. */
+static gboolean
+shared_monitor_ready_or_wait (BatonDeviceManager *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *ref;
+
+  G_LOCK (shared_monitor);
+  if (shared_monitor_started)
+    {
+      G_UNLOCK (shared_monitor);
+      return TRUE;
+    }
+  if (shared_monitor_waiters == NULL)
+    shared_monitor_waiters = g_ptr_array_new_with_free_func (weak_ref_free);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  g_ptr_array_add (shared_monitor_waiters, ref);
+  if (!shared_monitor_starting)
+    {
+      shared_monitor_starting = TRUE;
+      task = g_task_new (NULL, NULL, NULL, NULL);
+      g_task_set_source_tag (task, shared_monitor_ready_or_wait);
+      g_task_run_in_thread (task, shared_monitor_start_thread);
+    }
+  G_UNLOCK (shared_monitor);
+  return FALSE;
+}
+
 /* Registers @self for the monitor's messages and returns the devices present
- * now (or FALSE when there is no monitor). */
+ * now (or FALSE when there is no monitor). The monitor's start is through
+ * (shared_monitor_ready_or_wait ()). */
 static gboolean
 shared_monitor_join (BatonDeviceManager  *self,
                      GList              **devices)
 {
   GWeakRef *ref;
-
-  G_LOCK (shared_monitor);
-  if (shared_provider == NULL && shared_monitor == NULL)
-    {
-      shared_provider = pulse_provider_start ();
-      if (shared_provider != NULL)
-        {
-          BATON_VERBOSE ("Watching the devices through the PulseAudio server");
-        }
-      else
-        {
-          shared_monitor = all_providers_start ();
-          if (shared_monitor != NULL)
-            BATON_VERBOSE ("No PulseAudio server: watching the devices through every provider");
-          else
-            BATON_VERBOSE ("The device monitor could not start");
-        }
-    }
-
-  G_UNLOCK (shared_monitor);
 
   if (shared_provider == NULL && shared_monitor == NULL)
     return FALSE;
@@ -776,7 +860,9 @@ baton_device_manager_constructed (GObject *object)
 }
 
 /* The first use: GStreamer, the shared monitor and the devices present now
- * (the lists are complete before the caller sees them). Every way to read
+ * (the lists are complete before the caller sees them, unless the monitor's
+ * first start is still on its way: then monitor_ready () fills them in,
+ * with notifications and audio-devices-updated). Every way to read
  * the lists, the selection or the error message comes here first, so their
  * state before is never seen: the first selection and error message are set
  * without notifications, as when the manager started in its constructor
@@ -791,11 +877,21 @@ ensure_started (BatonDeviceManager *self)
   if (self->started)
     return;
   self->started = TRUE;
-  self->starting = TRUE;
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
 
+  /* The process's first manager (and any made before the monitor is up)
+   * starts empty, with no selection and no error message, and fills in
+   * when the monitor is (monitor_ready ()) */
+  if (!shared_monitor_ready_or_wait (self))
+    {
+      BATON_VERBOSE ("Starting: waiting for the device monitor");
+      self->waiting = TRUE;
+      return;
+    }
+
+  self->starting = TRUE;
   BATON_VERBOSE ("Starting: the device monitor");
   self->have_monitor = shared_monitor_join (self, &devices);
 
@@ -809,6 +905,38 @@ ensure_started (BatonDeviceManager *self)
   refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
   update_error_message (self);
   self->starting = FALSE;
+}
+
+/* The monitor's first start is through (in @self's context): the devices
+ * present now, told as any that come later are, with notifications (the
+ * empty lists may have been read meanwhile) */
+static void
+monitor_ready (BatonDeviceManager *self)
+{
+  g_autoptr(GListStore) added_store = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+  g_autoptr(GListStore) removed_store = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+  GList *devices = NULL;
+
+  if (!self->waiting)
+    return;
+  self->waiting = FALSE;
+
+  BATON_VERBOSE ("The device monitor is up");
+  self->have_monitor = shared_monitor_join (self, &devices);
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      g_autoptr(BatonAudioDevice) added = add_gst_device (self, l->data);
+
+      if (added != NULL)
+        g_list_store_append (added_store, added);
+    }
+  g_list_free_full (devices, gst_object_unref);
+
+  refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_MICROPHONE);
+  refresh_selection (self, BATON_AUDIO_DEVICE_TYPE_SPEAKER);
+  update_error_message (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (added_store)) > 0)
+    g_signal_emit (self, signals[AUDIO_DEVICES_UPDATED], 0, added_store, removed_store);
 }
 
 static void
@@ -961,7 +1089,8 @@ baton_device_manager_class_init (BatonDeviceManagerClass *klass)
    * @removed: a list of the [class@AudioDevice]s that went away
    *
    * Emitted when devices are plugged in or removed, after the lists and the
-   * selection were updated.
+   * selection were updated; and with every device there is, when the
+   * process's first manager started watching them (see [class@DeviceManager]).
    *
    * The manager watches the devices from its first use on (a list, a
    * selection or the error message read, a call's media made): read the
@@ -1130,6 +1259,21 @@ baton_device_manager_get_error_message (BatonDeviceManager *self)
   return self->error_message;
 }
 
+/* While the monitor's first start is on its way, nothing is known yet: the
+ * sound server's default device, through PulseAudio's elements when there
+ * are any (a call that starts meanwhile moves to the device selected once
+ * the lists are in: the same one, unless chosen otherwise). NULL without. */
+static GstElement *
+create_default_element (gboolean    source,
+                        const char *name)
+{
+  GstElement *element = gst_element_factory_make (source ? "pulsesrc" : "pulsesink", name);
+
+  if (element != NULL)
+    baton_audio_device_tune_element (element);
+  return element;
+}
+
 GstElement *
 baton_device_manager_create_microphone_element (BatonDeviceManager *self,
                                                 const char         *name)
@@ -1139,7 +1283,9 @@ baton_device_manager_create_microphone_element (BatonDeviceManager *self,
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
   ensure_started (self);
-  if (self->selected_microphone != NULL)
+  if (self->waiting)
+    element = create_default_element (TRUE, name);
+  else if (self->selected_microphone != NULL)
     element = baton_audio_device_create_element (self->selected_microphone, name);
 
   if (element != NULL && !GST_OBJECT_FLAG_IS_SET (element, GST_ELEMENT_FLAG_SOURCE))
@@ -1177,7 +1323,9 @@ baton_device_manager_create_speaker_element (BatonDeviceManager *self,
   g_return_val_if_fail (BATON_IS_DEVICE_MANAGER (self), NULL);
 
   ensure_started (self);
-  if (self->selected_speaker != NULL)
+  if (self->waiting)
+    element = create_default_element (FALSE, name);
+  else if (self->selected_speaker != NULL)
     element = baton_audio_device_create_element (self->selected_speaker, name);
 
   if (element == NULL)

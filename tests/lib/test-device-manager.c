@@ -413,10 +413,13 @@ count_notify_cb (GObject    *object,
 }
 
 /* A manager starts on first use: made (by a client, for its agents), it has
- * not started GStreamer; the first list asked for is complete, and the
- * first selection is no change to notify (nobody could read one before, as
- * when it started in its constructor). Run in a subprocess whose main()
- * leaves GStreamer alone. */
+ * not started GStreamer; the first list asked for starts it. The process's
+ * first manager waits for the device monitor without blocking (see
+ * first-start-frozen-server): its lists fill in, told by
+ * audio-devices-updated, and the selection follows. A second manager's
+ * lists are complete when first asked for, and its first selection is no
+ * change to notify (nobody could read one before, as when it started in its
+ * constructor). Run in a subprocess whose main() leaves GStreamer alone. */
 static void
 test_starts_on_first_use (void)
 {
@@ -427,19 +430,30 @@ test_starts_on_first_use (void)
       GListModel *mics;
       guint notifies = 0;
 
-      g_signal_connect (manager, "notify", G_CALLBACK (count_notify_cb), &notifies);
+      g_autoptr(BatonDeviceManager) second = NULL;
+
       g_assert_false (gst_is_initialized ());
       g_assert_true (baton_call_client_get_device_manager (client) == manager);
       g_assert_false (gst_is_initialized ());
 
       mics = baton_device_manager_get_microphones (manager);
       g_assert_true (gst_is_initialized ());
-      g_assert_nonnull (baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC")));
-      g_assert_nonnull (baton_test_find_device (baton_device_manager_get_speakers (manager),
-                                                g_getenv ("BATON_TEST_SPEAKER")));
+      g_assert_nonnull (baton_test_get_device (mics, g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_get_device (baton_device_manager_get_speakers (manager),
+                                               g_getenv ("BATON_TEST_SPEAKER")));
       g_assert_nonnull (baton_device_manager_get_selected_microphone (manager));
       g_assert_nonnull (baton_device_manager_get_selected_speaker (manager));
       g_assert_null (baton_device_manager_get_error_message (manager));
+
+      second = baton_device_manager_new ();
+      g_signal_connect (second, "notify", G_CALLBACK (count_notify_cb), &notifies);
+      g_assert_nonnull (baton_test_find_device (baton_device_manager_get_microphones (second),
+                                                g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_find_device (baton_device_manager_get_speakers (second),
+                                                g_getenv ("BATON_TEST_SPEAKER")));
+      g_assert_nonnull (baton_device_manager_get_selected_microphone (second));
+      g_assert_nonnull (baton_device_manager_get_selected_speaker (second));
+      g_assert_null (baton_device_manager_get_error_message (second));
       g_assert_cmpuint (notifies, ==, 0);
       return;
     }
@@ -553,6 +567,64 @@ test_pipewire_without_pulse (void)
   g_test_trap_assert_passed ();
 }
 
+/* The process's first manager made while the sound server does not
+ * answer: its main context goes on (the device monitor starts in a thread:
+ * before, reading the first list waited for the server), its lists are
+ * empty meanwhile and a call would use the server's default devices; once
+ * the server answers, the devices come, told by audio-devices-updated, and
+ * the selection is the system default. Run in a subprocess: the first
+ * manager of its process. */
+#define FREEZE_MS 4000
+#define FREEZE_MAX_GAP_MS 1000
+
+static void
+test_first_start_frozen_server (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0, };
+      BatonTestFreeze *freeze;
+      GListModel *mics, *speakers;
+      BatonAudioDevice *mic;
+
+      fixture.added = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+      fixture.removed = g_list_store_new (BATON_TYPE_AUDIO_DEVICE);
+
+      freeze = baton_test_pulse_freeze (FREEZE_MS);
+      fixture.manager = baton_device_manager_new ();
+      g_signal_connect (fixture.manager, "audio-devices-updated", G_CALLBACK (updated_cb), &fixture);
+      g_signal_connect (fixture.manager, "notify", G_CALLBACK (notify_cb), &fixture);
+      mics = baton_device_manager_get_microphones (fixture.manager);
+      speakers = baton_device_manager_get_speakers (fixture.manager);
+      g_assert_cmpuint (g_list_model_get_n_items (mics), ==, 0);
+      g_assert_null (baton_device_manager_get_selected_microphone (fixture.manager));
+      g_assert_null (baton_device_manager_get_error_message (fixture.manager));
+      assert_element_from (baton_device_manager_create_microphone_element (fixture.manager, NULL), "pulsesrc");
+      assert_element_from (baton_device_manager_create_speaker_element (fixture.manager, NULL), "pulsesink");
+      g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
+
+      g_assert_true (baton_test_wait_until_true (has_updates, &fixture, 10000));
+      g_assert_cmpuint (fixture.updates, ==, 1);
+      g_assert_nonnull (baton_test_find_device (G_LIST_MODEL (fixture.added), g_getenv ("BATON_TEST_MIC")));
+      g_assert_nonnull (baton_test_find_device (G_LIST_MODEL (fixture.added), g_getenv ("BATON_TEST_SPEAKER")));
+      mic = baton_test_find_device (mics, g_getenv ("BATON_TEST_MIC"));
+      g_assert_nonnull (mic);
+      g_assert_nonnull (baton_test_find_device (speakers, g_getenv ("BATON_TEST_SPEAKER")));
+      g_assert_true (baton_device_manager_get_selected_microphone (fixture.manager) == mic);
+      g_assert_cmpuint (fixture.mic_notifies, ==, 1);
+      g_assert_cmpuint (fixture.speaker_notifies, ==, 1);
+      g_assert_null (baton_device_manager_get_error_message (fixture.manager));
+      assert_element_from (baton_device_manager_create_microphone_element (fixture.manager, NULL), "pulsesrc");
+
+      g_assert_finalize_object (fixture.manager);
+      g_clear_object (&fixture.added);
+      g_clear_object (&fixture.removed);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,6 +651,7 @@ main (int   argc,
   g_test_add_func ("/Baton/DeviceManager/pulse-alone", test_pulse_alone);
   g_test_add_func ("/Baton/DeviceManager/pipewire-without-pulse", test_pipewire_without_pulse);
   g_test_add ("/Baton/DeviceManager/elements", Fixture, NULL, fixture_setup, test_elements, fixture_teardown);
+  g_test_add_func ("/Baton/DeviceManager/first-start-frozen-server", test_first_start_frozen_server);
 
   return g_test_run ();
 }
