@@ -20,7 +20,8 @@
  *   drawn frame. Time from just before fork() to that event.
  * - memory: /proc/PID/smaps_rollup of the app's process: PSS (shared pages
  *   divided among the processes sharing them) and USS (its private pages),
- *   after a few idle seconds: once without calls, once with two calls.
+ *   after a few idle seconds: once without calls, once with two calls;
+ *   Baton also once more five seconds after both calls ended.
  * - CPU at rest: the app's CPU time (/proc/PID/stat, all threads) over the
  *   few seconds after each memory reading, as a share of one core.
  *
@@ -76,6 +77,7 @@ typedef struct
   double mapped_ms;
   double pss_idle_kb, uss_idle_kb, dirty_idle_kb;
   double pss_calls_kb, uss_calls_kb, dirty_calls_kb;
+  double pss_after_kb, uss_after_kb, dirty_after_kb; /* Baton: at rest again, both calls ended */
   double cpu_idle_pct, cpu_calls_pct; /* % of one core while at rest */
 } Sample;
 
@@ -618,6 +620,13 @@ measure_baton (BatonRig   *rig,
   for (guint i = 0; i < G_N_ELEMENTS (rig->peers); i++)
     WAIT_FOR (g_list_model_get_n_items (baton_call_agent_get_calls (rig->peers[i])) == 0, 10,
               "the calls to end");
+  /* At rest again: the calls' pipelines are gone, what stays is the media
+   * stack loaded with the first call and what the allocator keeps */
+  if (!isnan (sample->uss_calls_kb))
+    {
+      spin (SETTLE_MS + 2000);
+      read_memory (pid, &sample->pss_after_kb, &sample->uss_after_kb, &sample->dirty_after_kb, "after");
+    }
   stop_process (pid);
 }
 
@@ -914,6 +923,7 @@ main (int   argc,
           continue;
         g_free (smaps_stem);
         smaps_stem = g_strdup_printf ("%s-%d", a == APP_BATON ? "baton" : a == APP_CALLS ? "calls" : a == APP_FLOOR ? "floor" : "other", run);
+        sample.pss_after_kb = sample.uss_after_kb = sample.dirty_after_kb = NAN;
         if (a == APP_BATON)
           measure_baton (&rig, baton, home, &sample);
         else if (a == APP_OTHER)
@@ -928,6 +938,9 @@ main (int   argc,
                  sample.uss_idle_kb / 1024, sample.uss_calls_kb / 1024,
                  sample.dirty_idle_kb / 1024, sample.dirty_calls_kb / 1024,
                  sample.cpu_idle_pct, sample.cpu_calls_pct);
+        if (!isnan (sample.dirty_after_kb))
+          g_print ("        after the calls: PSS %6.1f MiB  USS %6.1f MiB  dirty %6.1f MiB\n",
+                   sample.pss_after_kb / 1024, sample.uss_after_kb / 1024, sample.dirty_after_kb / 1024);
         if (run > 0)
           g_array_append_val (samples[a], sample);
       }
@@ -946,6 +959,8 @@ main (int   argc,
   print_row ("PSS at rest, two calls", G_STRUCT_OFFSET (Sample, pss_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("USS at rest, two calls", G_STRUCT_OFFSET (Sample, uss_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("private dirty at rest, two calls", G_STRUCT_OFFSET (Sample, dirty_calls_kb), 1 / 1024.0, "MiB", samples, have_calls);
+  print_row ("USS at rest after the calls", G_STRUCT_OFFSET (Sample, uss_after_kb), 1 / 1024.0, "MiB", samples, have_calls);
+  print_row ("private dirty after the calls", G_STRUCT_OFFSET (Sample, dirty_after_kb), 1 / 1024.0, "MiB", samples, have_calls);
   print_row ("CPU at rest, no calls (% of a core)", G_STRUCT_OFFSET (Sample, cpu_idle_pct), 1, "%", samples, have_calls);
   print_row ("CPU at rest, two calls (% of a core)", G_STRUCT_OFFSET (Sample, cpu_calls_pct), 1, "%", samples, have_calls);
   if (!have_calls && !no_calls)

@@ -14,6 +14,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "baton-application-private.h"
 #include "baton-call-util.h"
@@ -184,6 +187,27 @@ call_state_changed_cb (BatonCall        *call,
                      g_get_real_time () / G_USEC_PER_SEC, outcome);
 }
 
+#ifdef __GLIBC__
+/* The last call has ended: its pipelines' memory was freed by their
+ * threads, into malloc's arenas for those threads, which keep it (an arena
+ * gives back only what is free at its top). Handed back to the system
+ * once, TRIM_DELAY_S later (their teardown runs in worker threads): ~1 MiB
+ * of private memory at rest after two calls (bench-app, "after the calls";
+ * docs/PERFORMANCE.md, App, sixth pass). The process's allocator is the
+ * app's business, not the SDK's (as the mmap threshold in main.c). */
+#define TRIM_DELAY_S 2
+
+static guint trim_source_id;
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  trim_source_id = 0;
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+#endif
+
 void
 baton_application_calls_changed_cb (GListModel       *calls,
                   guint             position,
@@ -193,6 +217,10 @@ baton_application_calls_changed_cb (GListModel       *calls,
 {
   if (added > 0)
     baton_application_ensure_devices (self);  /* the chosen devices, before its media starts */
+#ifdef __GLIBC__
+  if (removed > 0 && g_list_model_get_n_items (calls) == 0 && trim_source_id == 0)
+    trim_source_id = g_timeout_add_seconds (TRIM_DELAY_S, trim_cb, NULL);
+#endif
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(BatonCall) call = g_list_model_get_item (calls, i);
