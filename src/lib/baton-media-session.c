@@ -103,13 +103,6 @@
 /* A microphone giving no buffer this long is replaced by silence and restarted */
 #define MIC_TIMEOUT_MS 1000
 #define MIC_RESTART_MAX_S 2
-/* A microphone giving exact digital silence this long while the call is up
- * has lost its stream in the sound server (issue 4: pipewire-pulse under
- * heavy load): made anew with the speaker, then after twice as long, up to
- * MIC_ZEROS_MAX_S, and then no more until it gives sound (a microphone
- * muted in hardware may give zeros for good) */
-#define MIC_ZEROS_S 3
-#define MIC_ZEROS_MAX_S 12
 
 typedef struct
 {
@@ -163,8 +156,6 @@ struct _BatonMediaSession
   /* under lock: when the microphone's last buffer came, and whether the
    * selector plays silence instead */
   gint64 mic_buffer_us;
-  gint64 mic_sound_us;       /* its last buffer with a sample that is not 0 */
-  guint mic_zeros_restart_s; /* how long it may give digital silence before it is made anew */
   gboolean mic_silenced;
   GstElement *send_volume;
   GstElement *dtmf_src;
@@ -1342,23 +1333,10 @@ mic_buffer_cb (GstPad          *pad,
                gpointer         user_data)
 {
   BatonMediaSession *self = user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
   gboolean resumed = FALSE;
-  gboolean sound = TRUE;
-  GstMapInfo map;
-
-  if (buffer != NULL && gst_buffer_map (buffer, &map, GST_MAP_READ))
-    {
-      sound = FALSE;
-      for (gsize i = 0; i < map.size && !sound; i++)
-        sound = map.data[i] != 0;
-      gst_buffer_unmap (buffer, &map);
-    }
 
   g_mutex_lock (&self->lock);
   self->mic_buffer_us = g_get_monotonic_time ();
-  if (sound)
-    self->mic_sound_us = self->mic_buffer_us;
   /* Not while held: a buffer of the microphone being stopped (it may pass
    * here after set_held () chose the silence) would select a pad where
    * nothing comes any more, and the peer's media watchdog would end the
@@ -1373,6 +1351,7 @@ mic_buffer_cb (GstPad          *pad,
 
   if (resumed)
     {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
       GstClockTime now = gst_element_get_current_running_time (self->pipeline);
 
       BATON_VERBOSE ("Media session %p: sending the microphone's audio (at %" GST_TIME_FORMAT
@@ -1617,17 +1596,6 @@ check_speaker (BatonMediaSession *self,
   g_mutex_unlock (&self->lock);
 }
 
-static void swap_speaker (BatonMediaSession *self);
-
-/* The silence a session makes do with when there is no microphone at all */
-static gboolean
-mic_is_placeholder (GstElement *mic)
-{
-  GstElementFactory *factory = mic != NULL ? gst_element_get_factory (mic) : NULL;
-
-  return factory == NULL || g_str_equal (GST_OBJECT_NAME (factory), "audiotestsrc");
-}
-
 /* Sends silence while the microphone gives nothing, and restarts it */
 static gboolean
 mic_watch_cb (gpointer user_data)
@@ -1679,7 +1647,6 @@ mic_watch_cb (gpointer user_data)
   if (quiet_us < MIC_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     {
       gboolean delivering = !self->mic_silenced;
-      gint64 zeros_us = now - MAX (self->mic_sound_us, self->mic_started_us);
 
       g_mutex_unlock (&self->lock);
       if (self->mic_buffer_us > self->mic_started_us)
@@ -1687,28 +1654,6 @@ mic_watch_cb (gpointer user_data)
       /* the microphone is sent: no silence needed */
       if (delivering)
         set_silence_running (self, FALSE);
-      if (self->mic_sound_us > self->mic_started_us)
-        self->mic_zeros_restart_s = MIC_ZEROS_S;
-      /* Digital silence, not quiet: no microphone gives exact zeros for
-       * seconds, but a capture stream in pipewire-pulse that lost its data
-       * under heavy load did, at full rate, for 10 s and more, and the
-       * same party's playback stream carried nothing either while the
-       * speaker was fed its peer's audio on time; fresh streams to the same
-       * devices play and record (docs/PERFORMANCE.md, Media, "Silent
-       * parties under load"). Both are made anew. */
-      if (self->audio_source == NULL && self->state == BATON_MEDIA_STATE_CONNECTED &&
-          self->mic_zeros_restart_s > 0 && !mic_is_placeholder (self->mic) &&
-          zeros_us >= self->mic_zeros_restart_s * G_USEC_PER_SEC &&
-          g_atomic_int_get (self->mic_stops_pending) == 0)
-        {
-          BATON_WARNING ("Media session %p: the microphone gave digital silence for %.1f s, "
-                         "making it and the speaker anew", self, (double) zeros_us / G_USEC_PER_SEC);
-          self->mic_zeros_restart_s = self->mic_zeros_restart_s >= MIC_ZEROS_MAX_S ? 0 :
-                                      MIN (self->mic_zeros_restart_s * 2, MIC_ZEROS_MAX_S);
-          swap_microphone (self);
-          if (self->audio_sink == NULL)
-            swap_speaker (self);
-        }
       return G_SOURCE_CONTINUE;
     }
   was_silenced = self->mic_silenced;
@@ -1749,7 +1694,6 @@ start_mic_watch (BatonMediaSession *self)
   g_autoptr(GSource) source = g_timeout_source_new (MIC_TIMEOUT_MS / 4);
 
   self->mic_restart_s = 1;
-  self->mic_zeros_restart_s = MIC_ZEROS_S;
   g_source_set_callback (source, mic_watch_cb, self, NULL);
   g_source_set_static_name (source, "[baton] microphone watch");
   self->mic_watch_id = g_source_attach (source, self->context);
