@@ -45,10 +45,12 @@
  * and tens of milliseconds).
  *
  * Watching the devices starts once per process, in a thread of its own: it
- * asks the sound server, which may be slow to answer, and the caller's main
- * context never waits for it. Until it is up (tens of milliseconds, or as
- * long as the sound server takes), the process's first manager has empty
- * lists, no selection and no error message, and calls use the sound
+ * asks the sound server, which may be slow to answer. The first use waits
+ * for it a quarter of a second at most, so that with a sound server that
+ * answers (in tens of milliseconds) the lists are complete when first
+ * returned, and a stalled one never freezes the caller's main context.
+ * Past that, until the monitor is up, the process's first manager has
+ * empty lists, no selection and no error message, and calls use the sound
  * server's default devices; then the lists fill in, the selection and
  * error message are set (with their notifications), and
  * [signal@DeviceManager::audio-devices-updated] lists the devices found.
@@ -712,16 +714,42 @@ weak_ref_free (gpointer data)
  * (never on a main context, where the application's window and calls
  * live); the managers that ask meanwhile wait for it without blocking, and
  * are called in their own contexts once it is up. */
+/* How long the first use waits for the monitor's start (see above) */
+#define FIRST_START_WAIT_MS 250
+
 static gboolean shared_monitor_started;     /* (under the shared_monitor lock) */
+static GCond shared_monitor_cond;           /* shared_monitor_started became TRUE */
 static gboolean shared_monitor_starting;
-static GPtrArray *shared_monitor_waiters;   /* of GWeakRef, managers */
+static GPtrArray *shared_monitor_waiters;   /* of Waiter */
+
+/* A manager waiting for the monitor's start: held weakly (it may go, or
+ * have gone on without waiting, meanwhile), told in its own context */
+typedef struct
+{
+  GWeakRef manager;
+  GMainContext *context;
+} Waiter;
+
+static void
+waiter_free (gpointer data)
+{
+  Waiter *waiter = data;
+
+  g_weak_ref_clear (&waiter->manager);
+  g_main_context_unref (waiter->context);
+  g_free (waiter);
+}
 
 static void monitor_ready (BatonDeviceManager *self);
 
 static gboolean
 monitor_ready_cb (gpointer user_data)
 {
-  monitor_ready (user_data);
+  Waiter *waiter = user_data;
+  g_autoptr(BatonDeviceManager) manager = g_weak_ref_get (&waiter->manager);
+
+  if (manager != NULL)
+    monitor_ready (manager);
   return G_SOURCE_REMOVE;
 }
 
@@ -746,23 +774,21 @@ shared_monitor_start_thread (GTask        *task,
   shared_provider = provider;
   shared_monitor = monitor;
   shared_monitor_started = TRUE;
+  g_cond_broadcast (&shared_monitor_cond);
   shared_monitor_starting = FALSE;
   waiters = g_steal_pointer (&shared_monitor_waiters);
   G_UNLOCK (shared_monitor);
 
-  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+  /* (no reference taken here: the last one must not go in this thread) */
+  while (waiters != NULL && waiters->len > 0)
     {
-      BatonDeviceManager *manager = g_weak_ref_get (g_ptr_array_index (waiters, i));
-      g_autoptr(GSource) source = NULL;
+      Waiter *waiter = g_ptr_array_steal_index_fast (waiters, 0);
+      g_autoptr(GSource) source = g_idle_source_new ();
 
-      if (manager == NULL)
-        continue;
-      source = g_idle_source_new ();
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      /* (the last reference dropped in the manager's context) */
-      g_source_set_callback (source, monitor_ready_cb, manager, g_object_unref);
+      g_source_set_callback (source, monitor_ready_cb, waiter, waiter_free);
       g_source_set_static_name (source, "[baton] device monitor started");
-      g_source_attach (source, manager->context);
+      g_source_attach (source, waiter->context);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -774,7 +800,7 @@ static gboolean
 shared_monitor_ready_or_wait (BatonDeviceManager *self)
 {
   g_autoptr(GTask) task = NULL;
-  GWeakRef *ref;
+  Waiter *waiter;
 
   G_LOCK (shared_monitor);
   if (shared_monitor_started)
@@ -783,10 +809,11 @@ shared_monitor_ready_or_wait (BatonDeviceManager *self)
       return TRUE;
     }
   if (shared_monitor_waiters == NULL)
-    shared_monitor_waiters = g_ptr_array_new_with_free_func (weak_ref_free);
-  ref = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (ref, self);
-  g_ptr_array_add (shared_monitor_waiters, ref);
+    shared_monitor_waiters = g_ptr_array_new_with_free_func (waiter_free);
+  waiter = g_new0 (Waiter, 1);
+  g_weak_ref_init (&waiter->manager, self);
+  waiter->context = g_main_context_ref (self->context);
+  g_ptr_array_add (shared_monitor_waiters, waiter);
   if (!shared_monitor_starting)
     {
       shared_monitor_starting = TRUE;
@@ -796,6 +823,22 @@ shared_monitor_ready_or_wait (BatonDeviceManager *self)
     }
   G_UNLOCK (shared_monitor);
   return FALSE;
+}
+
+/* Waits @ms at most for the monitor's start to be through: whether it is */
+static gboolean
+shared_monitor_wait (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  gboolean started;
+
+  G_LOCK (shared_monitor);
+  while (!shared_monitor_started &&
+         g_cond_wait_until (&shared_monitor_cond, &G_LOCK_NAME (shared_monitor), end))
+    ;
+  started = shared_monitor_started;
+  G_UNLOCK (shared_monitor);
+  return started;
 }
 
 /* Registers @self for the monitor's messages and returns the devices present
@@ -882,9 +925,10 @@ ensure_started (BatonDeviceManager *self)
     gst_init (NULL, NULL);
 
   /* The process's first manager (and any made before the monitor is up)
-   * starts empty, with no selection and no error message, and fills in
-   * when the monitor is (monitor_ready ()) */
-  if (!shared_monitor_ready_or_wait (self))
+   * waits for it FIRST_START_WAIT_MS at most; past that it starts empty,
+   * with no selection and no error message, and fills in when the monitor
+   * is up (monitor_ready ()) */
+  if (!shared_monitor_ready_or_wait (self) && !shared_monitor_wait (FIRST_START_WAIT_MS))
     {
       BATON_VERBOSE ("Starting: waiting for the device monitor");
       self->waiting = TRUE;
