@@ -811,6 +811,16 @@ speaker_streams (Call *call)
          baton_test_stream_links (call->b.speaker, "playback_", "|<-");
 }
 
+/* Both ends of @call held (each holds: the call is on hold both ways), or
+ * both resumed */
+static void
+set_both_held (Call     *call,
+               gboolean  held)
+{
+  baton_media_session_set_held (call->a.session, held);
+  baton_media_session_set_held (call->b.session, held);
+}
+
 /* Held: no playback stream, and the capture streams corked (kept, so
  * that resuming needs no new stream) */
 static gboolean
@@ -847,8 +857,7 @@ test_held (Call          *call,
   g_assert_cmpuint (baton_test_running_capture_streams (), >=, 2);
   notifies = call->a.state_notifies + call->b.state_notifies;
 
-  baton_media_session_set_held (call->a.session, TRUE);
-  baton_media_session_set_held (call->b.session, TRUE);
+  set_both_held (call, TRUE);
   g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
   assert_silent (&call->a);
   assert_silent (&call->b);
@@ -859,8 +868,7 @@ test_held (Call          *call,
   g_assert_cmpuint (baton_test_running_capture_streams (), ==, 0);
   g_assert_cmpuint (call->a.state_notifies + call->b.state_notifies, ==, notifies);
 
-  baton_media_session_set_held (call->a.session, FALSE);
-  baton_media_session_set_held (call->b.session, FALSE);
+  set_both_held (call, FALSE);
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   g_assert_cmpuint (device_streams (call), >=, 4);
@@ -1316,8 +1324,7 @@ test_held_idle (Call          *call,
   g_assert_cmpint (counts.dsp, >, 0);
   g_assert_cmpint (counts.encoder_in, >, 0);
 
-  baton_media_session_set_held (call->a.session, TRUE);
-  baton_media_session_set_held (call->b.session, TRUE);
+  set_both_held (call, TRUE);
   /* what was on its way is through */
   baton_test_wait_until_true (never, NULL, 500);
 
@@ -1336,8 +1343,7 @@ test_held_idle (Call          *call,
   g_test_message ("held: %u dispatches in the main context in 3 s", held_dispatched);
   g_assert_cmpuint (held_dispatched, <=, 15);
 
-  baton_media_session_set_held (call->a.session, FALSE);
-  baton_media_session_set_held (call->b.session, FALSE);
+  set_both_held (call, FALSE);
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   assert_comes_to_hear (&call->a, TONE_B, TONE_A);
   count_send_chain (call->a.session, 1000, &counts);
@@ -1579,13 +1585,11 @@ test_frozen_server_resume (Call          *call,
   BatonTestFreeze *freeze;
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
-  baton_media_session_set_held (call->a.session, TRUE);
-  baton_media_session_set_held (call->b.session, TRUE);
+  set_both_held (call, TRUE);
   g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
 
   freeze = baton_test_pulse_freeze (FREEZE_MS);
-  baton_media_session_set_held (call->a.session, FALSE);
-  baton_media_session_set_held (call->b.session, FALSE);
+  set_both_held (call, FALSE);
   g_assert_cmpuint (baton_test_pulse_freeze_end (freeze), <, FREEZE_MAX_GAP_MS);
 
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
@@ -1637,15 +1641,13 @@ test_frozen_server_close_starting (Call          *call,
   assert_comes_to_hear (&call->b, TONE_A, TONE_B);
   /* held: the speakers go, and with them the connection to the server
    * they shared */
-  baton_media_session_set_held (call->a.session, TRUE);
-  baton_media_session_set_held (call->b.session, TRUE);
+  set_both_held (call, TRUE);
   g_assert_true (baton_test_wait_until_true (held_streams, call, 5000));
 
   freeze = baton_test_pulse_freeze (FREEZE_MS);
   /* resumed: a new speaker for each, which starts in its worker and
    * waits there for the server (connecting anew) */
-  baton_media_session_set_held (call->a.session, FALSE);
-  baton_media_session_set_held (call->b.session, FALSE);
+  set_both_held (call, FALSE);
   /* and the latency again, as a device that started or the jitter
    * buffer's new delay asks for it */
   for (guint i = 0; i < 2; i++)
